@@ -1,0 +1,11 @@
+//! kulissi-core's integration tests, in one binary (one link on two cores): agreement with
+//! independent oracles (QuantLib, python-stdnum) and property tests of the invariants.
+
+// A failed expectation is the test failing: unwrapping and panicking are how tests say so.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod calendar_properties;
+mod fixtures;
+mod money_properties;
+mod oracle_identifiers;
+mod quantlib_calendars;
