@@ -8,4 +8,5 @@ mod calendar_properties;
 mod fixtures;
 mod money_properties;
 mod oracle_identifiers;
+mod parser_robustness;
 mod quantlib_calendars;

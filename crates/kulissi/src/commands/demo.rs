@@ -1,0 +1,132 @@
+//! `kulissi demo`: what Kulissi computes today, shown on a small demo book of a Helsinki
+//! broker. The trade dates are fixed, so the output is the same on every machine.
+
+use std::io::Write;
+
+use jiff::civil::{Date, date};
+use kulissi_core::Decimal;
+use kulissi_core::identifiers::{Bic, Currency, Isin, Lei};
+use kulissi_core::money::{Money, Price, Quantity, Rate, RoundingMode};
+use kulissi_core::settlement::Market;
+
+/// A demo trade: instrument, market, trade date, quantity, price, commission in bp.
+struct DemoTrade {
+    isin: &'static str,
+    name: &'static str,
+    market: Market,
+    trade_date: Date,
+    quantity: &'static str,
+    price: &'static str,
+    currency: &'static str,
+    commission_bp: &'static str,
+}
+
+const TRADES: [DemoTrade; 6] = [
+    DemoTrade {
+        isin: "FI0009000681",
+        name: "Nokia",
+        market: Market::Xhel,
+        trade_date: date(2026, 6, 18),
+        quantity: "1000",
+        price: "4.2150",
+        currency: "EUR",
+        commission_bp: "5",
+    },
+    DemoTrade {
+        isin: "DE0007164600",
+        name: "SAP",
+        market: Market::Xetr,
+        trade_date: date(2026, 4, 2),
+        quantity: "250",
+        price: "181.34",
+        currency: "EUR",
+        commission_bp: "3",
+    },
+    DemoTrade {
+        isin: "GB0002634946",
+        name: "BAE Systems",
+        market: Market::Xlon,
+        trade_date: date(2026, 8, 28),
+        quantity: "10000",
+        price: "4.2575",
+        currency: "GBP",
+        commission_bp: "5",
+    },
+    DemoTrade {
+        isin: "US0378331005",
+        name: "Apple",
+        market: Market::Xnys,
+        trade_date: date(2025, 10, 10),
+        quantity: "300",
+        price: "245.27",
+        currency: "USD",
+        commission_bp: "2",
+    },
+    DemoTrade {
+        isin: "FI0009000681",
+        name: "Nokia",
+        market: Market::Xhel,
+        trade_date: date(2027, 10, 8),
+        quantity: "-400",
+        price: "4.3010",
+        currency: "EUR",
+        commission_bp: "5",
+    },
+    DemoTrade {
+        isin: "FI0009000681",
+        name: "Nokia",
+        market: Market::Xhel,
+        trade_date: date(2027, 10, 11),
+        quantity: "-600",
+        price: "4.3120",
+        currency: "EUR",
+        commission_bp: "5",
+    },
+];
+
+pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
+    writeln!(out, "Kulissi demo: a Helsinki broker's trades, enriched by the domain core\n")?;
+    writeln!(out, "Counterparties")?;
+    for (lei, bic, name) in [
+        ("529900T8BM49AURSDO55", "APKEFIHH", "Euroclear Finland (place of settlement)"),
+        ("7LTWFZYICNSX8D621K86", "DEUTDEFF", "Deutsche Bank (custodian)"),
+    ] {
+        let lei = Lei::parse(lei)?;
+        let bic = Bic::parse(bic)?;
+        writeln!(out, "  {lei}  {bic}  {name}")?;
+    }
+    writeln!(out, "\nTrades (trade date -> intended settlement date on the CSD's calendar)")?;
+    writeln!(
+        out,
+        "  {:<12} {:<12} {:<5} {:<10} {:>3} {:<10} {:>7} {:>9} {:>16} {:>11}",
+        "isin", "name", "mic", "trade", "T+", "settle", "qty", "price", "gross", "commission"
+    )?;
+    for t in &TRADES {
+        let isin = Isin::parse(t.isin)?;
+        let currency = Currency::parse(t.currency)?;
+        let quantity: Quantity = t.quantity.parse()?;
+        let price: Price = t.price.parse()?;
+        let cycle = t.market.settlement_cycle(t.trade_date)?;
+        let settle = t.market.intended_settlement_date(t.trade_date)?;
+        let gross = Quantity::new(quantity.value().abs())
+            .times_price(price, Decimal::ONE, currency)?
+            .round(RoundingMode::HalfUp);
+        let commission =
+            Rate::from_basis_points(t.commission_bp.parse()?).apply(gross)?.round(RoundingMode::HalfUp);
+        writeln!(
+            out,
+            "  {isin} {:<12} {:<5} {:<10} {cycle:>3} {settle:<10} {quantity:>7} {price:>9} {:>16} {:>11}",
+            t.name,
+            t.market.mic(),
+            t.trade_date.to_string(),
+            gross.to_string(),
+            commission.amount().to_string(),
+        )?;
+    }
+    let eur = Currency::parse("EUR")?;
+    let total = Money::sum(eur, [Money::parse("20000.00", eur)?, Money::parse("20.00", eur)?])?;
+    writeln!(out, "\nExact money: EUR 20,000.00 + EUR 20.00 = {total}; EUR + USD is refused.")?;
+    writeln!(out, "Note the 2027-10-08 (T+2) and 2027-10-11 (T+1) sales settling the same day:")?;
+    writeln!(out, "the EU moves to T+1 on 11 October 2027.")?;
+    Ok(0)
+}
