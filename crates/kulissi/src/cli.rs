@@ -88,15 +88,18 @@ pub(crate) enum CalendarCommand {
 }
 
 fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>().map_err(|e| format!("expected a date YYYY-MM-DD ({e})"))
+    s.parse::<Date>()
+        .map_err(|e| format!("expected a date YYYY-MM-DD ({e})"))
 }
 
 fn parse_calendar(s: &str) -> Result<Calendar, String> {
-    s.parse().map_err(|e: kulissi_core::calendar::CalendarError| e.to_string())
+    s.parse()
+        .map_err(|e: kulissi_core::calendar::CalendarError| e.to_string())
 }
 
 fn parse_market(s: &str) -> Result<Market, String> {
-    s.parse().map_err(|e: kulissi_core::settlement::SettlementError| e.to_string())
+    s.parse()
+        .map_err(|e: kulissi_core::settlement::SettlementError| e.to_string())
 }
 
 fn parse_kind(s: &str) -> Result<IdentifierKind, String> {

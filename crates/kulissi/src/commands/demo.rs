@@ -85,17 +85,31 @@ const TRADES: [DemoTrade; 6] = [
 ];
 
 pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
-    writeln!(out, "Kulissi demo: a Helsinki broker's trades, enriched by the domain core\n")?;
+    writeln!(
+        out,
+        "Kulissi demo: a Helsinki broker's trades, enriched by the domain core\n"
+    )?;
     writeln!(out, "Counterparties")?;
     for (lei, bic, name) in [
-        ("529900T8BM49AURSDO55", "APKEFIHH", "Euroclear Finland (place of settlement)"),
-        ("7LTWFZYICNSX8D621K86", "DEUTDEFF", "Deutsche Bank (custodian)"),
+        (
+            "529900T8BM49AURSDO55",
+            "APKEFIHH",
+            "Euroclear Finland (place of settlement)",
+        ),
+        (
+            "7LTWFZYICNSX8D621K86",
+            "DEUTDEFF",
+            "Deutsche Bank (custodian)",
+        ),
     ] {
         let lei = Lei::parse(lei)?;
         let bic = Bic::parse(bic)?;
         writeln!(out, "  {lei}  {bic}  {name}")?;
     }
-    writeln!(out, "\nTrades (trade date -> intended settlement date on the CSD's calendar)")?;
+    writeln!(
+        out,
+        "\nTrades (trade date -> intended settlement date on the CSD's calendar)"
+    )?;
     writeln!(
         out,
         "  {:<12} {:<12} {:<5} {:<10} {:>3} {:<10} {:>7} {:>9} {:>16} {:>11}",
@@ -111,8 +125,9 @@ pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
         let gross = Quantity::new(quantity.value().abs())
             .times_price(price, Decimal::ONE, currency)?
             .round(RoundingMode::HalfUp);
-        let commission =
-            Rate::from_basis_points(t.commission_bp.parse()?).apply(gross)?.round(RoundingMode::HalfUp);
+        let commission = Rate::from_basis_points(t.commission_bp.parse()?)
+            .apply(gross)?
+            .round(RoundingMode::HalfUp);
         writeln!(
             out,
             "  {isin} {:<12} {:<5} {:<10} {cycle:>3} {settle:<10} {quantity:>7} {price:>9} {:>16} {:>11}",
@@ -124,9 +139,18 @@ pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
         )?;
     }
     let eur = Currency::parse("EUR")?;
-    let total = Money::sum(eur, [Money::parse("20000.00", eur)?, Money::parse("20.00", eur)?])?;
-    writeln!(out, "\nExact money: EUR 20,000.00 + EUR 20.00 = {total}; EUR + USD is refused.")?;
-    writeln!(out, "Note the 2027-10-08 (T+2) and 2027-10-11 (T+1) sales settling the same day:")?;
+    let total = Money::sum(
+        eur,
+        [Money::parse("20000.00", eur)?, Money::parse("20.00", eur)?],
+    )?;
+    writeln!(
+        out,
+        "\nExact money: EUR 20,000.00 + EUR 20.00 = {total}; EUR + USD is refused."
+    )?;
+    writeln!(
+        out,
+        "Note the 2027-10-08 (T+2) and 2027-10-11 (T+1) sales settling the same day:"
+    )?;
     writeln!(out, "the EU moves to T+1 on 11 October 2027.")?;
     Ok(0)
 }
