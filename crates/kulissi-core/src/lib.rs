@@ -31,6 +31,7 @@
 //! ```
 
 pub mod calendar;
+pub mod daycount;
 pub mod identifiers;
 pub mod money;
 pub mod settlement;

@@ -9,4 +9,5 @@ mod fixtures;
 mod money_properties;
 mod oracle_identifiers;
 mod parser_robustness;
+mod quantlib_accrued;
 mod quantlib_calendars;
