@@ -32,9 +32,13 @@
 
 pub mod calendar;
 pub mod daycount;
+pub mod engine;
 pub mod identifiers;
 pub mod money;
+pub mod position;
+pub mod refdata;
 pub mod settlement;
+pub mod trade;
 
 pub use jiff::civil::Date;
 pub use rust_decimal::Decimal;

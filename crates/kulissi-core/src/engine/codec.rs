@@ -1,0 +1,553 @@
+//! The event log's payload encoding: compact, deterministic bytes, versioned.
+//!
+//! The hash chain is computed over these bytes, so the encoding of an event must never
+//! change once written: a new layout gets a new schema version and the decoder keeps every
+//! older one. Layout: schema version (u8), event tag (u8), then the fields in declaration
+//! order. Integers are little-endian; text is a u16 length and UTF-8 bytes; a decimal is
+//! rust_decimal's 16-byte serialisation; a date is year (i16), month, day; a timestamp is
+//! seconds (i64) and nanoseconds (i32) since the Unix epoch. Identifiers are stored as text
+//! and validated again when decoded.
+//!
+//! Decoding never panics: malformed bytes give a [`DecodeError`] that says what and where.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::{EVENT_SCHEMA_VERSION, Event};
+use crate::daycount::{CouponTerms, DayCount};
+use crate::identifiers::{Bic, Currency, Isin, Lei, Mic};
+use crate::money::{Price, Quantity, Rate};
+use crate::refdata::{
+    Account, AccountOwner, Book, Counterparty, CounterpartyRole, FeeSchedule, Instrument,
+    InstrumentKind, InstrumentType, LegalEntity, SsiKey, StandingSettlementInstruction,
+};
+use crate::settlement::Market;
+use crate::trade::{Economics, Side, TradeTerms};
+
+/// Why bytes are not an event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot decode event: {what} at byte {offset}")]
+pub struct DecodeError {
+    /// What was wrong.
+    pub what: String,
+    /// Where.
+    pub offset: usize,
+}
+
+/// Encodes `event` into `out` (appending).
+pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
+    let mut w = Writer(out);
+    w.u8(EVENT_SCHEMA_VERSION);
+    match event {
+        Event::LegalEntityDefined { id, entity } => {
+            w.u8(1);
+            w.u32(*id);
+            w.str(entity.lei.as_str());
+            w.str(&entity.name);
+            w.str(entity.reporting_currency.code());
+        }
+        Event::CounterpartyDefined {
+            id,
+            counterparty: c,
+        } => {
+            w.u8(2);
+            w.u32(*id);
+            w.str(c.lei.as_str());
+            w.str(&c.name);
+            w.str(c.bic.as_str());
+            w.u8(match c.role {
+                CounterpartyRole::Broker => 0,
+                CounterpartyRole::Custodian => 1,
+                CounterpartyRole::Client => 2,
+                CounterpartyRole::Ccp => 3,
+            });
+        }
+        Event::InstrumentDefined { id, instrument: i } => {
+            w.u8(3);
+            w.u32(*id);
+            w.str(i.isin.as_str());
+            w.str(&i.name);
+            match &i.kind {
+                InstrumentKind::Equity => w.u8(0),
+                InstrumentKind::Fund => w.u8(2),
+                InstrumentKind::Bond(c) => {
+                    w.u8(1);
+                    w.decimal(c.rate);
+                    w.u8(c.frequency);
+                    w.u8(DayCount::ALL
+                        .iter()
+                        .position(|d| *d == c.day_count)
+                        .unwrap_or(0) as u8);
+                    w.date(c.issue_date);
+                    w.date(c.maturity_date);
+                }
+            }
+            w.str(i.currency.code());
+            w.market(i.market);
+            w.decimal(i.multiplier);
+            w.u8(u8::from(i.transaction_tax));
+        }
+        Event::BookDefined { id, book } => {
+            w.u8(4);
+            w.u32(*id);
+            w.str(&book.code);
+            w.u32(book.legal_entity);
+            w.str(&book.desk);
+            w.str(&book.trader);
+        }
+        Event::AccountDefined { id, account: a } => {
+            w.u8(5);
+            w.u32(*id);
+            w.str(&a.code);
+            w.u32(a.legal_entity);
+            w.u8(match a.owner {
+                AccountOwner::House => 0,
+                AccountOwner::Client => 1,
+            });
+            w.str(a.custodian.as_str());
+            w.str(&a.safekeeping_account);
+            w.str(&a.cash_account);
+        }
+        Event::SsiDefined { id, ssi } => {
+            w.u8(6);
+            w.u32(*id);
+            match ssi.key.counterparty {
+                None => w.u8(0),
+                Some(c) => {
+                    w.u8(1);
+                    w.u32(c);
+                }
+            }
+            w.market(ssi.key.market);
+            w.str(ssi.key.currency.code());
+            w.instrument_type(ssi.key.instrument_type);
+            w.str(ssi.place_of_settlement.as_str());
+            w.str(ssi.agent.as_str());
+            w.str(&ssi.safekeeping_account);
+            w.str(&ssi.cash_account);
+        }
+        Event::FeeScheduleDefined { id, schedule: s } => {
+            w.u8(7);
+            w.u32(*id);
+            w.market(s.market);
+            w.instrument_type(s.instrument_type);
+            w.decimal(s.commission.value());
+            w.decimal(s.commission_minimum);
+            w.decimal(s.exchange_fee.value());
+            w.decimal(s.purchase_tax.value());
+        }
+        Event::TradeBooked {
+            trade_id,
+            source,
+            external_id,
+            input_digest,
+            terms,
+            economics,
+        } => {
+            w.u8(8);
+            w.u64(*trade_id);
+            w.str(source);
+            w.str(external_id);
+            w.u64(*input_digest);
+            w.terms(terms);
+            w.economics(economics);
+        }
+        Event::TradeAmended {
+            trade_id,
+            version,
+            terms,
+            economics,
+        } => {
+            w.u8(9);
+            w.u64(*trade_id);
+            w.u32(*version);
+            w.terms(terms);
+            w.economics(economics);
+        }
+        Event::TradeCancelled {
+            trade_id,
+            version,
+            reason,
+        } => {
+            w.u8(10);
+            w.u64(*trade_id);
+            w.u32(*version);
+            w.str(reason);
+        }
+    }
+}
+
+/// Encodes `event` into a new buffer.
+pub fn encode(event: &Event) -> Vec<u8> {
+    let mut out = Vec::with_capacity(192);
+    encode_into(event, &mut out);
+    out
+}
+
+/// Decodes one event; the bytes must hold exactly one.
+pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
+    let mut r = Reader { bytes, offset: 0 };
+    let version = r.u8()?;
+    if version != EVENT_SCHEMA_VERSION {
+        return Err(r.error(format!("unknown schema version {version}")));
+    }
+    let event = match r.u8()? {
+        1 => Event::LegalEntityDefined {
+            id: r.u32()?,
+            entity: LegalEntity {
+                lei: r.lei()?,
+                name: r.string()?,
+                reporting_currency: r.currency()?,
+            },
+        },
+        2 => Event::CounterpartyDefined {
+            id: r.u32()?,
+            counterparty: Counterparty {
+                lei: r.lei()?,
+                name: r.string()?,
+                bic: r.bic()?,
+                role: match r.u8()? {
+                    0 => CounterpartyRole::Broker,
+                    1 => CounterpartyRole::Custodian,
+                    2 => CounterpartyRole::Client,
+                    3 => CounterpartyRole::Ccp,
+                    n => return Err(r.error(format!("unknown counterparty role {n}"))),
+                },
+            },
+        },
+        3 => {
+            let id = r.u32()?;
+            let isin = r.isin()?;
+            let name = r.string()?;
+            let kind = match r.u8()? {
+                0 => InstrumentKind::Equity,
+                2 => InstrumentKind::Fund,
+                1 => InstrumentKind::Bond(CouponTerms {
+                    rate: r.decimal()?,
+                    frequency: r.u8()?,
+                    day_count: {
+                        let n = r.u8()?;
+                        *DayCount::ALL
+                            .get(usize::from(n))
+                            .ok_or_else(|| r.error(format!("unknown day count {n}")))?
+                    },
+                    issue_date: r.date()?,
+                    maturity_date: r.date()?,
+                }),
+                n => return Err(r.error(format!("unknown instrument kind {n}"))),
+            };
+            Event::InstrumentDefined {
+                id,
+                instrument: Instrument {
+                    isin,
+                    name,
+                    kind,
+                    currency: r.currency()?,
+                    market: r.market()?,
+                    multiplier: r.decimal()?,
+                    transaction_tax: r.bool()?,
+                },
+            }
+        }
+        4 => Event::BookDefined {
+            id: r.u32()?,
+            book: Book {
+                code: r.string()?,
+                legal_entity: r.u32()?,
+                desk: r.string()?,
+                trader: r.string()?,
+            },
+        },
+        5 => Event::AccountDefined {
+            id: r.u32()?,
+            account: Account {
+                code: r.string()?,
+                legal_entity: r.u32()?,
+                owner: match r.u8()? {
+                    0 => AccountOwner::House,
+                    1 => AccountOwner::Client,
+                    n => return Err(r.error(format!("unknown account owner {n}"))),
+                },
+                custodian: r.lei()?,
+                safekeeping_account: r.string()?,
+                cash_account: r.string()?,
+            },
+        },
+        6 => {
+            let id = r.u32()?;
+            let counterparty = match r.u8()? {
+                0 => None,
+                1 => Some(r.u32()?),
+                n => return Err(r.error(format!("bad option tag {n}"))),
+            };
+            let key = SsiKey {
+                counterparty,
+                market: r.market()?,
+                currency: r.currency()?,
+                instrument_type: r.instrument_type()?,
+            };
+            Event::SsiDefined {
+                id,
+                ssi: StandingSettlementInstruction {
+                    key,
+                    place_of_settlement: r.bic()?,
+                    agent: r.bic()?,
+                    safekeeping_account: r.string()?,
+                    cash_account: r.string()?,
+                },
+            }
+        }
+        7 => Event::FeeScheduleDefined {
+            id: r.u32()?,
+            schedule: FeeSchedule {
+                market: r.market()?,
+                instrument_type: r.instrument_type()?,
+                commission: Rate::new(r.decimal()?),
+                commission_minimum: r.decimal()?,
+                exchange_fee: Rate::new(r.decimal()?),
+                purchase_tax: Rate::new(r.decimal()?),
+            },
+        },
+        8 => Event::TradeBooked {
+            trade_id: r.u64()?,
+            source: r.string()?.into(),
+            external_id: r.string()?.into(),
+            input_digest: r.u64()?,
+            terms: r.terms()?,
+            economics: r.economics()?,
+        },
+        9 => Event::TradeAmended {
+            trade_id: r.u64()?,
+            version: r.u32()?,
+            terms: r.terms()?,
+            economics: r.economics()?,
+        },
+        10 => Event::TradeCancelled {
+            trade_id: r.u64()?,
+            version: r.u32()?,
+            reason: r.string()?.into(),
+        },
+        n => return Err(r.error(format!("unknown event tag {n}"))),
+    };
+    if r.offset != bytes.len() {
+        return Err(r.error(format!("{} trailing bytes", bytes.len() - r.offset)));
+    }
+    Ok(event)
+}
+
+struct Writer<'a>(&'a mut Vec<u8>);
+
+impl Writer<'_> {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        // Text fields are bounded (MAX_TEXT_LEN) long before u16::MAX; truncate defensively.
+        let bytes = &s.as_bytes()[..s.len().min(usize::from(u16::MAX))];
+        self.0
+            .extend_from_slice(&(bytes.len() as u16).to_le_bytes());
+        self.0.extend_from_slice(bytes);
+    }
+    fn decimal(&mut self, d: Decimal) {
+        self.0.extend_from_slice(&d.serialize());
+    }
+    fn date(&mut self, d: Date) {
+        self.0.extend_from_slice(&d.year().to_le_bytes());
+        self.0.push(d.month() as u8);
+        self.0.push(d.day() as u8);
+    }
+    fn timestamp(&mut self, t: Timestamp) {
+        self.0.extend_from_slice(&t.as_second().to_le_bytes());
+        self.0
+            .extend_from_slice(&t.subsec_nanosecond().to_le_bytes());
+    }
+    fn market(&mut self, m: Market) {
+        self.u8(Market::ALL.iter().position(|x| *x == m).unwrap_or(0) as u8);
+    }
+    fn instrument_type(&mut self, t: InstrumentType) {
+        self.u8(match t {
+            InstrumentType::Equity => 0,
+            InstrumentType::Bond => 1,
+            InstrumentType::Fund => 2,
+        });
+    }
+    fn terms(&mut self, t: &TradeTerms) {
+        self.u32(t.legal_entity);
+        self.u32(t.book);
+        self.str(&t.trader);
+        self.u32(t.counterparty);
+        self.u32(t.account);
+        self.u32(t.instrument);
+        self.u8(match t.side {
+            Side::Buy => 0,
+            Side::Sell => 1,
+        });
+        self.decimal(t.quantity.value());
+        self.decimal(t.price.value());
+        self.str(t.currency.code());
+        self.date(t.trade_date);
+        self.timestamp(t.trade_time);
+        self.str(t.venue.as_str());
+        self.date(t.settlement_date);
+    }
+    fn economics(&mut self, e: &Economics) {
+        for d in [e.gross, e.accrued, e.commission, e.fees, e.taxes, e.net] {
+            self.decimal(d);
+        }
+        self.u32(e.our_ssi);
+        self.u32(e.their_ssi);
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl Reader<'_> {
+    fn error(&self, what: String) -> DecodeError {
+        DecodeError {
+            what,
+            offset: self.offset,
+        }
+    }
+    fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+        let slice = self
+            .bytes
+            .get(self.offset..self.offset + N)
+            .ok_or_else(|| self.error(format!("unexpected end, {N} more bytes needed")))?;
+        self.offset += N;
+        let mut out = [0u8; N];
+        out.copy_from_slice(slice);
+        Ok(out)
+    }
+    fn u8(&mut self) -> Result<u8, DecodeError> {
+        Ok(self.take::<1>()?[0])
+    }
+    fn bool(&mut self) -> Result<bool, DecodeError> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            n => Err(self.error(format!("bad boolean {n}"))),
+        }
+    }
+    fn u32(&mut self) -> Result<u32, DecodeError> {
+        Ok(u32::from_le_bytes(self.take()?))
+    }
+    fn u64(&mut self) -> Result<u64, DecodeError> {
+        Ok(u64::from_le_bytes(self.take()?))
+    }
+    fn string(&mut self) -> Result<String, DecodeError> {
+        let len = usize::from(u16::from_le_bytes(self.take()?));
+        let slice = self
+            .bytes
+            .get(self.offset..self.offset + len)
+            .ok_or_else(|| self.error(format!("text of {len} bytes runs past the end")))?;
+        let s =
+            std::str::from_utf8(slice).map_err(|_| self.error("text is not UTF-8".to_owned()))?;
+        self.offset += len;
+        Ok(s.to_owned())
+    }
+    fn decimal(&mut self) -> Result<Decimal, DecodeError> {
+        let bytes = self.take::<16>()?;
+        // rust_decimal's deserialize accepts any bit pattern; reject scales above 28, which
+        // serialize never writes.
+        if bytes[2] > 28 {
+            return Err(self.error(format!("decimal scale {} out of range", bytes[2])));
+        }
+        Ok(Decimal::deserialize(bytes))
+    }
+    fn date(&mut self) -> Result<Date, DecodeError> {
+        let year = i16::from_le_bytes(self.take()?);
+        let [month] = self.take()?;
+        let [day] = self.take()?;
+        Date::new(year, month as i8, day as i8).map_err(|e| self.error(format!("bad date: {e}")))
+    }
+    fn timestamp(&mut self) -> Result<Timestamp, DecodeError> {
+        let seconds = i64::from_le_bytes(self.take()?);
+        let nanos = i32::from_le_bytes(self.take()?);
+        Timestamp::new(seconds, nanos).map_err(|e| self.error(format!("bad timestamp: {e}")))
+    }
+    fn parsed<T, E: std::fmt::Display>(
+        &mut self,
+        parse: impl Fn(&str) -> Result<T, E>,
+    ) -> Result<T, DecodeError> {
+        let start = self.offset;
+        let s = self.string()?;
+        parse(&s).map_err(|e| DecodeError {
+            what: e.to_string(),
+            offset: start,
+        })
+    }
+    fn lei(&mut self) -> Result<Lei, DecodeError> {
+        self.parsed(Lei::parse)
+    }
+    fn isin(&mut self) -> Result<Isin, DecodeError> {
+        self.parsed(Isin::parse)
+    }
+    fn bic(&mut self) -> Result<Bic, DecodeError> {
+        self.parsed(Bic::parse)
+    }
+    fn currency(&mut self) -> Result<Currency, DecodeError> {
+        self.parsed(Currency::parse)
+    }
+    fn mic(&mut self) -> Result<Mic, DecodeError> {
+        self.parsed(Mic::parse)
+    }
+    fn market(&mut self) -> Result<Market, DecodeError> {
+        let n = self.u8()?;
+        Market::ALL
+            .get(usize::from(n))
+            .copied()
+            .ok_or_else(|| self.error(format!("unknown market {n}")))
+    }
+    fn instrument_type(&mut self) -> Result<InstrumentType, DecodeError> {
+        match self.u8()? {
+            0 => Ok(InstrumentType::Equity),
+            1 => Ok(InstrumentType::Bond),
+            2 => Ok(InstrumentType::Fund),
+            n => Err(self.error(format!("unknown instrument type {n}"))),
+        }
+    }
+    fn terms(&mut self) -> Result<TradeTerms, DecodeError> {
+        Ok(TradeTerms {
+            legal_entity: self.u32()?,
+            book: self.u32()?,
+            trader: self.string()?.into(),
+            counterparty: self.u32()?,
+            account: self.u32()?,
+            instrument: self.u32()?,
+            side: match self.u8()? {
+                0 => Side::Buy,
+                1 => Side::Sell,
+                n => return Err(self.error(format!("unknown side {n}"))),
+            },
+            quantity: Quantity::new(self.decimal()?),
+            price: Price::new(self.decimal()?),
+            currency: self.currency()?,
+            trade_date: self.date()?,
+            trade_time: self.timestamp()?,
+            venue: self.mic()?,
+            settlement_date: self.date()?,
+        })
+    }
+    fn economics(&mut self) -> Result<Economics, DecodeError> {
+        Ok(Economics {
+            gross: self.decimal()?,
+            accrued: self.decimal()?,
+            commission: self.decimal()?,
+            fees: self.decimal()?,
+            taxes: self.decimal()?,
+            net: self.decimal()?,
+            our_ssi: self.u32()?,
+            their_ssi: self.u32()?,
+        })
+    }
+}

@@ -1,0 +1,126 @@
+//! Commands: what a person or a system asks the engine to do, with who asked, when, and on
+//! which business date.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+
+use crate::identifiers::{Bic, Currency, Lei};
+use crate::refdata::{
+    AccountOwner, Counterparty, FeeSchedule, Instrument, InstrumentType, LegalEntity,
+};
+use crate::settlement::Market;
+use crate::trade::TradeInput;
+
+/// Who asked: a person (by user id) or a system (a FIX session, an import, the generator).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// A member of staff, by user id.
+    Person(String),
+    /// A system, by name.
+    System(String),
+}
+
+impl std::fmt::Display for Actor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Actor::Person(id) => write!(f, "person:{id}"),
+            Actor::System(id) => write!(f, "system:{id}"),
+        }
+    }
+}
+
+impl std::str::FromStr for Actor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.split_once(':') {
+            Some(("person", id)) if !id.is_empty() => Ok(Actor::Person(id.to_owned())),
+            Some(("system", id)) if !id.is_empty() => Ok(Actor::System(id.to_owned())),
+            _ => Err(format!("actor '{s}' must be person:ID or system:NAME")),
+        }
+    }
+}
+
+/// A command with its context. Time and business date are inputs, never read from a clock
+/// inside the engine, so the same commands always give the same events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandEnvelope {
+    /// Who asked.
+    pub actor: Actor,
+    /// When it was asked (wall time).
+    pub wall_time: Timestamp,
+    /// The business date it belongs to.
+    pub business_date: Date,
+    /// What was asked.
+    pub command: Command,
+}
+
+/// Everything the engine can be asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Define or update one of our legal entities.
+    DefineLegalEntity(LegalEntity),
+    /// Define or update a counterparty.
+    DefineCounterparty(Counterparty),
+    /// Define or update an instrument.
+    DefineInstrument(Instrument),
+    /// Define or update a book.
+    DefineBook {
+        /// Book code.
+        code: String,
+        /// Owning legal entity.
+        legal_entity: Lei,
+        /// Desk.
+        desk: String,
+        /// Responsible trader.
+        trader: String,
+    },
+    /// Define or update an account.
+    DefineAccount {
+        /// Account code.
+        code: String,
+        /// Holding legal entity.
+        legal_entity: Lei,
+        /// House or client.
+        owner: AccountOwner,
+        /// Custodian (a counterparty with role custodian).
+        custodian: Lei,
+        /// Safekeeping account at the custodian.
+        safekeeping_account: String,
+        /// Cash account.
+        cash_account: String,
+    },
+    /// Define or update a standing settlement instruction.
+    DefineSsi {
+        /// The counterparty, or `None` for our own side.
+        counterparty: Option<Lei>,
+        /// Market.
+        market: Market,
+        /// Currency.
+        currency: Currency,
+        /// Instrument type.
+        instrument_type: InstrumentType,
+        /// Place of settlement (CSD BIC).
+        place_of_settlement: Bic,
+        /// Settlement agent.
+        agent: Bic,
+        /// Safekeeping account.
+        safekeeping_account: String,
+        /// Cash account.
+        cash_account: String,
+    },
+    /// Define or update a fee schedule.
+    DefineFeeSchedule(FeeSchedule),
+    /// Book a new trade (or acknowledge a resubmission of one already booked).
+    BookTrade(TradeInput),
+    /// Replace a live trade's terms with new ones: a new version.
+    AmendTrade(TradeInput),
+    /// Cancel a live trade: a new, cancelled version.
+    CancelTrade {
+        /// Source system.
+        source: String,
+        /// Id in the source system.
+        external_id: String,
+        /// Why.
+        reason: String,
+    },
+}

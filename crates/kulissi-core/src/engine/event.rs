@@ -1,0 +1,130 @@
+//! Events: what happened, as the engine decided it. Events carry everything `apply` needs,
+//! including the enrichment results, so replaying the log never recomputes history with
+//! today's reference data.
+
+use crate::refdata::{
+    Account, Book, Counterparty, FeeSchedule, Instrument, LegalEntity,
+    StandingSettlementInstruction,
+};
+use crate::trade::{Economics, TradeTerms};
+
+/// The version of the event encoding (see `codec`); bumped when an event's layout changes,
+/// with the decoder keeping every older version.
+pub const EVENT_SCHEMA_VERSION: u8 = 1;
+
+/// Something that happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// A legal entity was defined or updated.
+    LegalEntityDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        entity: LegalEntity,
+    },
+    /// A counterparty was defined or updated.
+    CounterpartyDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        counterparty: Counterparty,
+    },
+    /// An instrument was defined or updated.
+    InstrumentDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        instrument: Instrument,
+    },
+    /// A book was defined or updated.
+    BookDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        book: Book,
+    },
+    /// An account was defined or updated.
+    AccountDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        account: Account,
+    },
+    /// A standing settlement instruction was defined or updated.
+    SsiDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        ssi: StandingSettlementInstruction,
+    },
+    /// A fee schedule was defined or updated.
+    FeeScheduleDefined {
+        /// Its id.
+        id: u32,
+        /// Its data.
+        schedule: FeeSchedule,
+    },
+    /// A trade was booked: version 1.
+    TradeBooked {
+        /// Kulissi's trade id.
+        trade_id: u64,
+        /// Source system.
+        source: Box<str>,
+        /// Id in the source system.
+        external_id: Box<str>,
+        /// Fingerprint of the booking as received, to recognise resubmissions.
+        input_digest: u64,
+        /// Resolved terms.
+        terms: TradeTerms,
+        /// Enriched amounts.
+        economics: Economics,
+    },
+    /// A trade was amended: `version` replaces `version - 1`.
+    TradeAmended {
+        /// Trade id.
+        trade_id: u64,
+        /// The new version.
+        version: u32,
+        /// Resolved terms of the new version.
+        terms: TradeTerms,
+        /// Enriched amounts of the new version.
+        economics: Economics,
+    },
+    /// A trade was cancelled: `version` (cancelled) replaces `version - 1`.
+    TradeCancelled {
+        /// Trade id.
+        trade_id: u64,
+        /// The cancelled version.
+        version: u32,
+        /// Why.
+        reason: Box<str>,
+    },
+}
+
+impl Event {
+    /// A short name of the event type, as stored beside the payload.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::LegalEntityDefined { .. } => "LegalEntityDefined",
+            Event::CounterpartyDefined { .. } => "CounterpartyDefined",
+            Event::InstrumentDefined { .. } => "InstrumentDefined",
+            Event::BookDefined { .. } => "BookDefined",
+            Event::AccountDefined { .. } => "AccountDefined",
+            Event::SsiDefined { .. } => "SsiDefined",
+            Event::FeeScheduleDefined { .. } => "FeeScheduleDefined",
+            Event::TradeBooked { .. } => "TradeBooked",
+            Event::TradeAmended { .. } => "TradeAmended",
+            Event::TradeCancelled { .. } => "TradeCancelled",
+        }
+    }
+
+    /// The trade this event is about, if any.
+    pub fn trade_id(&self) -> Option<u64> {
+        match self {
+            Event::TradeBooked { trade_id, .. }
+            | Event::TradeAmended { trade_id, .. }
+            | Event::TradeCancelled { trade_id, .. } => Some(*trade_id),
+            _ => None,
+        }
+    }
+}

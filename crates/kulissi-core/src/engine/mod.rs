@@ -1,0 +1,447 @@
+//! The engine: `decide(&State, &CommandEnvelope) -> Result<Vec<Event>, Rejection>` and
+//! `apply(&mut State, &Event)`.
+//!
+//! Both are pure. `decide` validates a command against the current state and returns the
+//! events it causes, or a rejection that changes nothing; `apply` folds an event into the
+//! state and cannot fail. Ids (trade ids, reference-data ids) come from the state's own
+//! counters, so replaying the same log gives the same state, bit for bit.
+//!
+//! An empty list of events is an acknowledgement that changes nothing: a resubmitted booking
+//! with the same content, an amendment identical to the current version, a repeated cancel.
+//! That is what lets every door deliver at least once while Kulissi books exactly once.
+
+pub mod codec;
+mod command;
+mod event;
+mod rejection;
+mod state;
+
+pub use command::{Actor, Command, CommandEnvelope};
+pub use event::{EVENT_SCHEMA_VERSION, Event};
+pub use rejection::Rejection;
+pub use state::{State, Trades};
+
+use crate::refdata::{Account, Book, InstrumentKind, SsiKey, StandingSettlementInstruction};
+use crate::trade::{TradeInput, TradeStatus, TradeTerms, enrich};
+
+/// Longest external id, source, code or free text accepted (put a limit on everything).
+pub const MAX_TEXT_LEN: usize = 128;
+
+fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
+    if value.trim().is_empty() {
+        return Err(Rejection::Empty { field });
+    }
+    if value.len() > MAX_TEXT_LEN {
+        return Err(Rejection::TooLong {
+            field,
+            max: MAX_TEXT_LEN,
+            found: value.len(),
+        });
+    }
+    Ok(())
+}
+
+/// Decides what a command causes. Never mutates; a rejection leaves no trace.
+pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    let refdata = &state.refdata;
+    Ok(match &envelope.command {
+        Command::DefineLegalEntity(entity) => {
+            text("legal entity name", &entity.name)?;
+            let id = refdata
+                .legal_entities
+                .id(&entity.lei)
+                .unwrap_or(refdata.legal_entities.next_id());
+            if refdata.legal_entities.get(id) == Some(entity) {
+                return Ok(Vec::new());
+            }
+            vec![Event::LegalEntityDefined {
+                id,
+                entity: entity.clone(),
+            }]
+        }
+        Command::DefineCounterparty(counterparty) => {
+            text("counterparty name", &counterparty.name)?;
+            let id = refdata
+                .counterparties
+                .id(&counterparty.lei)
+                .unwrap_or(refdata.counterparties.next_id());
+            if refdata.counterparties.get(id) == Some(counterparty) {
+                return Ok(Vec::new());
+            }
+            vec![Event::CounterpartyDefined {
+                id,
+                counterparty: counterparty.clone(),
+            }]
+        }
+        Command::DefineInstrument(instrument) => {
+            text("instrument name", &instrument.name)?;
+            if instrument.multiplier <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::Invalid(format!(
+                    "{}: multiplier must be positive, found {}",
+                    instrument.isin, instrument.multiplier
+                )));
+            }
+            if let InstrumentKind::Bond(terms) = &instrument.kind
+                && (terms.issue_date >= terms.maturity_date
+                    || !matches!(terms.frequency, 1 | 2 | 4 | 12))
+            {
+                return Err(Rejection::Invalid(format!(
+                    "{}: a bond needs issue date before maturity and 1, 2, 4 or 12 coupons a year",
+                    instrument.isin
+                )));
+            }
+            let id = refdata
+                .instruments
+                .id(&instrument.isin)
+                .unwrap_or(refdata.instruments.next_id());
+            if refdata.instruments.get(id) == Some(instrument) {
+                return Ok(Vec::new());
+            }
+            vec![Event::InstrumentDefined {
+                id,
+                instrument: instrument.clone(),
+            }]
+        }
+        Command::DefineBook {
+            code,
+            legal_entity,
+            desk,
+            trader,
+        } => {
+            text("book code", code)?;
+            text("desk", desk)?;
+            text("trader", trader)?;
+            let legal_entity = refdata
+                .legal_entities
+                .id(legal_entity)
+                .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
+            let book = Book {
+                code: code.clone(),
+                legal_entity,
+                desk: desk.clone(),
+                trader: trader.clone(),
+            };
+            let id = refdata.books.id(code).unwrap_or(refdata.books.next_id());
+            if refdata.books.get(id) == Some(&book) {
+                return Ok(Vec::new());
+            }
+            vec![Event::BookDefined { id, book }]
+        }
+        Command::DefineAccount {
+            code,
+            legal_entity,
+            owner,
+            custodian,
+            safekeeping_account,
+            cash_account,
+        } => {
+            text("account code", code)?;
+            text("safekeeping account", safekeeping_account)?;
+            text("cash account", cash_account)?;
+            let legal_entity = refdata
+                .legal_entities
+                .id(legal_entity)
+                .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
+            if refdata.counterparties.id(custodian).is_none() {
+                return Err(Rejection::UnknownCounterparty(*custodian));
+            }
+            let account = Account {
+                code: code.clone(),
+                legal_entity,
+                owner: *owner,
+                custodian: *custodian,
+                safekeeping_account: safekeeping_account.clone(),
+                cash_account: cash_account.clone(),
+            };
+            let id = refdata
+                .accounts
+                .id(code)
+                .unwrap_or(refdata.accounts.next_id());
+            if refdata.accounts.get(id) == Some(&account) {
+                return Ok(Vec::new());
+            }
+            vec![Event::AccountDefined { id, account }]
+        }
+        Command::DefineSsi {
+            counterparty,
+            market,
+            currency,
+            instrument_type,
+            place_of_settlement,
+            agent,
+            safekeeping_account,
+            cash_account,
+        } => {
+            text("safekeeping account", safekeeping_account)?;
+            text("cash account", cash_account)?;
+            let counterparty = match counterparty {
+                None => None,
+                Some(lei) => Some(
+                    refdata
+                        .counterparties
+                        .id(lei)
+                        .ok_or(Rejection::UnknownCounterparty(*lei))?,
+                ),
+            };
+            let key = SsiKey {
+                counterparty,
+                market: *market,
+                currency: *currency,
+                instrument_type: *instrument_type,
+            };
+            let ssi = StandingSettlementInstruction {
+                key,
+                place_of_settlement: *place_of_settlement,
+                agent: *agent,
+                safekeeping_account: safekeeping_account.clone(),
+                cash_account: cash_account.clone(),
+            };
+            let id = refdata.ssis.id(&key).unwrap_or(refdata.ssis.next_id());
+            if refdata.ssis.get(id) == Some(&ssi) {
+                return Ok(Vec::new());
+            }
+            vec![Event::SsiDefined { id, ssi }]
+        }
+        Command::DefineFeeSchedule(schedule) => {
+            let key = (schedule.market, schedule.instrument_type);
+            let id = refdata
+                .fee_schedules
+                .id(&key)
+                .unwrap_or(refdata.fee_schedules.next_id());
+            if refdata.fee_schedules.get(id) == Some(schedule) {
+                return Ok(Vec::new());
+            }
+            vec![Event::FeeScheduleDefined {
+                id,
+                schedule: schedule.clone(),
+            }]
+        }
+        Command::BookTrade(input) => {
+            let digest = input_digest(input);
+            if let Some(existing) = state
+                .trades
+                .by_external_id(&input.source, &input.external_id)
+            {
+                if existing.input_digest == digest {
+                    return Ok(Vec::new());
+                }
+                return Err(Rejection::ConflictingResubmission {
+                    system: input.source.clone(),
+                    external_id: input.external_id.clone(),
+                    trade_id: existing.record.trade_id,
+                });
+            }
+            let terms = resolve(state, input)?;
+            let economics = enrich(refdata, &terms)?;
+            vec![Event::TradeBooked {
+                trade_id: state.trades.next_trade_id(),
+                source: input.source.as_str().into(),
+                external_id: input.external_id.as_str().into(),
+                input_digest: digest,
+                terms,
+                economics,
+            }]
+        }
+        Command::AmendTrade(input) => {
+            let existing = live_trade(state, &input.source, &input.external_id)?;
+            let terms = resolve(state, input)?;
+            let economics = enrich(refdata, &terms)?;
+            if existing.terms == terms && existing.economics == economics {
+                return Ok(Vec::new());
+            }
+            vec![Event::TradeAmended {
+                trade_id: existing.trade_id,
+                version: existing.version + 1,
+                terms,
+                economics,
+            }]
+        }
+        Command::CancelTrade {
+            source,
+            external_id,
+            reason,
+        } => {
+            text("cancellation reason", reason)?;
+            let found = state
+                .trades
+                .by_external_id(source, external_id)
+                .ok_or_else(|| Rejection::UnknownTrade {
+                    system: source.clone(),
+                    external_id: external_id.clone(),
+                })?;
+            if found.record.status == TradeStatus::Cancelled {
+                return Ok(Vec::new());
+            }
+            let record = &found.record;
+            vec![Event::TradeCancelled {
+                trade_id: record.trade_id,
+                version: record.version + 1,
+                reason: reason.as_str().into(),
+            }]
+        }
+    })
+}
+
+fn live_trade<'s>(
+    state: &'s State,
+    source: &str,
+    external_id: &str,
+) -> Result<&'s crate::trade::TradeRecord, Rejection> {
+    let found = state
+        .trades
+        .by_external_id(source, external_id)
+        .ok_or_else(|| Rejection::UnknownTrade {
+            system: source.to_owned(),
+            external_id: external_id.to_owned(),
+        })?;
+    if found.record.status == TradeStatus::Cancelled {
+        return Err(Rejection::TradeCancelled {
+            system: source.to_owned(),
+            external_id: external_id.to_owned(),
+            trade_id: found.record.trade_id,
+        });
+    }
+    Ok(&found.record)
+}
+
+/// Resolves a trade input against reference data and fixes its settlement date.
+fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
+    let refdata = &state.refdata;
+    text("source", &input.source)?;
+    text("external id", &input.external_id)?;
+    text("trader", &input.trader)?;
+    let legal_entity = refdata
+        .legal_entities
+        .id(&input.legal_entity)
+        .ok_or(Rejection::UnknownLegalEntity(input.legal_entity))?;
+    let book = refdata
+        .books
+        .id(&input.book)
+        .ok_or_else(|| Rejection::UnknownBook(input.book.clone()))?;
+    let account = refdata
+        .accounts
+        .id(&input.account)
+        .ok_or_else(|| Rejection::UnknownAccount(input.account.clone()))?;
+    for (what, code, owner) in [
+        (
+            "book",
+            &input.book,
+            refdata.books.get(book).map(|b| b.legal_entity),
+        ),
+        (
+            "account",
+            &input.account,
+            refdata.accounts.get(account).map(|a| a.legal_entity),
+        ),
+    ] {
+        if owner != Some(legal_entity) {
+            return Err(Rejection::WrongLegalEntity {
+                what,
+                code: code.clone(),
+                legal_entity: input.legal_entity,
+            });
+        }
+    }
+    let counterparty = refdata
+        .counterparties
+        .id(&input.counterparty)
+        .ok_or(Rejection::UnknownCounterparty(input.counterparty))?;
+    let instrument_id = refdata
+        .instruments
+        .id(&input.instrument)
+        .ok_or(Rejection::UnknownInstrument(input.instrument))?;
+    let instrument = refdata
+        .instruments
+        .get(instrument_id)
+        .ok_or(Rejection::Internal {
+            what: "instrument table",
+        })?;
+    if instrument.currency != input.currency {
+        return Err(Rejection::CurrencyMismatch {
+            isin: input.instrument,
+            instrument: instrument.currency,
+            trade: input.currency,
+        });
+    }
+    if input.quantity.value() <= rust_decimal::Decimal::ZERO {
+        return Err(Rejection::NonPositiveQuantity(input.quantity.value()));
+    }
+    if input.price.value() <= rust_decimal::Decimal::ZERO {
+        return Err(Rejection::NonPositivePrice(input.price.value()));
+    }
+    let calendar = instrument.market.settlement_calendar();
+    let settlement_date = match input.settlement_date {
+        None => instrument
+            .market
+            .intended_settlement_date(input.trade_date)?,
+        Some(date) => {
+            if date < input.trade_date {
+                return Err(Rejection::SettlementBeforeTrade {
+                    trade_date: input.trade_date,
+                    settlement_date: date,
+                });
+            }
+            if !calendar.is_business_day(date) {
+                return Err(Rejection::SettlementNotBusinessDay { date, calendar });
+            }
+            date
+        }
+    };
+    Ok(TradeTerms {
+        legal_entity,
+        book,
+        trader: input.trader.as_str().into(),
+        counterparty,
+        account,
+        instrument: instrument_id,
+        side: input.side,
+        quantity: input.quantity,
+        price: input.price,
+        currency: input.currency,
+        trade_date: input.trade_date,
+        trade_time: input.trade_time,
+        venue: input.venue,
+        settlement_date,
+    })
+}
+
+/// A stable 64-bit fingerprint (FNV-1a) of a trade input's content, independent of the
+/// platform and of `std`'s randomly seeded hashers, so it is the same on every replay.
+pub fn input_digest(input: &TradeInput) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for b in bytes.iter().chain(&[0x1f]) {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    eat(input.source.as_bytes());
+    eat(input.external_id.as_bytes());
+    eat(input.legal_entity.as_str().as_bytes());
+    eat(input.book.as_bytes());
+    eat(input.trader.as_bytes());
+    eat(input.counterparty.as_str().as_bytes());
+    eat(input.account.as_bytes());
+    eat(input.instrument.as_str().as_bytes());
+    eat(input.side.code().as_bytes());
+    eat(input.quantity.value().normalize().to_string().as_bytes());
+    eat(input.price.value().normalize().to_string().as_bytes());
+    eat(input.currency.code().as_bytes());
+    eat(input.trade_date.to_string().as_bytes());
+    eat(&input.trade_time.as_nanosecond().to_le_bytes());
+    eat(input.venue.as_str().as_bytes());
+    eat(input
+        .settlement_date
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+        .as_bytes());
+    h
+}
+
+/// Applies an event to the state. Infallible: events were decided against this state.
+pub fn apply(state: &mut State, event: &Event) {
+    state.apply(event);
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,167 @@
+//! Rejections: why the engine refused a command, written for the person who sent it.
+
+use jiff::civil::Date;
+
+use crate::calendar::Calendar;
+use crate::identifiers::{Currency, Isin, Lei};
+use crate::refdata::InstrumentType;
+use crate::settlement::{Market, SettlementError};
+
+/// Why a command was refused. A rejected command changes nothing.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    /// A required text field is empty.
+    #[error("{field} must not be empty")]
+    Empty {
+        /// The field.
+        field: &'static str,
+    },
+    /// A text field is too long.
+    #[error("{field} must be at most {max} characters, found {found}")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// The limit.
+        max: usize,
+        /// The length found.
+        found: usize,
+    },
+    /// No legal entity with this LEI is defined.
+    #[error("unknown legal entity {0}")]
+    UnknownLegalEntity(Lei),
+    /// No counterparty with this LEI is defined.
+    #[error("unknown counterparty {0}")]
+    UnknownCounterparty(Lei),
+    /// No instrument with this ISIN is defined.
+    #[error("unknown instrument {0}")]
+    UnknownInstrument(Isin),
+    /// No book with this code is defined.
+    #[error("unknown book '{0}'")]
+    UnknownBook(String),
+    /// No account with this code is defined.
+    #[error("unknown account '{0}'")]
+    UnknownAccount(String),
+    /// The book or account belongs to another legal entity.
+    #[error("{what} '{code}' belongs to another legal entity than {legal_entity}")]
+    WrongLegalEntity {
+        /// "book" or "account".
+        what: &'static str,
+        /// Its code.
+        code: String,
+        /// The trade's legal entity.
+        legal_entity: Lei,
+    },
+    /// The trade currency is not the instrument's.
+    #[error("trade currency {trade} differs from {isin}'s currency {instrument}")]
+    CurrencyMismatch {
+        /// Instrument.
+        isin: Isin,
+        /// Its currency.
+        instrument: Currency,
+        /// The trade's currency.
+        trade: Currency,
+    },
+    /// Quantity must be positive (the side gives the direction).
+    #[error("quantity must be positive, found {0}")]
+    NonPositiveQuantity(rust_decimal::Decimal),
+    /// Price must be positive.
+    #[error("price must be positive, found {0}")]
+    NonPositivePrice(rust_decimal::Decimal),
+    /// The given settlement date is before the trade date.
+    #[error("settlement date {settlement_date} is before trade date {trade_date}")]
+    SettlementBeforeTrade {
+        /// Trade date.
+        trade_date: Date,
+        /// Settlement date given.
+        settlement_date: Date,
+    },
+    /// The given settlement date is not a business day of the settlement calendar.
+    #[error("settlement date {date} is not a business day on {calendar}")]
+    SettlementNotBusinessDay {
+        /// Settlement date given.
+        date: Date,
+        /// The market's settlement calendar.
+        calendar: Calendar,
+    },
+    /// The settlement date could not be computed.
+    #[error(transparent)]
+    Settlement(#[from] SettlementError),
+    /// No fee schedule for the market and instrument type.
+    #[error("no fee schedule for {instrument_type} on {market}", instrument_type = instrument_type.code())]
+    MissingFeeSchedule {
+        /// Market.
+        market: Market,
+        /// Instrument type.
+        instrument_type: InstrumentType,
+    },
+    /// No standing settlement instruction for a side of the trade.
+    #[error(
+        "no standing settlement instruction for {side} on {market} in {currency} for {instrument_type}",
+        side = counterparty.map_or("our side".to_owned(), |l| format!("counterparty {l}")),
+        instrument_type = instrument_type.code()
+    )]
+    MissingSsi {
+        /// The counterparty, or `None` for our side.
+        counterparty: Option<Lei>,
+        /// Market.
+        market: Market,
+        /// Currency.
+        currency: Currency,
+        /// Instrument type.
+        instrument_type: InstrumentType,
+    },
+    /// Accrued interest could not be computed.
+    #[error("cannot compute accrued interest on {isin}: {reason}")]
+    Accrued {
+        /// Instrument.
+        isin: Isin,
+        /// Why.
+        reason: String,
+    },
+    /// The external id is already booked with different content.
+    #[error(
+        "trade {external_id} from {system} is already booked as trade {trade_id} with different \
+         content; send an amendment to change it"
+    )]
+    ConflictingResubmission {
+        /// Source system.
+        system: String,
+        /// External id.
+        external_id: String,
+        /// Kulissi's trade id.
+        trade_id: u64,
+    },
+    /// No trade with this external id from this source.
+    #[error("no trade {external_id} from {system} is booked")]
+    UnknownTrade {
+        /// Source system.
+        system: String,
+        /// External id.
+        external_id: String,
+    },
+    /// The trade is cancelled and cannot be amended.
+    #[error("trade {trade_id} ({external_id} from {system}) is cancelled")]
+    TradeCancelled {
+        /// Source system.
+        system: String,
+        /// External id.
+        external_id: String,
+        /// Kulissi's trade id.
+        trade_id: u64,
+    },
+    /// A reference was to something of the wrong kind (e.g. a custodian that is not one).
+    #[error("{0}")]
+    Invalid(String),
+    /// Amounts overflowed exact decimal range.
+    #[error("{what} overflow the exact decimal range")]
+    Overflow {
+        /// What.
+        what: &'static str,
+    },
+    /// A broken internal invariant; a bug, reported rather than panicking.
+    #[error("internal error: {what}")]
+    Internal {
+        /// What.
+        what: &'static str,
+    },
+}

@@ -1,0 +1,188 @@
+//! The engine's state: reference data, trades (current versions) and holdings.
+
+use std::collections::HashMap;
+
+use super::Event;
+use crate::position::Holdings;
+use crate::refdata::RefData;
+use crate::trade::{TradeRecord, TradeStatus};
+
+/// A trade record with the fingerprint of its original booking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredTrade {
+    /// The current version.
+    pub record: TradeRecord,
+    /// Fingerprint of the booking as first received.
+    pub input_digest: u64,
+}
+
+/// Every trade's current version, by trade id and by source + external id.
+#[derive(Debug, Clone, Default)]
+pub struct Trades {
+    /// Index `trade_id - 1`.
+    trades: Vec<StoredTrade>,
+    /// "source\u{1f}external id" → trade id.
+    by_external: HashMap<Box<str>, u64>,
+}
+
+fn external_key(source: &str, external_id: &str) -> String {
+    let mut key = String::with_capacity(source.len() + external_id.len() + 1);
+    key.push_str(source);
+    key.push('\u{1f}');
+    key.push_str(external_id);
+    key
+}
+
+impl Trades {
+    /// The id the next booking gets.
+    pub fn next_trade_id(&self) -> u64 {
+        self.trades.len() as u64 + 1
+    }
+
+    /// The trade with `trade_id`.
+    pub fn get(&self, trade_id: u64) -> Option<&StoredTrade> {
+        trade_id
+            .checked_sub(1)
+            .and_then(|i| self.trades.get(usize::try_from(i).ok()?))
+    }
+
+    /// The trade booked from `source` under `external_id`.
+    pub fn by_external_id(&self, source: &str, external_id: &str) -> Option<&StoredTrade> {
+        self.by_external
+            .get(external_key(source, external_id).as_str())
+            .and_then(|id| self.get(*id))
+    }
+
+    /// Every trade, by id.
+    pub fn iter(&self) -> impl Iterator<Item = &StoredTrade> {
+        self.trades.iter()
+    }
+
+    /// Number of trades ever booked.
+    pub fn len(&self) -> usize {
+        self.trades.len()
+    }
+
+    /// Whether no trade was ever booked.
+    pub fn is_empty(&self) -> bool {
+        self.trades.is_empty()
+    }
+
+    fn get_mut(&mut self, trade_id: u64) -> Option<&mut StoredTrade> {
+        trade_id
+            .checked_sub(1)
+            .and_then(|i| self.trades.get_mut(usize::try_from(i).ok()?))
+    }
+}
+
+/// Everything the engine knows.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// Reference data.
+    pub refdata: RefData,
+    /// Trades.
+    pub trades: Trades,
+    /// Positions and projected cash.
+    pub holdings: Holdings,
+}
+
+impl State {
+    pub(super) fn apply(&mut self, event: &Event) {
+        let refdata = &mut self.refdata;
+        match event {
+            Event::LegalEntityDefined { id, entity } => {
+                refdata.legal_entities.put(*id, entity.lei, entity.clone())
+            }
+            Event::CounterpartyDefined { id, counterparty } => {
+                refdata
+                    .counterparties
+                    .put(*id, counterparty.lei, counterparty.clone())
+            }
+            Event::InstrumentDefined { id, instrument } => {
+                refdata
+                    .instruments
+                    .put(*id, instrument.isin, instrument.clone())
+            }
+            Event::BookDefined { id, book } => {
+                refdata.books.put(*id, book.code.clone(), book.clone())
+            }
+            Event::AccountDefined { id, account } => {
+                refdata
+                    .accounts
+                    .put(*id, account.code.clone(), account.clone())
+            }
+            Event::SsiDefined { id, ssi } => refdata.ssis.put(*id, ssi.key, ssi.clone()),
+            Event::FeeScheduleDefined { id, schedule } => refdata.fee_schedules.put(
+                *id,
+                (schedule.market, schedule.instrument_type),
+                schedule.clone(),
+            ),
+            Event::TradeBooked {
+                trade_id,
+                source,
+                external_id,
+                input_digest,
+                terms,
+                economics,
+            } => {
+                let record = TradeRecord {
+                    trade_id: *trade_id,
+                    version: 1,
+                    status: TradeStatus::Live,
+                    source: source.clone(),
+                    external_id: external_id.clone(),
+                    terms: terms.clone(),
+                    economics: *economics,
+                };
+                let trades = &self.trades;
+                self.holdings
+                    .add(&record, |id| trades.get(id).map(|t| &t.record));
+                self.trades
+                    .by_external
+                    .insert(external_key(source, external_id).into(), *trade_id);
+                self.trades.trades.push(StoredTrade {
+                    record,
+                    input_digest: *input_digest,
+                });
+            }
+            Event::TradeAmended {
+                trade_id,
+                version,
+                terms,
+                economics,
+            } => {
+                let Some(old) = self.trades.get(*trade_id).map(|t| t.record.clone()) else {
+                    return;
+                };
+                let mut new = old.clone();
+                new.version = *version;
+                new.terms = terms.clone();
+                new.economics = *economics;
+                if let Some(stored) = self.trades.get_mut(*trade_id) {
+                    // Take the old version out of the lookup while it is removed, then put
+                    // the new one in before it is added, so recomputation sees the right one.
+                    stored.record = new.clone();
+                }
+                let trades = &self.trades;
+                self.holdings
+                    .remove(&old, |id| trades.get(id).map(|t| &t.record));
+                self.holdings
+                    .add(&new, |id| trades.get(id).map(|t| &t.record));
+            }
+            Event::TradeCancelled {
+                trade_id, version, ..
+            } => {
+                let Some(old) = self.trades.get(*trade_id).map(|t| t.record.clone()) else {
+                    return;
+                };
+                if let Some(stored) = self.trades.get_mut(*trade_id) {
+                    stored.record.version = *version;
+                    stored.record.status = TradeStatus::Cancelled;
+                }
+                let trades = &self.trades;
+                self.holdings
+                    .remove(&old, |id| trades.get(id).map(|t| &t.record));
+            }
+        }
+    }
+}

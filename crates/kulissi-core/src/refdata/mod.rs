@@ -1,0 +1,105 @@
+//! Reference (static) data: who and what trades refer to.
+//!
+//! Legal entities, counterparties, instruments, books, accounts, standing settlement
+//! instructions and fee schedules. Each kind lives in a table indexed by a small integer id
+//! assigned in definition order, so that trades refer to reference data with four bytes and
+//! replaying the log assigns the same ids. Redefining an existing key (same LEI, ISIN or code)
+//! updates it in place under the same id; the event log keeps every version.
+
+mod account;
+mod fees;
+mod instrument;
+mod party;
+mod ssi;
+
+pub use account::{Account, AccountOwner, Book};
+pub use fees::FeeSchedule;
+pub use instrument::{Instrument, InstrumentKind, InstrumentType};
+pub use party::{Counterparty, CounterpartyRole, LegalEntity};
+pub use ssi::{SsiKey, StandingSettlementInstruction};
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// A table of one kind of reference data: rows by id, and ids by natural key.
+#[derive(Debug, Clone)]
+pub struct Table<K, V> {
+    rows: Vec<V>,
+    ids: HashMap<K, u32>,
+}
+
+impl<K: Eq + Hash + Clone, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Table {
+            rows: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+}
+
+impl<K: Eq + Hash + Clone, V> Table<K, V> {
+    /// The id a new row would get.
+    pub fn next_id(&self) -> u32 {
+        u32::try_from(self.rows.len()).unwrap_or(u32::MAX)
+    }
+
+    /// The id of `key`, if defined.
+    pub fn id(&self, key: &K) -> Option<u32> {
+        self.ids.get(key).copied()
+    }
+
+    /// The row with `id`.
+    pub fn get(&self, id: u32) -> Option<&V> {
+        self.rows.get(id as usize)
+    }
+
+    /// The row for `key`.
+    pub fn by_key(&self, key: &K) -> Option<&V> {
+        self.id(key).and_then(|id| self.get(id))
+    }
+
+    /// Inserts or replaces the row with `id` (ids are dense: a new id is `next_id()`).
+    pub fn put(&mut self, id: u32, key: K, value: V) {
+        let index = id as usize;
+        if index < self.rows.len() {
+            self.rows[index] = value;
+        } else {
+            self.rows.push(value);
+        }
+        self.ids.insert(key, id);
+    }
+
+    /// Every row, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
+        self.rows.iter().enumerate().map(|(i, v)| (i as u32, v))
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Whether the table is empty.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// All reference data, as the engine sees it.
+#[derive(Debug, Clone, Default)]
+pub struct RefData {
+    /// Our own legal entities, by LEI.
+    pub legal_entities: Table<crate::identifiers::Lei, LegalEntity>,
+    /// Counterparties, by LEI.
+    pub counterparties: Table<crate::identifiers::Lei, Counterparty>,
+    /// Instruments, by ISIN.
+    pub instruments: Table<crate::identifiers::Isin, Instrument>,
+    /// Books, by code.
+    pub books: Table<String, Book>,
+    /// Accounts, by code.
+    pub accounts: Table<String, Account>,
+    /// Standing settlement instructions, by counterparty × market × currency × type.
+    pub ssis: Table<SsiKey, StandingSettlementInstruction>,
+    /// Fee schedules, by market × instrument type.
+    pub fee_schedules: Table<(crate::settlement::Market, InstrumentType), FeeSchedule>,
+}

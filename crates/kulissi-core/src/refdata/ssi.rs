@@ -1,0 +1,35 @@
+//! Standing settlement instructions: where a counterparty settles, per market, currency and
+//! instrument type.
+
+use crate::identifiers::{Bic, Currency};
+use crate::refdata::InstrumentType;
+use crate::settlement::Market;
+
+/// What an SSI is looked up by. `counterparty` is the counterparty's id, or `None` for our
+/// own side's instructions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SsiKey {
+    /// Counterparty id; `None` for our own SSI.
+    pub counterparty: Option<u32>,
+    /// Market.
+    pub market: Market,
+    /// Settlement currency.
+    pub currency: Currency,
+    /// Instrument type.
+    pub instrument_type: InstrumentType,
+}
+
+/// A standing settlement instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StandingSettlementInstruction {
+    /// What it applies to.
+    pub key: SsiKey,
+    /// Place of settlement: the CSD's BIC (PSET).
+    pub place_of_settlement: Bic,
+    /// The settlement agent (DEAG/REAG).
+    pub agent: Bic,
+    /// Safekeeping account at the agent.
+    pub safekeeping_account: String,
+    /// Cash account for DvP.
+    pub cash_account: String,
+}
