@@ -1,0 +1,95 @@
+//! The store interface of Kulissi: what a backend must keep and how.
+//!
+//! The event log is the truth and the audit trail. Each [`LogRecord`] carries a sequence
+//! number, its partition, business date, wall time, actor, the encoded event and a SHA-256
+//! hash chaining it to the record before ([`chain`]). Read models (reference data, trade
+//! versions, positions, cash) are derived rows written in the same transaction as the events
+//! that caused them ([`CommitBatch`]), so they never disagree with the log after a commit and
+//! can always be rebuilt from it.
+//!
+//! A backend implements [`EventStore`]; [`conformance`] is the test suite every backend runs
+//! against itself, so SQLite and PostgreSQL behave the same.
+
+pub mod chain;
+pub mod conformance;
+mod rows;
+
+pub use chain::{ChainHead, GENESIS_HASH, record_hash};
+pub use rows::{
+    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, TradeVersionRow,
+};
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The database schema is newer than this program knows.
+    #[error(
+        "the database schema is version {found}, newer than this program's {known}; upgrade Kulissi"
+    )]
+    SchemaTooNew {
+        /// Version found in the database.
+        found: i64,
+        /// Newest version this program knows.
+        known: i64,
+    },
+    /// The database has not been initialised.
+    #[error("the database at {location} is not initialised; run `kulissi init`")]
+    NotInitialised {
+        /// Where.
+        location: String,
+    },
+    /// A batch does not continue the chain (wrong sequence number or previous hash).
+    #[error("batch does not continue the log: expected sequence {expected}, got {found}")]
+    OutOfSequence {
+        /// The next sequence number the log expects.
+        expected: u64,
+        /// What the batch started with.
+        found: u64,
+    },
+    /// Stored data is corrupt.
+    #[error("corrupt data at sequence {seq}: {what}")]
+    Corrupt {
+        /// Sequence number.
+        seq: u64,
+        /// What.
+        what: String,
+    },
+}
+
+/// What a backend provides. One writer appends; any number of readers may read.
+///
+/// **Invariant:** `append` is atomic: after it returns `Ok`, every record and row of the batch
+/// is durable; after `Err`, none is.
+pub trait EventStore {
+    /// The last record's sequence number and hash, or `None` for an empty log.
+    fn head(&self) -> Result<Option<ChainHead>, StoreError>;
+
+    /// Appends a batch of records and read-model rows in one transaction.
+    fn append(&mut self, batch: &CommitBatch) -> Result<(), StoreError>;
+
+    /// Visits log records with `seq >= from_seq` in order, until `until_seq` (inclusive) if
+    /// given. The visitor may stop early by returning `Ok(false)`.
+    fn read_log(
+        &self,
+        from_seq: u64,
+        until_seq: Option<u64>,
+        visit: &mut dyn FnMut(LogRecord) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError>;
+
+    /// Every read-model row, for comparison with a replay (`kulissi verify`).
+    fn read_models(&self) -> Result<ReadModels, StoreError>;
+
+    /// All versions of one trade, oldest first.
+    fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError>;
+
+    /// The current version of every trade, by trade id, at most `limit` starting after
+    /// `after_trade_id`.
+    fn current_trades(
+        &self,
+        after_trade_id: u64,
+        limit: usize,
+    ) -> Result<Vec<TradeVersionRow>, StoreError>;
+}

@@ -1,0 +1,153 @@
+//! The rows a store keeps: log records and read-model rows.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+/// One record of the event log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogRecord {
+    /// Sequence number, from 1, without gaps.
+    pub seq: u64,
+    /// Partition (legal entity or book group); 0 while there is one.
+    pub partition: u32,
+    /// Business date the command belonged to.
+    pub business_date: Date,
+    /// Wall time, microseconds since the Unix epoch.
+    pub wall_time_us: i64,
+    /// Who (`person:ID` or `system:NAME`).
+    pub actor: String,
+    /// Event type name.
+    pub kind: String,
+    /// The trade the event is about, if any (an index for audit queries).
+    pub trade_id: Option<u64>,
+    /// Encoding version of the payload.
+    pub schema_version: u8,
+    /// The encoded event.
+    pub payload: Vec<u8>,
+    /// Hash chaining this record to the previous one.
+    pub hash: [u8; 32],
+}
+
+/// A reference-data read-model row: one per defined object, latest definition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceRow {
+    /// `legal_entity`, `counterparty`, `instrument`, `book`, `account`, `ssi`, `fee_schedule`.
+    pub kind: &'static str,
+    /// Id within the kind.
+    pub id: u32,
+    /// Natural key (LEI, ISIN, code, ...).
+    pub natural_key: String,
+    /// A one-line description for people.
+    pub description: String,
+    /// The record that last defined it.
+    pub seq: u64,
+}
+
+/// One version of one trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TradeVersionRow {
+    /// Trade id.
+    pub trade_id: u64,
+    /// Version.
+    pub version: u32,
+    /// The record that created this version.
+    pub seq: u64,
+    /// `live` or `cancelled`.
+    pub status: &'static str,
+    /// Source system.
+    pub source: String,
+    /// Id in the source system.
+    pub external_id: String,
+    /// Book id.
+    pub book: u32,
+    /// Account id.
+    pub account: u32,
+    /// Instrument id.
+    pub instrument: u32,
+    /// Counterparty id.
+    pub counterparty: u32,
+    /// `buy` or `sell`.
+    pub side: &'static str,
+    /// Quantity.
+    pub quantity: Decimal,
+    /// Price.
+    pub price: Decimal,
+    /// Currency code.
+    pub currency: String,
+    /// Trade date.
+    pub trade_date: Date,
+    /// Intended settlement date.
+    pub settlement_date: Date,
+    /// Gross amount.
+    pub gross: Decimal,
+    /// Accrued interest.
+    pub accrued: Decimal,
+    /// Commission.
+    pub commission: Decimal,
+    /// Fees.
+    pub fees: Decimal,
+    /// Taxes.
+    pub taxes: Decimal,
+    /// Net amount.
+    pub net: Decimal,
+}
+
+/// A position row: account × instrument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionRow {
+    /// Account id.
+    pub account: u32,
+    /// Instrument id.
+    pub instrument: u32,
+    /// Trade-date quantity.
+    pub quantity: Decimal,
+    /// Settled quantity.
+    pub settled_quantity: Decimal,
+    /// Cost basis at average cost.
+    pub cost: Decimal,
+    /// The record that last changed it.
+    pub seq: u64,
+}
+
+/// A projected-cash row: account × currency × value date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashRow {
+    /// Account id.
+    pub account: u32,
+    /// Currency code.
+    pub currency: String,
+    /// Value date.
+    pub value_date: Date,
+    /// Projected amount.
+    pub amount: Decimal,
+    /// The record that last changed it.
+    pub seq: u64,
+}
+
+/// What one commit writes: log records and the read-model rows they changed.
+#[derive(Debug, Clone, Default)]
+pub struct CommitBatch {
+    /// New records, consecutive, continuing the log.
+    pub records: Vec<LogRecord>,
+    /// Reference-data rows to upsert.
+    pub reference: Vec<ReferenceRow>,
+    /// New trade versions to insert.
+    pub trade_versions: Vec<TradeVersionRow>,
+    /// Position rows to upsert (one per touched key).
+    pub positions: Vec<PositionRow>,
+    /// Cash rows to upsert (one per touched key).
+    pub cash: Vec<CashRow>,
+}
+
+/// Every read-model row, for comparison.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReadModels {
+    /// Reference data, by (kind, id).
+    pub reference: Vec<ReferenceRow>,
+    /// Trade versions, by (trade id, version).
+    pub trade_versions: Vec<TradeVersionRow>,
+    /// Positions, by (account, instrument).
+    pub positions: Vec<PositionRow>,
+    /// Cash, by (account, currency, value date).
+    pub cash: Vec<CashRow>,
+}
