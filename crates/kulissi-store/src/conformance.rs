@@ -35,9 +35,7 @@ pub fn record(seq: u64, previous: &[u8; 32]) -> LogRecord {
         kind: "TradeBooked".into(),
         trade_id: Some(seq),
         schema_version: 1,
-        payload: (0..(40 + seq % 50))
-            .map(|i| (i * 31 + seq) as u8)
-            .collect(),
+        payload: (0..(40 + seq % 50)).map(|i| (i * 31 + seq) as u8).collect(),
         hash: [0; 32],
     };
     r.hash = record_hash(previous, &r);

@@ -57,6 +57,20 @@ impl Cusip {
         }
         Ok(Cusip(to_array(bytes)))
     }
+
+    /// Completes an 8-character base with its check digit.
+    pub fn from_base(base: &str) -> Result<Cusip, IdentifierError> {
+        let base = normalise(KIND, base)?;
+        if base.len() != 8 {
+            return Err(IdentifierError::Length {
+                kind: KIND,
+                expected: "9",
+                found: base.len() + 1,
+            });
+        }
+        let check = char::from(cusip_check_digit(base.as_bytes()));
+        Cusip::parse(&format!("{base}{check}"))
+    }
 }
 
 fixed_identifier!(Cusip);

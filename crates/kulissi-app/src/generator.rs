@@ -1,0 +1,611 @@
+//! The demo firm and its trades, from a seed.
+//!
+//! Kulissi Securities Oyj is a Helsinki-based broker with Nordic, European and US equity
+//! desks and a fixed-income desk; it trades 260 instruments on XHEL, XSTO, XCSE, XETR, XPAR,
+//! XLON and XNYS with a dozen brokers and two CCPs, and keeps house and client accounts at
+//! three custodians. Everything is derived from the seed, so a run can be repeated exactly;
+//! the same generator feeds the CLI (`kulissi generate`), the tests and the benchmarks.
+
+use jiff::civil::{Date, date};
+use jiff::{Timestamp, ToSpan};
+use kulissi_core::calendar::Convention;
+use kulissi_core::daycount::{CouponTerms, DayCount};
+use kulissi_core::engine::{Actor, Command, CommandEnvelope};
+use kulissi_core::identifiers::{Bic, Currency, Cusip, Isin, Lei, Mic};
+use kulissi_core::money::{Price, Quantity, Rate};
+use kulissi_core::refdata::{
+    AccountOwner, Counterparty, CounterpartyRole, FeeSchedule, Instrument, InstrumentKind,
+    InstrumentType, LegalEntity,
+};
+use kulissi_core::settlement::Market;
+use kulissi_core::trade::{Side, TradeInput};
+use rust_decimal::Decimal;
+
+/// SplitMix64: small, fast, and the same on every platform.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// An element of a non-empty slice.
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+
+    fn chars(&mut self, alphabet: &[u8], n: usize) -> String {
+        (0..n).map(|_| char::from(*self.pick(alphabet))).collect()
+    }
+}
+
+const DIGITS: &[u8] = b"0123456789";
+const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+const ALNUM: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+/// The firm's LEI base: the generator always makes the same firm.
+const FIRM_LEI_BASE: &str = "743700KULISSISEC00";
+
+/// The business date the demo runs on.
+pub const DEMO_BUSINESS_DATE: Date = date(2026, 11, 27);
+
+/// First trade date of generated trades.
+const FIRST_TRADE_DATE: Date = date(2026, 1, 2);
+
+/// The generated reference data, and what trades need to pick from it.
+#[derive(Debug, Clone)]
+pub struct DemoFirm {
+    /// Commands that define the firm's reference data, in dependency order.
+    pub reference_data: Vec<CommandEnvelope>,
+    /// Our legal entity.
+    pub legal_entity: Lei,
+    books: Vec<(String, String, Vec<Market>)>,
+    accounts: Vec<String>,
+    brokers: Vec<Lei>,
+    instruments: Vec<DemoInstrument>,
+}
+
+#[derive(Debug, Clone)]
+struct DemoInstrument {
+    isin: Isin,
+    market: Market,
+    currency: Currency,
+    bond: Option<CouponTerms>,
+    /// Typical price in hundredths (cents, or per-100 hundredths for bonds).
+    price_cents: u64,
+}
+
+/// Envelope for a generated command.
+pub fn envelope(command: Command, wall_time: Timestamp) -> CommandEnvelope {
+    CommandEnvelope {
+        actor: Actor::System("generator".into()),
+        wall_time,
+        business_date: DEMO_BUSINESS_DATE,
+        command,
+    }
+}
+
+fn lei(rng: &mut Rng) -> Lei {
+    // Any 18 alphanumerics complete to a valid LEI; the `unwrap_or` is unreachable.
+    let base = format!("5299{}", rng.chars(ALNUM, 14));
+    Lei::from_base(&base).unwrap_or_else(|_| firm_lei())
+}
+
+fn firm_lei() -> Lei {
+    match Lei::from_base(FIRM_LEI_BASE) {
+        Ok(l) => l,
+        Err(_) => unreachable_lei(),
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_lei() -> Lei {
+    // The constant base is 18 valid characters; a test pins it.
+    panic!("the firm's LEI base is invalid")
+}
+
+fn bic(rng: &mut Rng, country: &str) -> Bic {
+    let text = format!(
+        "{}{country}{}",
+        rng.chars(UPPER, 4),
+        rng.chars(ALNUM, 2).replace('0', "2")
+    );
+    Bic::parse(&text)
+        .unwrap_or_else(|_| Bic::parse("APKEFIHH").unwrap_or_else(|_| unreachable_bic()))
+}
+
+#[allow(clippy::panic)]
+fn unreachable_bic() -> Bic {
+    panic!("a constant BIC is invalid")
+}
+
+fn ccy(code: &str) -> Currency {
+    Currency::parse(code).unwrap_or_else(|_| unreachable_currency())
+}
+
+#[allow(clippy::panic)]
+fn unreachable_currency() -> Currency {
+    panic!("a constant currency code is invalid")
+}
+
+fn market_facts(market: Market) -> (&'static str, &'static str, &'static str, u32) {
+    // country (ISIN prefix), currency, company suffix, number of equities
+    match market {
+        Market::Xhel => ("FI", "EUR", "Oyj", 50),
+        Market::Xsto => ("SE", "SEK", "AB", 35),
+        Market::Xcse => ("DK", "DKK", "A/S", 25),
+        Market::Xetr => ("DE", "EUR", "AG", 35),
+        Market::Xpar => ("FR", "EUR", "SA", 35),
+        Market::Xlon => ("GB", "GBP", "plc", 35),
+        Market::Xnys => ("US", "USD", "Inc.", 30),
+        Market::Xosl => ("NO", "NOK", "ASA", 0),
+        Market::Xswx => ("CH", "CHF", "AG", 0),
+        Market::Xtks => ("JP", "JPY", "KK", 0),
+    }
+}
+
+const MARKETS: [Market; 7] = [
+    Market::Xhel,
+    Market::Xsto,
+    Market::Xcse,
+    Market::Xetr,
+    Market::Xpar,
+    Market::Xlon,
+    Market::Xnys,
+];
+
+const NAME_PARTS: [&str; 24] = [
+    "Aurora",
+    "Boreal",
+    "Kivi",
+    "Meri",
+    "Pohjola",
+    "Revontuli",
+    "Saimaa",
+    "Tunturi",
+    "Nordic",
+    "Baltic",
+    "Vasa",
+    "Lumi",
+    "Koski",
+    "Metsä",
+    "Helmi",
+    "Aalto",
+    "Linden",
+    "Fjord",
+    "Granit",
+    "Atlas",
+    "Orion",
+    "Polaris",
+    "Vega",
+    "Sirius",
+];
+const NAME_TRADES: [&str; 8] = [
+    "Industries",
+    "Energy",
+    "Bank",
+    "Telecom",
+    "Pharma",
+    "Foods",
+    "Logistics",
+    "Technologies",
+];
+
+impl DemoFirm {
+    /// Generates the firm from `seed`.
+    pub fn generate(seed: u64) -> DemoFirm {
+        let mut rng = Rng::new(seed);
+        let t0 = Timestamp::from_second(1_767_340_800).unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut commands = Vec::new();
+        let mut push = |c: Command| commands.push(envelope(c, t0));
+        let firm = firm_lei();
+        push(Command::DefineLegalEntity(LegalEntity {
+            lei: firm,
+            name: "Kulissi Securities Oyj".into(),
+            reporting_currency: ccy("EUR"),
+        }));
+        let mut custodians = Vec::new();
+        for (name, country) in [
+            ("Pohjola Custody Services", "FI"),
+            ("Baltic Securities Services", "SE"),
+            ("Atlantic Global Custody", "US"),
+        ] {
+            let c = Counterparty {
+                lei: lei(&mut rng),
+                name: name.into(),
+                bic: bic(&mut rng, country),
+                role: CounterpartyRole::Custodian,
+            };
+            custodians.push(c.lei);
+            push(Command::DefineCounterparty(c));
+        }
+        let mut brokers = Vec::new();
+        for (i, (name, country)) in [
+            ("Nordic Execution Services", "FI"),
+            ("Scandinavian Equities", "SE"),
+            ("Copenhagen Brokerage", "DK"),
+            ("Frankfurt Wertpapierhandel", "DE"),
+            ("Paris Intermédiation", "FR"),
+            ("City Agency Brokers", "GB"),
+            ("Hudson Prime Brokerage", "US"),
+            ("Helsinki Markets", "FI"),
+            ("Stockholm Securities", "SE"),
+            ("Thames Execution", "GB"),
+            ("EuroCCP Clearing", "NL"),
+            ("Atlantic Clearing Corporation", "US"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let role = if i >= 10 {
+                CounterpartyRole::Ccp
+            } else {
+                CounterpartyRole::Broker
+            };
+            let c = Counterparty {
+                lei: lei(&mut rng),
+                name: name.into(),
+                bic: bic(&mut rng, country),
+                role,
+            };
+            brokers.push(c.lei);
+            push(Command::DefineCounterparty(c));
+        }
+        let books: Vec<(String, String, Vec<Market>)> = vec![
+            (
+                "NEQ-AINO".into(),
+                "aino".into(),
+                vec![Market::Xhel, Market::Xsto, Market::Xcse],
+            ),
+            (
+                "NEQ-EERO".into(),
+                "eero".into(),
+                vec![Market::Xhel, Market::Xsto, Market::Xcse],
+            ),
+            (
+                "EEQ-LARS".into(),
+                "lars".into(),
+                vec![Market::Xetr, Market::Xpar, Market::Xlon],
+            ),
+            (
+                "EEQ-SOFIA".into(),
+                "sofia".into(),
+                vec![Market::Xetr, Market::Xpar, Market::Xlon],
+            ),
+            ("USEQ-MIKA".into(), "mika".into(), vec![Market::Xnys]),
+            (
+                "FI-OONA".into(),
+                "oona".into(),
+                vec![Market::Xhel, Market::Xnys],
+            ),
+        ];
+        for (code, trader, _) in &books {
+            let desk = match &code[..2] {
+                "NE" => "Nordic Equities",
+                "EE" => "European Equities",
+                "US" => "US Equities",
+                _ => "Fixed Income",
+            };
+            push(Command::DefineBook {
+                code: code.clone(),
+                legal_entity: firm,
+                desk: desk.into(),
+                trader: trader.clone(),
+            });
+        }
+        let mut accounts = Vec::new();
+        for i in 0..24u32 {
+            let (owner, code) = if i < 3 {
+                (AccountOwner::House, format!("HOUSE-{:02}", i + 1))
+            } else {
+                (AccountOwner::Client, format!("CLIENT-{:03}", i - 2))
+            };
+            let custodian = custodians[(i % 3) as usize];
+            push(Command::DefineAccount {
+                code: code.clone(),
+                legal_entity: firm,
+                owner,
+                custodian,
+                safekeeping_account: format!("SAFE{:06}", 100_000 + i * 7),
+                cash_account: format!("CASH{:06}", 200_000 + i * 7),
+            });
+            accounts.push(code);
+        }
+        let mut instruments = Vec::new();
+        for market in MARKETS {
+            let (country, currency, suffix, equities) = market_facts(market);
+            for n in 0..equities {
+                let nsin = if market == Market::Xnys {
+                    Cusip::from_base(&rng.chars(DIGITS, 8))
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                } else {
+                    rng.chars(DIGITS, 9)
+                };
+                let Ok(isin) = Isin::from_national_code(country, &nsin) else {
+                    continue;
+                };
+                let name = format!(
+                    "{} {} {suffix}",
+                    NAME_PARTS[(n as usize * 7 + market as usize) % NAME_PARTS.len()],
+                    NAME_TRADES[n as usize % NAME_TRADES.len()]
+                );
+                let taxed =
+                    matches!(market, Market::Xlon) || (market == Market::Xpar && n % 3 != 0);
+                push(Command::DefineInstrument(Instrument {
+                    isin,
+                    name,
+                    kind: InstrumentKind::Equity,
+                    currency: ccy(currency),
+                    market,
+                    multiplier: Decimal::ONE,
+                    transaction_tax: taxed,
+                }));
+                instruments.push(DemoInstrument {
+                    isin,
+                    market,
+                    currency: ccy(currency),
+                    bond: None,
+                    price_cents: 200 + rng.below(20_000),
+                });
+            }
+        }
+        // Bonds: Finnish government and corporates on XHEL (EUR), US corporates on XNYS.
+        for n in 0..20u32 {
+            let (market, country, currency, day_count, frequency) = match n % 4 {
+                0 => (Market::Xhel, "FI", "EUR", DayCount::ActActIcma, 1),
+                1 | 2 => (Market::Xhel, "FI", "EUR", DayCount::Thirty360European, 1),
+                _ => (Market::Xnys, "US", "USD", DayCount::Thirty360BondBasis, 2),
+            };
+            let nsin = if country == "US" {
+                Cusip::from_base(&rng.chars(DIGITS, 8))
+                    .map(|c| c.to_string())
+                    .unwrap_or_default()
+            } else {
+                rng.chars(DIGITS, 9)
+            };
+            let Ok(isin) = Isin::from_national_code(country, &nsin) else {
+                continue;
+            };
+            let maturity = date(2028 + (n % 17) as i16, 1 + (n % 12) as i8, 15);
+            let issue = date(2016 + (n % 8) as i16, maturity.month(), 15);
+            let terms = CouponTerms {
+                rate: Decimal::new(i64::from(50 + rng.below(450) as u32), 4),
+                frequency,
+                day_count,
+                issue_date: issue,
+                maturity_date: maturity,
+            };
+            push(Command::DefineInstrument(Instrument {
+                isin,
+                name: format!(
+                    "{} {}% {}",
+                    if n % 4 == 0 {
+                        "Finland"
+                    } else {
+                        NAME_PARTS[n as usize]
+                    },
+                    terms.rate * Decimal::from(100),
+                    maturity.year()
+                ),
+                kind: InstrumentKind::Bond(terms),
+                currency: ccy(currency),
+                market,
+                multiplier: Decimal::new(1, 2),
+                transaction_tax: false,
+            }));
+            instruments.push(DemoInstrument {
+                isin,
+                market,
+                currency: ccy(currency),
+                bond: Some(terms),
+                price_cents: 9_500 + rng.below(1_000),
+            });
+        }
+        // SSIs for our side and every broker and CCP, per market, currency and type traded.
+        let csd = |market: Market| match market {
+            Market::Xhel => "APKEFIHH",
+            Market::Xsto => "VPCSSESS",
+            Market::Xcse => "VPDKDKKK",
+            Market::Xetr => "DAKVDEFF",
+            Market::Xpar => "SICVFRPP",
+            Market::Xlon => "CRSTGB22",
+            _ => "DTCYUS33",
+        };
+        for market in MARKETS {
+            let (_, currency, _, _) = market_facts(market);
+            let types: &[InstrumentType] = if matches!(market, Market::Xhel | Market::Xnys) {
+                &[InstrumentType::Equity, InstrumentType::Bond]
+            } else {
+                &[InstrumentType::Equity]
+            };
+            for &instrument_type in types {
+                for counterparty in std::iter::once(None).chain(brokers.iter().map(|b| Some(*b))) {
+                    let agent = bic(&mut rng, &csd(market)[4..6]);
+                    push(Command::DefineSsi {
+                        counterparty,
+                        market,
+                        currency: ccy(currency),
+                        instrument_type,
+                        place_of_settlement: Bic::parse(csd(market)).unwrap_or(agent),
+                        agent,
+                        safekeeping_account: format!("SK{}", rng.chars(DIGITS, 8)),
+                        cash_account: format!("CA{}", rng.chars(DIGITS, 8)),
+                    });
+                }
+                // Rates in hundredths of a basis point.
+                let bp = |hundredths: i64| Rate::from_basis_points(Decimal::new(hundredths, 2));
+                let (commission, commission_minimum, exchange_fee, purchase_tax) =
+                    match (market, instrument_type) {
+                        (_, InstrumentType::Bond) => (bp(0), Decimal::ZERO, bp(0), bp(0)),
+                        (Market::Xlon, _) => (bp(500), Decimal::new(1000, 2), bp(20), bp(5000)),
+                        (Market::Xpar, _) => (bp(300), Decimal::new(500, 2), bp(10), bp(4000)),
+                        (Market::Xnys, _) => (bp(200), Decimal::new(100, 2), bp(0), bp(0)),
+                        _ => (bp(400), Decimal::new(900, 2), bp(15), bp(0)),
+                    };
+                push(Command::DefineFeeSchedule(FeeSchedule {
+                    market,
+                    instrument_type,
+                    commission,
+                    commission_minimum,
+                    exchange_fee,
+                    purchase_tax,
+                }));
+            }
+        }
+        DemoFirm {
+            reference_data: commands,
+            legal_entity: firm,
+            books,
+            accounts,
+            brokers,
+            instruments,
+        }
+    }
+
+    /// Generated trades: `count` bookings from `seed`, trade dates spread over business days
+    /// from 2 January 2026 in order. Lazy, so a million trades need no memory up front.
+    pub fn trades(&self, seed: u64, count: u64) -> TradeStream<'_> {
+        TradeStream {
+            firm: self,
+            rng: Rng::new(seed.wrapping_mul(31).wrapping_add(7)),
+            seed,
+            next: 0,
+            count,
+        }
+    }
+
+    /// A random booking (used by simulations to mix with amendments and cancellations).
+    pub fn random_trade(
+        &self,
+        rng: &mut Rng,
+        source: &str,
+        external_id: String,
+        day: u32,
+    ) -> TradeInput {
+        let (book, trader, markets) = rng.pick(&self.books);
+        let market = *rng.pick(markets);
+        let candidates: Vec<&DemoInstrument> = self
+            .instruments
+            .iter()
+            .filter(|i| i.market == market && (i.bond.is_some() == book.starts_with("FI-")))
+            .collect();
+        let instrument = if candidates.is_empty() {
+            rng.pick(&self.instruments)
+        } else {
+            *rng.pick(&candidates)
+        };
+        let calendar = instrument.market.trading_calendar();
+        let nominal = FIRST_TRADE_DATE
+            .checked_add(i64::from(day * 7 / 5).days())
+            .unwrap_or(FIRST_TRADE_DATE);
+        let trade_date = calendar
+            .adjust(nominal, Convention::Following)
+            .unwrap_or(nominal);
+        let (quantity, price) = match &instrument.bond {
+            Some(_) => (
+                Decimal::from(10_000 * (1 + rng.below(500))),
+                Decimal::new(
+                    (instrument.price_cents * 10 + rng.below(200)) as i64 - 100,
+                    3,
+                ),
+            ),
+            None => {
+                let drift = rng.below(1_000) as i64 - 500;
+                let cents = (instrument.price_cents as i64 * (10_000 + drift)) / 100;
+                (
+                    Decimal::from(10 * (1 + rng.below(1_000))),
+                    Decimal::new(cents.max(1), 4),
+                )
+            }
+        };
+        let seconds = 9 * 3600 + rng.below(8 * 3600) as i64;
+        let trade_time = jiff::tz::Offset::UTC
+            .to_timestamp(trade_date.to_datetime(jiff::civil::Time::midnight()))
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+            .checked_add(seconds.seconds())
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        TradeInput {
+            source: source.to_owned(),
+            external_id,
+            legal_entity: self.legal_entity,
+            book: book.clone(),
+            trader: trader.clone(),
+            counterparty: *rng.pick(&self.brokers),
+            account: rng.pick(&self.accounts).clone(),
+            instrument: instrument.isin,
+            side: if rng.below(2) == 0 {
+                Side::Buy
+            } else {
+                Side::Sell
+            },
+            quantity: Quantity::new(quantity),
+            price: Price::new(price),
+            currency: instrument.currency,
+            trade_date,
+            trade_time,
+            venue: Mic::parse(instrument.market.mic()).unwrap_or_else(|_| unreachable_mic()),
+            settlement_date: None,
+        }
+    }
+}
+
+#[allow(clippy::panic)]
+fn unreachable_mic() -> Mic {
+    panic!("a market's MIC is invalid")
+}
+
+/// Business days the generated trades are spread over.
+const TRADING_DAYS: u64 = 220;
+
+/// Lazily generated bookings.
+#[derive(Debug)]
+pub struct TradeStream<'a> {
+    firm: &'a DemoFirm,
+    rng: Rng,
+    seed: u64,
+    next: u64,
+    count: u64,
+}
+
+impl Iterator for TradeStream<'_> {
+    type Item = CommandEnvelope;
+
+    fn next(&mut self) -> Option<CommandEnvelope> {
+        if self.next >= self.count {
+            return None;
+        }
+        let i = self.next;
+        self.next += 1;
+        let day = (i * TRADING_DAYS / self.count.max(1)) as u32;
+        let input = self.firm.random_trade(
+            &mut self.rng,
+            "OMS",
+            format!("S{}-{:09}", self.seed, i),
+            day,
+        );
+        let wall_time = input.trade_time;
+        Some(envelope(Command::BookTrade(input), wall_time))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = usize::try_from(self.count - self.next).unwrap_or(usize::MAX);
+        (left, Some(left))
+    }
+}

@@ -1,0 +1,84 @@
+//! [`GroupCommit`]: a writer thread with a bounded queue in front. Callers on any thread
+//! submit a command and block until the batch it joined is committed; the thread drains up to
+//! [`MAX_BATCH`] queued commands per transaction, so durability costs one commit per batch.
+
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use kulissi_core::engine::CommandEnvelope;
+use kulissi_store::EventStore;
+
+use crate::{Answer, AppError, Writer};
+
+/// The most commands committed in one transaction.
+pub const MAX_BATCH: usize = 10_000;
+
+/// How many commands may wait in the queue before submitters block.
+const QUEUE_CAPACITY: usize = 4 * MAX_BATCH;
+
+type Request = (CommandEnvelope, SyncSender<Result<Answer, String>>);
+
+/// A handle to the writer thread. Cloneable; the thread stops when every handle is dropped.
+#[derive(Debug, Clone)]
+pub struct GroupCommit {
+    queue: SyncSender<Request>,
+}
+
+impl GroupCommit {
+    /// Starts the writer thread. The join handle gives the writer back when it stops.
+    pub fn spawn<S: EventStore + Send + 'static>(
+        writer: Writer<S>,
+    ) -> Result<(GroupCommit, JoinHandle<Writer<S>>), AppError> {
+        let (queue, requests) = sync_channel::<Request>(QUEUE_CAPACITY);
+        let thread = std::thread::Builder::new()
+            .name("kulissi-writer".into())
+            .spawn(move || run(writer, requests))
+            .map_err(|e| AppError::WriterStopped(format!("cannot start the writer thread: {e}")))?;
+        Ok((GroupCommit { queue }, thread))
+    }
+
+    /// Submits one command and waits for its answer, given after the commit.
+    pub fn submit(&self, command: CommandEnvelope) -> Result<Answer, AppError> {
+        let (reply, answer) = sync_channel(1);
+        self.queue
+            .send((command, reply))
+            .map_err(|_| AppError::WriterStopped("the queue is closed".into()))?;
+        answer
+            .recv()
+            .map_err(|_| AppError::WriterStopped("no answer".into()))?
+            .map_err(AppError::WriterStopped)
+    }
+}
+
+fn run<S: EventStore>(mut writer: Writer<S>, requests: Receiver<Request>) -> Writer<S> {
+    let mut commands = Vec::with_capacity(MAX_BATCH);
+    let mut replies = Vec::with_capacity(MAX_BATCH);
+    while let Ok((command, reply)) = requests.recv() {
+        commands.push(command);
+        replies.push(reply);
+        while commands.len() < MAX_BATCH {
+            match requests.try_recv() {
+                Ok((command, reply)) => {
+                    commands.push(command);
+                    replies.push(reply);
+                }
+                Err(_) => break,
+            }
+        }
+        match writer.execute(&commands) {
+            Ok(answers) => {
+                for (reply, answer) in replies.drain(..).zip(answers) {
+                    let _ = reply.send(Ok(answer));
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for reply in replies.drain(..) {
+                    let _ = reply.send(Err(message.clone()));
+                }
+            }
+        }
+        commands.clear();
+    }
+    writer
+}

@@ -1,0 +1,266 @@
+//! `verify`: the whole log replayed from scratch, the chain checked record by record, the
+//! engine's invariants checked on the result, and every read-model row compared with what the
+//! replay derives. The report names the first sequence number that disagrees.
+
+use std::collections::{BTreeMap, HashMap};
+
+use kulissi_core::engine::{Event, State, apply};
+use kulissi_core::trade::TradeStatus;
+use kulissi_store::{ChainHead, CommitBatch, EventStore, GENESIS_HASH, ReadModels};
+use rust_decimal::Decimal;
+
+use crate::AppError;
+use crate::projection::Projector;
+use crate::replay::check_record;
+
+/// What `verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Records checked.
+    pub records: u64,
+    /// Trades in the replayed state.
+    pub trades: usize,
+    /// The first problem, if any: the sequence number and what is wrong.
+    pub first_problem: Option<(u64, String)>,
+}
+
+impl Report {
+    /// Whether everything agreed.
+    pub fn is_ok(&self) -> bool {
+        self.first_problem.is_none()
+    }
+}
+
+/// Replays and checks everything. `Err` only when the store cannot be read; a broken chain
+/// or a disagreement is a report with `first_problem` set.
+pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result<Report, AppError> {
+    let mut state = State::default();
+    let mut head: Option<ChainHead> = None;
+    let mut derived = CommitBatch::default();
+    let mut projector = Projector::default();
+    let mut problem: Option<(u64, String)> = None;
+    let mut last_version: HashMap<u64, u32> = HashMap::new();
+    let mut records = 0u64;
+    store.read_log(1, None, &mut |record| {
+        let previous = head.map_or(GENESIS_HASH, |h| h.hash);
+        let expected = head.map_or(1, |h| h.seq + 1);
+        let event = match check_record(&previous, expected, &record) {
+            Ok(event) => event,
+            Err(AppError::Log { seq, what }) => {
+                problem = Some((seq, what));
+                return Ok(false);
+            }
+            Err(e) => {
+                problem = Some((record.seq, e.to_string()));
+                return Ok(false);
+            }
+        };
+        if let Some(what) = version_problem(&mut last_version, &event) {
+            problem = Some((record.seq, what));
+            return Ok(false);
+        }
+        projector.before(&state, record.seq, &event);
+        apply(&mut state, &event);
+        projector.after(&state, record.seq, &event, &mut derived);
+        head = Some(ChainHead {
+            seq: record.seq,
+            hash: record.hash,
+        });
+        records += 1;
+        if records % 100_000 == 0 {
+            progress(records);
+        }
+        Ok(true)
+    })?;
+    progress(records);
+    if problem.is_none() {
+        projector.finish(&state, &mut derived);
+        problem = invariant_problem(&state, &derived);
+    }
+    if problem.is_none() {
+        problem = compare(derived, store.read_models()?);
+    }
+    Ok(Report {
+        records,
+        trades: state.trades.len(),
+        first_problem: problem,
+    })
+}
+
+/// Trade versions must run 1, 2, 3, ... per trade.
+fn version_problem(last: &mut HashMap<u64, u32>, event: &Event) -> Option<String> {
+    let (trade_id, version) = match event {
+        Event::TradeBooked { trade_id, .. } => (*trade_id, 1),
+        Event::TradeAmended {
+            trade_id, version, ..
+        }
+        | Event::TradeCancelled {
+            trade_id, version, ..
+        } => (*trade_id, *version),
+        _ => return None,
+    };
+    let expected = last.get(&trade_id).map_or(1, |v| v + 1);
+    if version != expected {
+        return Some(format!(
+            "trade {trade_id} jumps to version {version}, expected {expected}"
+        ));
+    }
+    last.insert(trade_id, version);
+    None
+}
+
+/// Positions must equal the sum over live trades; cash the sum of their net amounts. The
+/// problem is reported at the record that last changed the row.
+fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, String)> {
+    let mut quantity: HashMap<(u32, u32), Decimal> = HashMap::new();
+    let mut cash: HashMap<(u32, &str, jiff::civil::Date), Decimal> = HashMap::new();
+    for stored in state.trades.iter() {
+        let r = &stored.record;
+        if r.status == TradeStatus::Live {
+            *quantity
+                .entry((r.terms.account, r.terms.instrument))
+                .or_default() += r.terms.signed_quantity();
+            *cash
+                .entry((
+                    r.terms.account,
+                    r.terms.currency.code(),
+                    r.terms.settlement_date,
+                ))
+                .or_default() += r.economics.cash_flow(r.terms.side);
+        }
+    }
+    let mut problems = Vec::new();
+    for p in &derived.positions {
+        let expected = quantity
+            .get(&(p.account, p.instrument))
+            .copied()
+            .unwrap_or_default();
+        if p.quantity != expected {
+            problems.push((
+                p.seq,
+                format!(
+                    "position of account {} in instrument {} is {} but its live trades sum to {expected}",
+                    p.account, p.instrument, p.quantity
+                ),
+            ));
+        }
+    }
+    for c in &derived.cash {
+        let expected = cash
+            .get(&(c.account, c.currency.as_str(), c.value_date))
+            .copied()
+            .unwrap_or_default();
+        if c.amount != expected {
+            problems.push((
+                c.seq,
+                format!(
+                    "projected cash of account {} in {} on {} is {} but its live trades sum to {expected}",
+                    c.account, c.currency, c.value_date, c.amount
+                ),
+            ));
+        }
+    }
+    problems.into_iter().min_by_key(|(seq, _)| *seq)
+}
+
+/// Compares the stored read models with the ones the replay derives; the first mismatch is
+/// the one with the lowest sequence number.
+fn compare(derived: CommitBatch, stored: ReadModels) -> Option<(u64, String)> {
+    let mut expected = ReadModels::default();
+    let mut reference: BTreeMap<(&str, u32), _> = BTreeMap::new();
+    for row in derived.reference {
+        reference.insert((row.kind, row.id), row);
+    }
+    expected.reference = reference.into_values().collect();
+    expected.trade_versions = derived.trade_versions;
+    expected
+        .trade_versions
+        .sort_by_key(|v| (v.trade_id, v.version));
+    expected.positions = derived.positions;
+    expected
+        .positions
+        .sort_by_key(|p| (p.account, p.instrument));
+    expected.cash = derived.cash;
+    expected.cash.sort_by(|a, b| {
+        (a.account, &a.currency, a.value_date).cmp(&(b.account, &b.currency, b.value_date))
+    });
+
+    let mut problems: Vec<(u64, String)> = Vec::new();
+    diff(
+        "reference data",
+        &expected.reference,
+        &stored.reference,
+        |r| r.seq,
+        |r| format!("{} {}", r.kind, r.id),
+        &mut problems,
+    );
+    diff(
+        "trade versions",
+        &expected.trade_versions,
+        &stored.trade_versions,
+        |r| r.seq,
+        |r| format!("trade {} version {}", r.trade_id, r.version),
+        &mut problems,
+    );
+    diff(
+        "positions",
+        &expected.positions,
+        &stored.positions,
+        |r| r.seq,
+        |r| format!("account {} instrument {}", r.account, r.instrument),
+        &mut problems,
+    );
+    diff(
+        "cash",
+        &expected.cash,
+        &stored.cash,
+        |r| r.seq,
+        |r| format!("account {} {} {}", r.account, r.currency, r.value_date),
+        &mut problems,
+    );
+    problems.into_iter().min_by_key(|(seq, _)| *seq)
+}
+
+fn diff<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    expected: &[T],
+    stored: &[T],
+    seq: impl Fn(&T) -> u64,
+    name: impl Fn(&T) -> String,
+    problems: &mut Vec<(u64, String)>,
+) {
+    let n = expected.len().max(stored.len());
+    for i in 0..n {
+        match (expected.get(i), stored.get(i)) {
+            (Some(e), Some(s)) if e == s => {}
+            (Some(e), Some(s)) => {
+                problems.push((
+                    seq(e).min(seq(s)),
+                    format!(
+                        "{what}: {} differs: the log gives {e:?}, the store has {s:?}",
+                        name(e)
+                    ),
+                ));
+                return;
+            }
+            (Some(e), None) => {
+                problems.push((
+                    seq(e),
+                    format!("{what}: {} is missing from the store", name(e)),
+                ));
+                return;
+            }
+            (None, Some(s)) => {
+                problems.push((
+                    seq(s),
+                    format!(
+                        "{what}: the store has {} that the log does not give",
+                        name(s)
+                    ),
+                ));
+                return;
+            }
+            (None, None) => return,
+        }
+    }
+}
