@@ -50,35 +50,50 @@ impl GroupCommit {
     }
 }
 
-fn run<S: EventStore>(mut writer: Writer<S>, requests: Receiver<Request>) -> Writer<S> {
-    let mut commands = Vec::with_capacity(MAX_BATCH);
-    let mut replies = Vec::with_capacity(MAX_BATCH);
-    while let Ok((command, reply)) = requests.recv() {
-        commands.push(command);
-        replies.push(reply);
-        while commands.len() < MAX_BATCH {
-            match requests.try_recv() {
-                Ok((command, reply)) => {
-                    commands.push(command);
-                    replies.push(reply);
+fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>) -> Writer<S> {
+    let mut closed = false;
+    while !closed {
+        let batches = std::iter::from_fn(|| {
+            let Ok((command, reply)) = requests.recv() else {
+                closed = true;
+                return None;
+            };
+            let mut commands = Vec::with_capacity(MAX_BATCH);
+            let mut replies = Vec::with_capacity(MAX_BATCH);
+            commands.push(command);
+            replies.push(reply);
+            while commands.len() < MAX_BATCH {
+                match requests.try_recv() {
+                    Ok((command, reply)) => {
+                        commands.push(command);
+                        replies.push(reply);
+                    }
+                    Err(_) => break,
                 }
-                Err(_) => break,
             }
+            Some((commands, replies))
+        });
+        let answered = writer.execute_stream(
+            batches,
+            |replies: Vec<SyncSender<Result<Answer, String>>>, outcome| match outcome {
+                Ok(answers) => {
+                    for (reply, answer) in replies.into_iter().zip(answers) {
+                        let _ = reply.send(Ok(answer));
+                    }
+                }
+                Err(e) => {
+                    let message = e.to_string();
+                    for reply in replies {
+                        let _ = reply.send(Err(message.clone()));
+                    }
+                }
+            },
+        );
+        if let Err(e) = answered {
+            // Every caller of the failed batches has been told; the writer reloaded its
+            // state from the log and carries on with the next requests.
+            let _ = e;
         }
-        match writer.execute(&commands) {
-            Ok(answers) => {
-                for (reply, answer) in replies.drain(..).zip(answers) {
-                    let _ = reply.send(Ok(answer));
-                }
-            }
-            Err(e) => {
-                let message = e.to_string();
-                for reply in replies.drain(..) {
-                    let _ = reply.send(Err(message.clone()));
-                }
-            }
-        }
-        commands.clear();
     }
     writer
 }

@@ -19,7 +19,7 @@ mod writer;
 
 pub use group_commit::{GroupCommit, MAX_BATCH};
 pub use replay::replay;
-pub use writer::{Answer, Receipt, Writer};
+pub use writer::{Answer, Receipt, Timings, Writer};
 
 use kulissi_store::StoreError;
 

@@ -67,7 +67,7 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
             hash: record.hash,
         });
         records += 1;
-        if records % 100_000 == 0 {
+        if records.is_multiple_of(100_000) {
             progress(records);
         }
         Ok(true)

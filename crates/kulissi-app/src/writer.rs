@@ -34,6 +34,14 @@ impl Receipt {
 /// The answer to one command.
 pub type Answer = Result<Receipt, Rejection>;
 
+/// A decided batch on its way to the committer.
+struct Pending<T> {
+    batch: CommitBatch,
+    answers: Vec<Answer>,
+    tag: T,
+    head: Option<ChainHead>,
+}
+
 /// The single writer of one partition.
 #[derive(Debug)]
 pub struct Writer<S> {
@@ -41,6 +49,16 @@ pub struct Writer<S> {
     state: State,
     head: Option<ChainHead>,
     partition: u32,
+    timings: Timings,
+}
+
+/// Where a writer's time went, cumulatively (for benchmarks and monitoring).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timings {
+    /// Deciding, applying, encoding, chaining and projecting.
+    pub engine: std::time::Duration,
+    /// Writing and committing to the store.
+    pub commit: std::time::Duration,
 }
 
 impl<S: EventStore> Writer<S> {
@@ -52,6 +70,7 @@ impl<S: EventStore> Writer<S> {
             state,
             head,
             partition: 0,
+            timings: Timings::default(),
         })
     }
 
@@ -65,6 +84,11 @@ impl<S: EventStore> Writer<S> {
         &self.store
     }
 
+    /// Cumulative time spent in the engine and in commits.
+    pub fn timings(&self) -> Timings {
+        self.timings
+    }
+
     /// The head of the log.
     pub fn head(&self) -> Option<ChainHead> {
         self.head
@@ -73,15 +97,139 @@ impl<S: EventStore> Writer<S> {
     /// Executes `commands` in order and commits their events in one transaction; each
     /// command is answered on its own (a rejection does not affect the others).
     pub fn execute(&mut self, commands: &[CommandEnvelope]) -> Result<Vec<Answer>, AppError> {
+        let started = std::time::Instant::now();
         let mut batch = CommitBatch::default();
         let mut projector = Projector::default();
         let mut head = self.head;
         let mut answers = Vec::with_capacity(commands.len());
         for envelope in commands {
-            answers.push(self.run_one(envelope, &mut head, &mut batch, &mut projector));
+            answers.push(run_one(
+                &mut self.state,
+                self.partition,
+                envelope,
+                &mut head,
+                &mut batch,
+                &mut projector,
+            ));
         }
+        self.timings.engine += started.elapsed();
         self.commit(batch, projector, head)?;
         Ok(answers)
+    }
+
+    /// Executes a stream of batches with the engine and the store on two threads: while
+    /// batch *k* is being committed, batch *k + 1* is being decided. Each batch commits in
+    /// one transaction, and `committed` is called with the batch's tag and answers only
+    /// after its commit (or with the error that failed it, for that batch and every later
+    /// one). On a failed commit the state is rebuilt from the log before this returns.
+    pub fn execute_stream<T: Send>(
+        &mut self,
+        batches: impl Iterator<Item = (Vec<CommandEnvelope>, T)>,
+        committed: impl FnMut(T, Result<Vec<Answer>, &AppError>) + Send,
+    ) -> Result<(), AppError>
+    where
+        S: Send,
+    {
+        let committed = std::sync::Mutex::new(committed);
+        let report = |tag: T, outcome: Result<Vec<Answer>, &AppError>| {
+            if let Ok(mut f) = committed.lock() {
+                f(tag, outcome);
+            }
+        };
+        let Writer {
+            store,
+            state,
+            head,
+            partition,
+            timings,
+        } = self;
+        let (to_committer, from_engine) = std::sync::mpsc::sync_channel::<Pending<T>>(1);
+        let outcome = std::thread::scope(|scope| {
+            let report = &report;
+            let committer = scope.spawn(
+                move || -> Result<(Option<ChainHead>, std::time::Duration), AppError> {
+                    let mut last = None;
+                    let mut spent = std::time::Duration::ZERO;
+                    while let Ok(pending) = from_engine.recv() {
+                        let started = std::time::Instant::now();
+                        let result = if pending.batch.records.is_empty() {
+                            Ok(())
+                        } else {
+                            store.append(&pending.batch)
+                        };
+                        spent += started.elapsed();
+                        match result {
+                            Ok(()) => {
+                                if pending.head.is_some() {
+                                    last = pending.head;
+                                }
+                                report(pending.tag, Ok(pending.answers));
+                            }
+                            Err(e) => {
+                                let e = AppError::from(e);
+                                report(pending.tag, Err(&e));
+                                while let Ok(later) = from_engine.recv() {
+                                    report(later.tag, Err(&e));
+                                }
+                                return Err(e);
+                            }
+                        }
+                    }
+                    Ok((last, spent))
+                },
+            );
+            let mut local_head = *head;
+            for (commands, tag) in batches {
+                let started = std::time::Instant::now();
+                let mut batch = CommitBatch::default();
+                let mut projector = Projector::default();
+                let answers: Vec<Answer> = commands
+                    .iter()
+                    .map(|c| {
+                        run_one(
+                            state,
+                            *partition,
+                            c,
+                            &mut local_head,
+                            &mut batch,
+                            &mut projector,
+                        )
+                    })
+                    .collect();
+                projector.finish(state, &mut batch);
+                timings.engine += started.elapsed();
+                let pending = Pending {
+                    batch,
+                    answers,
+                    tag,
+                    head: local_head,
+                };
+                if let Err(std::sync::mpsc::SendError(refused)) = to_committer.send(pending) {
+                    // The committer failed and stopped; this batch fails with it.
+                    let e =
+                        AppError::WriterStopped("an earlier commit of this stream failed".into());
+                    report(refused.tag, Err(&e));
+                    break;
+                }
+            }
+            drop(to_committer);
+            committer.join().unwrap_or_else(|_| {
+                Err(AppError::WriterStopped("the commit thread panicked".into()))
+            })
+        });
+        match outcome {
+            Ok((last, spent)) => {
+                timings.commit += spent;
+                if last.is_some() {
+                    self.head = last;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                self.reload()?;
+                Err(e)
+            }
+        }
     }
 
     /// Executes `commands` all or nothing: if any is rejected, nothing is committed and the
@@ -95,7 +243,14 @@ impl<S: EventStore> Writer<S> {
         let mut head = self.head;
         let mut receipts = Vec::with_capacity(commands.len());
         for (i, envelope) in commands.iter().enumerate() {
-            match self.run_one(envelope, &mut head, &mut batch, &mut projector) {
+            match run_one(
+                &mut self.state,
+                self.partition,
+                envelope,
+                &mut head,
+                &mut batch,
+                &mut projector,
+            ) {
                 Ok(receipt) => receipts.push(receipt),
                 Err(rejection) => {
                     if !batch.records.is_empty() {
@@ -110,65 +265,6 @@ impl<S: EventStore> Writer<S> {
         Ok(Ok(receipts))
     }
 
-    fn run_one(
-        &mut self,
-        envelope: &CommandEnvelope,
-        head: &mut Option<ChainHead>,
-        batch: &mut CommitBatch,
-        projector: &mut Projector,
-    ) -> Answer {
-        let events = decide(&self.state, envelope)?;
-        let first = head.map_or(1, |h| h.seq + 1);
-        let actor = envelope.actor.to_string();
-        let wall_time_us = i64::try_from(envelope.wall_time.as_microsecond()).unwrap_or(i64::MAX);
-        for event in &events {
-            let seq = head.map_or(1, |h| h.seq + 1);
-            projector.before(&self.state, seq, event);
-            apply(&mut self.state, event);
-            projector.after(&self.state, seq, event, batch);
-            let mut record = LogRecord {
-                seq,
-                partition: self.partition,
-                business_date: envelope.business_date,
-                wall_time_us,
-                actor: actor.clone(),
-                kind: event.kind().to_owned(),
-                trade_id: event.trade_id(),
-                schema_version: EVENT_SCHEMA_VERSION,
-                payload: codec::encode(event),
-                hash: [0; 32],
-            };
-            record.hash = record_hash(&head.map_or(GENESIS_HASH, |h| h.hash), &record);
-            *head = Some(ChainHead {
-                seq,
-                hash: record.hash,
-            });
-            batch.records.push(record);
-        }
-        let last = head.map_or(0, |h| h.seq);
-        let trade_id = match &envelope.command {
-            Command::BookTrade(t) | Command::AmendTrade(t) => self
-                .state
-                .trades
-                .by_external_id(&t.source, &t.external_id)
-                .map(|s| s.record.trade_id),
-            Command::CancelTrade {
-                source,
-                external_id,
-                ..
-            } => self
-                .state
-                .trades
-                .by_external_id(source, external_id)
-                .map(|s| s.record.trade_id),
-            _ => None,
-        };
-        Ok(Receipt {
-            seqs: first..last + 1,
-            trade_id,
-        })
-    }
-
     fn commit(
         &mut self,
         mut batch: CommitBatch,
@@ -179,7 +275,10 @@ impl<S: EventStore> Writer<S> {
             return Ok(());
         }
         projector.finish(&self.state, &mut batch);
-        match self.store.append(&batch) {
+        let started = std::time::Instant::now();
+        let result = self.store.append(&batch);
+        self.timings.commit += started.elapsed();
+        match result {
             Ok(()) => {
                 self.head = head;
                 Ok(())
@@ -198,4 +297,62 @@ impl<S: EventStore> Writer<S> {
         self.head = head;
         Ok(())
     }
+}
+
+fn run_one(
+    state: &mut State,
+    partition: u32,
+    envelope: &CommandEnvelope,
+    head: &mut Option<ChainHead>,
+    batch: &mut CommitBatch,
+    projector: &mut Projector,
+) -> Answer {
+    let events = decide(state, envelope)?;
+    let first = head.map_or(1, |h| h.seq + 1);
+    let actor = envelope.actor.to_string();
+    let wall_time_us = envelope.wall_time.as_microsecond();
+    for event in &events {
+        let seq = head.map_or(1, |h| h.seq + 1);
+        projector.before(state, seq, event);
+        apply(state, event);
+        projector.after(state, seq, event, batch);
+        let mut record = LogRecord {
+            seq,
+            partition,
+            business_date: envelope.business_date,
+            wall_time_us,
+            actor: actor.clone(),
+            kind: event.kind().to_owned(),
+            trade_id: event.trade_id(),
+            schema_version: EVENT_SCHEMA_VERSION,
+            payload: codec::encode(event),
+            hash: [0; 32],
+        };
+        record.hash = record_hash(&head.map_or(GENESIS_HASH, |h| h.hash), &record);
+        *head = Some(ChainHead {
+            seq,
+            hash: record.hash,
+        });
+        batch.records.push(record);
+    }
+    let last = head.map_or(0, |h| h.seq);
+    let trade_id = match &envelope.command {
+        Command::BookTrade(t) | Command::AmendTrade(t) => state
+            .trades
+            .by_external_id(&t.source, &t.external_id)
+            .map(|s| s.record.trade_id),
+        Command::CancelTrade {
+            source,
+            external_id,
+            ..
+        } => state
+            .trades
+            .by_external_id(source, external_id)
+            .map(|s| s.record.trade_id),
+        _ => None,
+    };
+    Ok(Receipt {
+        seqs: first..last + 1,
+        trade_id,
+    })
 }

@@ -5,8 +5,9 @@
 //! long > 0), the quantity actually settled (moved by settlement confirmations, which a later
 //! capability adds), and the cost basis of the open quantity at average cost. Average cost
 //! depends on the order of trades, so each position keeps its live trades ordered by trade
-//! date, time and id; a trade that arrives last folds in incrementally, anything else (a
-//! back-dated booking, an amendment, a cancellation) recomputes the position from its trades.
+//! date, time and id, each with the running quantity and cost after it: a trade that arrives
+//! last folds in at once, and anything else (a trade reported late, an amendment, a
+//! cancellation) refolds only the trades after it.
 //!
 //! Projected cash is keyed by account × currency × value date (the settlement date) and
 //! moves by each live trade's net amount: −net for a purchase, +net for a sale.
@@ -38,8 +39,22 @@ pub struct Position {
     /// Cost of the open quantity at average cost, in the instrument currency, signed like
     /// the quantity (a short's cost basis is negative).
     pub cost: Decimal,
-    /// Live trade ids, ordered by (trade date, trade time, trade id).
-    trades: Vec<u64>,
+    /// Live trades in cost order, each with the running quantity and cost after it, so a
+    /// trade placed anywhere refolds only the trades after it, without looking others up.
+    trades: Vec<PositionTrade>,
+}
+
+/// The order trades enter average cost in: trade date, trade time, trade id.
+pub type CostOrder = (Date, jiff::Timestamp, u64);
+
+/// A live trade's contribution to a position, and the position's state after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct PositionTrade {
+    order: CostOrder,
+    signed_quantity: Decimal,
+    gross: Decimal,
+    quantity_after: Decimal,
+    cost_after: Decimal,
 }
 
 impl Position {
@@ -55,39 +70,79 @@ impl Position {
     }
 
     /// The live trades in this position, in cost order.
-    pub fn trade_ids(&self) -> &[u64] {
-        &self.trades
+    pub fn trade_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.trades.iter().map(|t| t.order.2)
     }
 
     /// Folds one trade into quantity and cost at average cost: adding to a position adds its
     /// gross; reducing one releases cost pro rata (the average is unchanged); crossing zero
     /// closes the old position and opens the remainder at the trade's own price.
     pub fn fold(&mut self, signed_quantity: Decimal, gross: Decimal) {
-        let q = self.quantity;
-        let t = signed_quantity;
-        if t.is_zero() {
-            return;
+        (self.quantity, self.cost) = fold(self.quantity, self.cost, signed_quantity, gross);
+    }
+
+    /// Places a trade in cost order and refolds from there.
+    fn insert(&mut self, order: CostOrder, signed_quantity: Decimal, gross: Decimal) {
+        let at = match self.trades.last() {
+            // Trades mostly arrive in order: append without searching.
+            Some(last) if last.order < order => self.trades.len(),
+            None => 0,
+            Some(_) => self.trades.partition_point(|t| t.order < order),
+        };
+        let entry = PositionTrade {
+            order,
+            signed_quantity,
+            gross,
+            quantity_after: Decimal::ZERO,
+            cost_after: Decimal::ZERO,
+        };
+        self.trades.insert(at, entry);
+        self.refold_from(at);
+    }
+
+    /// Takes a trade out and refolds from where it was.
+    fn remove(&mut self, trade_id: u64) {
+        if let Some(at) = self.trades.iter().position(|t| t.order.2 == trade_id) {
+            self.trades.remove(at);
+            self.refold_from(at);
         }
-        let trade_cost = if t.is_sign_negative() { -gross } else { gross };
-        if q.is_zero() || q.is_sign_negative() == t.is_sign_negative() {
-            self.quantity = q + t;
-            self.cost += trade_cost;
-        } else if t.abs() <= q.abs() {
-            let remaining = q + t;
-            self.cost = (self.cost * remaining / q)
-                .round_dp_with_strategy(COST_DECIMALS, RoundingStrategy::MidpointNearestEven);
-            self.quantity = remaining;
-        } else {
-            let remaining = q + t;
-            self.cost = (trade_cost * remaining.abs() / t.abs())
-                .round_dp_with_strategy(COST_DECIMALS, RoundingStrategy::MidpointNearestEven);
-            self.quantity = remaining;
+    }
+
+    fn refold_from(&mut self, at: usize) {
+        let (mut quantity, mut cost) = match at.checked_sub(1).and_then(|i| self.trades.get(i)) {
+            Some(before) => (before.quantity_after, before.cost_after),
+            None => (Decimal::ZERO, Decimal::ZERO),
+        };
+        for t in self.trades.iter_mut().skip(at) {
+            (quantity, cost) = fold(quantity, cost, t.signed_quantity, t.gross);
+            t.quantity_after = quantity;
+            t.cost_after = cost;
         }
+        self.quantity = quantity;
+        self.cost = cost;
     }
 }
 
-/// The order trades enter average cost in.
-fn cost_order(record: &TradeRecord) -> (Date, jiff::Timestamp, u64) {
+/// One step of average cost: the position (quantity, cost) after a trade.
+fn fold(q: Decimal, cost: Decimal, t: Decimal, gross: Decimal) -> (Decimal, Decimal) {
+    if t.is_zero() {
+        return (q, cost);
+    }
+    let trade_cost = if t.is_sign_negative() { -gross } else { gross };
+    let round =
+        |v: Decimal| v.round_dp_with_strategy(COST_DECIMALS, RoundingStrategy::MidpointNearestEven);
+    if q.is_zero() || q.is_sign_negative() == t.is_sign_negative() {
+        (q + t, cost + trade_cost)
+    } else if t.abs() <= q.abs() {
+        let remaining = q + t;
+        (remaining, round(cost * remaining / q))
+    } else {
+        let remaining = q + t;
+        (remaining, round(trade_cost * remaining.abs() / t.abs()))
+    }
+}
+
+fn cost_order(record: &TradeRecord) -> CostOrder {
     (
         record.terms.trade_date,
         record.terms.trade_time,
@@ -105,40 +160,24 @@ pub struct Holdings {
 }
 
 impl Holdings {
-    /// Adds a live trade version to its position and the cash ladder. `lookup` finds other
-    /// trades of the position by id (for ordering and recomputation).
-    pub fn add<'a>(
-        &mut self,
-        record: &TradeRecord,
-        lookup: impl Fn(u64) -> Option<&'a TradeRecord>,
-    ) {
+    /// Adds a live trade version to its position and the cash ladder.
+    pub fn add(&mut self, record: &TradeRecord) {
         let key = (record.terms.account, record.terms.instrument);
-        let position = self.positions.entry(key).or_default();
-        let order = cost_order(record);
-        let at = position
-            .trades
-            .partition_point(|id| lookup(*id).map(cost_order).is_some_and(|o| o < order));
-        position.trades.insert(at, record.trade_id);
-        if at + 1 == position.trades.len() {
-            position.fold(record.terms.signed_quantity(), record.economics.gross);
-        } else {
-            recompute(position, &lookup, Some(record));
-        }
+        self.positions.entry(key).or_default().insert(
+            cost_order(record),
+            record.terms.signed_quantity(),
+            record.economics.gross,
+        );
         *self.cash.entry(cash_key(record)).or_default() +=
             record.economics.cash_flow(record.terms.side);
     }
 
     /// Removes a trade version (the one being replaced or cancelled) from its position and
     /// the cash ladder.
-    pub fn remove<'a>(
-        &mut self,
-        record: &TradeRecord,
-        lookup: impl Fn(u64) -> Option<&'a TradeRecord>,
-    ) {
+    pub fn remove(&mut self, record: &TradeRecord) {
         let key = (record.terms.account, record.terms.instrument);
         if let Some(position) = self.positions.get_mut(&key) {
-            position.trades.retain(|id| *id != record.trade_id);
-            recompute(position, &lookup, None);
+            position.remove(record.trade_id);
         }
         *self.cash.entry(cash_key(record)).or_default() -=
             record.economics.cash_flow(record.terms.side);
@@ -151,28 +190,6 @@ fn cash_key(record: &TradeRecord) -> CashKey {
         record.terms.currency,
         record.terms.settlement_date,
     )
-}
-
-/// Recomputes quantity and cost from the position's trades; `fresh` is a record not yet in
-/// the lookup (the version being added).
-fn recompute<'a>(
-    position: &mut Position,
-    lookup: &impl Fn(u64) -> Option<&'a TradeRecord>,
-    fresh: Option<&TradeRecord>,
-) {
-    position.quantity = Decimal::ZERO;
-    position.cost = Decimal::ZERO;
-    let trades = std::mem::take(&mut position.trades);
-    for id in &trades {
-        let record = match fresh {
-            Some(f) if f.trade_id == *id => Some(f),
-            _ => lookup(*id),
-        };
-        if let Some(r) = record {
-            position.fold(r.terms.signed_quantity(), r.economics.gross);
-        }
-    }
-    position.trades = trades;
 }
 
 #[cfg(test)]

@@ -25,6 +25,25 @@ pub(crate) enum Command {
     /// Business-day calendars and settlement dates.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Benchmarks, each ending with one JSON line of figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Book generated trades end to end on SQLite, beside a raw-insert baseline.
+    Booking {
+        /// Number of trades.
+        #[arg(long, default_value_t = 1_000_000)]
+        trades: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory for the scratch databases (default: the system temp directory).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

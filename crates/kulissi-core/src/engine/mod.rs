@@ -407,6 +407,7 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
 
 /// A stable 64-bit fingerprint (FNV-1a) of a trade input's content, independent of the
 /// platform and of `std`'s randomly seeded hashers, so it is the same on every replay.
+/// Decimals enter normalised (`1.50` and `1.5` are the same quantity).
 pub fn input_digest(input: &TradeInput) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
@@ -424,17 +425,20 @@ pub fn input_digest(input: &TradeInput) -> u64 {
     eat(input.account.as_bytes());
     eat(input.instrument.as_str().as_bytes());
     eat(input.side.code().as_bytes());
-    eat(input.quantity.value().normalize().to_string().as_bytes());
-    eat(input.price.value().normalize().to_string().as_bytes());
+    eat(&input.quantity.value().normalize().serialize());
+    eat(&input.price.value().normalize().serialize());
     eat(input.currency.code().as_bytes());
-    eat(input.trade_date.to_string().as_bytes());
+    let date = |d: jiff::civil::Date| {
+        let mut b = [0u8; 4];
+        b[..2].copy_from_slice(&d.year().to_le_bytes());
+        b[2] = d.month() as u8;
+        b[3] = d.day() as u8;
+        b
+    };
+    eat(&date(input.trade_date));
     eat(&input.trade_time.as_nanosecond().to_le_bytes());
     eat(input.venue.as_str().as_bytes());
-    eat(input
-        .settlement_date
-        .map(|d| d.to_string())
-        .unwrap_or_default()
-        .as_bytes());
+    eat(&input.settlement_date.map(date).unwrap_or_default());
     h
 }
 

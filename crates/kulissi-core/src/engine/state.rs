@@ -21,16 +21,8 @@ pub struct StoredTrade {
 pub struct Trades {
     /// Index `trade_id - 1`.
     trades: Vec<StoredTrade>,
-    /// "source\u{1f}external id" → trade id.
-    by_external: HashMap<Box<str>, u64>,
-}
-
-fn external_key(source: &str, external_id: &str) -> String {
-    let mut key = String::with_capacity(source.len() + external_id.len() + 1);
-    key.push_str(source);
-    key.push('\u{1f}');
-    key.push_str(external_id);
-    key
+    /// Source → external id → trade id (two levels, so a lookup allocates nothing).
+    by_external: HashMap<Box<str>, HashMap<Box<str>, u64>>,
 }
 
 impl Trades {
@@ -49,7 +41,8 @@ impl Trades {
     /// The trade booked from `source` under `external_id`.
     pub fn by_external_id(&self, source: &str, external_id: &str) -> Option<&StoredTrade> {
         self.by_external
-            .get(external_key(source, external_id).as_str())
+            .get(source)
+            .and_then(|ids| ids.get(external_id))
             .and_then(|id| self.get(*id))
     }
 
@@ -134,12 +127,13 @@ impl State {
                     terms: terms.clone(),
                     economics: *economics,
                 };
-                let trades = &self.trades;
-                self.holdings
-                    .add(&record, |id| trades.get(id).map(|t| &t.record));
-                self.trades
-                    .by_external
-                    .insert(external_key(source, external_id).into(), *trade_id);
+                self.holdings.add(&record);
+                let by_source = &mut self.trades.by_external;
+                let ids = match by_source.get_mut(&**source) {
+                    Some(ids) => ids,
+                    None => by_source.entry(source.clone()).or_default(),
+                };
+                ids.insert(external_id.clone(), *trade_id);
                 self.trades.trades.push(StoredTrade {
                     record,
                     input_digest: *input_digest,
@@ -158,16 +152,11 @@ impl State {
                 new.version = *version;
                 new.terms = terms.clone();
                 new.economics = *economics;
+                self.holdings.remove(&old);
+                self.holdings.add(&new);
                 if let Some(stored) = self.trades.get_mut(*trade_id) {
-                    // Take the old version out of the lookup while it is removed, then put
-                    // the new one in before it is added, so recomputation sees the right one.
-                    stored.record = new.clone();
+                    stored.record = new;
                 }
-                let trades = &self.trades;
-                self.holdings
-                    .remove(&old, |id| trades.get(id).map(|t| &t.record));
-                self.holdings
-                    .add(&new, |id| trades.get(id).map(|t| &t.record));
             }
             Event::TradeCancelled {
                 trade_id, version, ..
@@ -179,9 +168,7 @@ impl State {
                     stored.record.version = *version;
                     stored.record.status = TradeStatus::Cancelled;
                 }
-                let trades = &self.trades;
-                self.holdings
-                    .remove(&old, |id| trades.get(id).map(|t| &t.record));
+                self.holdings.remove(&old);
             }
         }
     }

@@ -1,0 +1,167 @@
+//! `kulissi bench booking`: books generated trades end to end, durably, and in the same run
+//! times the raw baseline of inserting as many rows of the same byte size into a fresh
+//! SQLite file with a prepared statement in batches. Ends with one JSON line.
+
+// Seconds and rates are measurements, not money: floating point is right here.
+#![allow(clippy::float_arithmetic)]
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use kulissi_app::Writer;
+use kulissi_app::generator::DemoFirm;
+use kulissi_core::engine::CommandEnvelope;
+use kulissi_store_sqlite::SqliteStore;
+
+/// Trades per commit, for Kulissi and the baseline alike.
+const BATCH: usize = 10_000;
+
+pub(crate) fn booking(
+    trades: u64,
+    seed: u64,
+    dir: Option<&Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let scratch = scratch_dir(dir)?;
+    let db = scratch.join("bench.db");
+    writeln!(
+        out,
+        "booking {trades} generated trades (seed {seed}) into {}",
+        db.display()
+    )?;
+    let firm = DemoFirm::generate(seed);
+    let mut writer = Writer::open(SqliteStore::create(&db)?)?;
+    if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
+        anyhow::bail!("reference data command {i} rejected: {rejection}");
+    }
+    // A generator thread feeds batches through a short queue, so a million trades never sit
+    // in memory at once; its time is reported apart.
+    let (to_engine, batches) = std::sync::mpsc::sync_channel::<Vec<CommandEnvelope>>(2);
+    let generator_firm = firm.clone();
+    let generator = std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut stream = generator_firm.trades(seed, trades);
+        loop {
+            let chunk: Vec<CommandEnvelope> = stream.by_ref().take(BATCH).collect();
+            if chunk.is_empty() || to_engine.send(chunk).is_err() {
+                break;
+            }
+        }
+        started.elapsed()
+    });
+    let started = Instant::now();
+    let mut booked = 0u64;
+    let mut rejected: Option<String> = None;
+    writer.execute_stream(
+        batches.into_iter().map(|c| (c, ())),
+        |(), outcome| match outcome {
+            Ok(answers) => {
+                for answer in answers {
+                    match answer {
+                        Ok(_) => booked += 1,
+                        Err(r) => rejected = Some(r.to_string()),
+                    }
+                }
+            }
+            Err(e) => rejected = Some(e.to_string()),
+        },
+    )?;
+    let booking = started.elapsed();
+    let generating = generator
+        .join()
+        .map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+    if let Some(reason) = rejected {
+        anyhow::bail!("a generated trade was not booked: {reason}");
+    }
+    let events_bytes: i64 = writer.store().connection().query_row(
+        "SELECT sum(length(payload)) + 32 * count(*) FROM events WHERE kind = 'TradeBooked'",
+        [],
+        |r| r.get(0),
+    )?;
+    let row_bytes = usize::try_from(events_bytes / i64::try_from(booked.max(1))?)?;
+    let kulissi_per_second = booked as f64 / booking.as_secs_f64();
+    let timings = writer.timings();
+    writeln!(
+        out,
+        "  of which engine (decide, apply, encode, chain, project) {:.2} s, commit {:.2} s",
+        timings.engine.as_secs_f64(),
+        timings.commit.as_secs_f64()
+    )?;
+    writeln!(
+        out,
+        "kulissi: {booked} trades in {:.2} s ({kulissi_per_second:.0}/s), generation {:.2} s",
+        booking.as_secs_f64(),
+        generating.as_secs_f64()
+    )?;
+    drop(writer);
+
+    let baseline_seconds = raw_baseline(&scratch.join("baseline.db"), booked, row_bytes)?;
+    let baseline_per_second = booked as f64 / baseline_seconds;
+    writeln!(
+        out,
+        "baseline: {booked} rows of {row_bytes} bytes in {baseline_seconds:.2} s ({baseline_per_second:.0}/s)"
+    )?;
+    let peak = peak_rss_bytes();
+    let _ = std::fs::remove_dir_all(&scratch);
+    writeln!(
+        out,
+        "{{\"bench\":\"booking\",\"backend\":\"sqlite\",\"n\":{booked},\"seconds\":{:.3},\"per_second\":{kulissi_per_second:.0},\
+         \"generate_seconds\":{:.3},\"baseline\":\"sqlite-raw-insert\",\"baseline_row_bytes\":{row_bytes},\
+         \"baseline_per_second\":{baseline_per_second:.0},\"ratio\":{:.3},\"peak_rss_bytes\":{peak}}}",
+        booking.as_secs_f64(),
+        generating.as_secs_f64(),
+        kulissi_per_second / baseline_per_second,
+    )?;
+    Ok(0)
+}
+
+/// Inserts `rows` rows of `bytes` bytes into a fresh file with the store's durability
+/// settings, a cached prepared statement, and one transaction per batch.
+fn raw_baseline(path: &Path, rows: u64, bytes: usize) -> anyhow::Result<f64> {
+    let mut conn = rusqlite::Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;
+         PRAGMA wal_autocheckpoint = 16384;
+         CREATE TABLE raw (id INTEGER PRIMARY KEY, payload BLOB NOT NULL);",
+    )?;
+    let payload: Vec<u8> = (0..bytes).map(|i| (i * 131 % 251) as u8).collect();
+    let started = Instant::now();
+    let mut id = 0i64;
+    while (id as u64) < rows {
+        let tx = conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT INTO raw (id, payload) VALUES (?1, ?2)")?;
+            for _ in 0..BATCH {
+                if id as u64 >= rows {
+                    break;
+                }
+                id += 1;
+                insert.execute(rusqlite::params![id, payload])?;
+            }
+        }
+        tx.commit()?;
+    }
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn scratch_dir(dir: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
+    let base = dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
+    let scratch = base.join(format!("kulissi-bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch)?;
+    Ok(scratch)
+}
+
+/// Peak resident set size of this process (Linux `VmHWM`), 0 where unknown.
+pub(crate) fn peak_rss_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
