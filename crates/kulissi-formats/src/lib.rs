@@ -1,1 +1,34 @@
-//! placeholder
+//! Kulissi's file formats: imports of trades (CSV and JSON lines) and reference data (JSON
+//! lines), turned into engine commands.
+//!
+//! Every error names the file, the line and the column or JSON field, and says what was
+//! expected, e.g. `trades.csv line 12, column price: expected a decimal number such as
+//! 101.25, found '10,5'`. Parsing collects up to [`MAX_ERRORS`] errors so a person can fix a
+//! file in one go; any error rejects the whole file (imports are atomic).
+//!
+//! Decimals are read exactly: JSON numbers keep their digits (serde_json's arbitrary
+//! precision), never passing through floating point.
+
+mod error;
+mod fields;
+mod refdata;
+mod trades;
+
+pub use error::{ImportError, ImportErrors};
+pub use refdata::read_refdata_jsonl;
+pub use trades::{TRADE_COLUMNS, read_trades_csv, read_trades_jsonl};
+
+/// The most errors reported for one file.
+pub const MAX_ERRORS: usize = 20;
+
+/// The most data lines one import file may hold.
+pub const MAX_LINES: u64 = 20_000_000;
+
+/// A command read from a file, with the line it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    /// 1-based line number in the file.
+    pub line: u64,
+    /// What the line says.
+    pub item: T,
+}

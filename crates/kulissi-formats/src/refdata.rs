@@ -1,0 +1,292 @@
+//! Reference-data imports: JSON lines, one object per line with a `type` field.
+//!
+//! ```text
+//! {"type":"legal_entity","lei":"...","name":"...","reporting_currency":"EUR"}
+//! {"type":"counterparty","lei":"...","name":"...","bic":"...","role":"broker|custodian|client|ccp"}
+//! {"type":"instrument","isin":"...","name":"...","kind":"equity|bond|fund","currency":"EUR",
+//!  "market":"XHEL","multiplier":"1","transaction_tax":false,
+//!  bonds also: "coupon":"0.05","frequency":2,"day_count":"ACT/ACT-ICMA","issue_date":"...","maturity_date":"..."}
+//! {"type":"book","code":"...","legal_entity":"...","desk":"...","trader":"..."}
+//! {"type":"account","code":"...","legal_entity":"...","owner":"house|client","custodian":"LEI",
+//!  "safekeeping_account":"...","cash_account":"..."}
+//! {"type":"ssi","counterparty":"LEI or absent for our own","market":"XHEL","currency":"EUR",
+//!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"..."}
+//! {"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"4",
+//!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0"}
+//! ```
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+
+use kulissi_core::daycount::CouponTerms;
+use kulissi_core::engine::Command;
+use kulissi_core::money::Rate;
+use kulissi_core::refdata::{Counterparty, FeeSchedule, Instrument, InstrumentKind, LegalEntity};
+use rust_decimal::Decimal;
+
+use crate::error::Collector;
+use crate::fields::{FieldResult, date, decimal, parsed, text};
+use crate::{ImportErrors, Located, MAX_LINES};
+
+/// Calls `each` with the line number and the object of every non-blank line, its values as
+/// text (strings as they are, numbers with all their digits, booleans as `true`/`false`;
+/// `null` counts as absent). Lines that are not JSON objects are reported.
+pub(crate) fn for_each_json_line(
+    input: impl Read,
+    errors: &mut Collector,
+    mut each: impl FnMut(u64, HashMap<String, String>, &mut Collector),
+) {
+    let reader = BufReader::new(input);
+    for (i, line) in reader.lines().enumerate() {
+        let number = i as u64 + 1;
+        if number > MAX_LINES {
+            errors.push(
+                number,
+                None,
+                format!("the file has more than {MAX_LINES} lines; split it"),
+            );
+            return;
+        }
+        let line = match line {
+            Ok(l) => l,
+            Err(e) => {
+                errors.push(number, None, format!("cannot read the line: {e}"));
+                return;
+            }
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(&line) {
+            Ok(serde_json::Value::Object(map)) => {
+                let mut object = HashMap::new();
+                for (key, value) in map {
+                    let text = match value {
+                        serde_json::Value::Null => continue,
+                        serde_json::Value::String(s) => s,
+                        serde_json::Value::Number(n) => n.to_string(),
+                        serde_json::Value::Bool(b) => b.to_string(),
+                        _ => {
+                            errors.push(
+                                number,
+                                Some(&format!("$.{key}")),
+                                "expected a string, number or boolean",
+                            );
+                            continue;
+                        }
+                    };
+                    object.insert(key, text);
+                }
+                each(number, object, errors);
+            }
+            Ok(_) => errors.push(number, None, "expected a JSON object"),
+            Err(e) => errors.push(number, None, format!("not valid JSON: {e}")),
+        }
+        if errors.full() {
+            return;
+        }
+    }
+}
+
+/// Reads reference data as JSON lines.
+pub fn read_refdata_jsonl(
+    input: impl Read,
+    file: &str,
+) -> Result<Vec<Located<Command>>, ImportErrors> {
+    let mut errors = Collector::new(file);
+    let mut items = Vec::new();
+    for_each_json_line(input, &mut errors, |line, object, errors| {
+        if let Some(command) = refdata_command(&object, line, errors) {
+            items.push(Located {
+                line,
+                item: command,
+            });
+        }
+    });
+    errors.finish(items)
+}
+
+fn refdata_command(
+    o: &HashMap<String, String>,
+    line: u64,
+    errors: &mut Collector,
+) -> Option<Command> {
+    macro_rules! read {
+        ($name:literal, $parser:expr) => {{
+            let parser: fn(&str) -> FieldResult<_> = $parser;
+            match parser(o.get($name).map_or("", String::as_str)) {
+                Ok(v) => Some(v),
+                Err(message) => {
+                    errors.push(line, Some(concat!("$.", $name)), message);
+                    None
+                }
+            }
+        }};
+    }
+    macro_rules! optional {
+        ($name:literal, $parser:expr) => {{
+            match o.get($name) {
+                None => Some(None),
+                Some(_) => read!($name, $parser).map(Some),
+            }
+        }};
+    }
+    let kind = o.get("type").map(String::as_str).unwrap_or("");
+    let bp = |s: &str| decimal(s).map(Rate::from_basis_points);
+    Some(match kind {
+        "legal_entity" => {
+            let (lei, name, currency) = (
+                read!("lei", parsed),
+                read!("name", text),
+                read!("reporting_currency", parsed),
+            );
+            Command::DefineLegalEntity(LegalEntity {
+                lei: lei?,
+                name: name?,
+                reporting_currency: currency?,
+            })
+        }
+        "counterparty" => {
+            let (lei, name, bic, role) = (
+                read!("lei", parsed),
+                read!("name", text),
+                read!("bic", parsed),
+                read!("role", parsed),
+            );
+            Command::DefineCounterparty(Counterparty {
+                lei: lei?,
+                name: name?,
+                bic: bic?,
+                role: role?,
+            })
+        }
+        "instrument" => {
+            let isin = read!("isin", parsed);
+            let name = read!("name", text);
+            let kind = read!("kind", text);
+            let currency = read!("currency", parsed);
+            let market = read!("market", parsed);
+            let multiplier = optional!("multiplier", decimal);
+            let taxed = optional!("transaction_tax", |s: &str| match s {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                other => Err(format!("expected true or false, found '{other}'")),
+            });
+            let instrument_kind = match kind?.to_ascii_lowercase().as_str() {
+                "equity" => InstrumentKind::Equity,
+                "fund" | "etf" => InstrumentKind::Fund,
+                "bond" => {
+                    let coupon = read!("coupon", decimal);
+                    let frequency = read!("frequency", parsed);
+                    let day_count = read!("day_count", parsed);
+                    let issue = read!("issue_date", date);
+                    let maturity = read!("maturity_date", date);
+                    InstrumentKind::Bond(CouponTerms {
+                        rate: coupon?,
+                        frequency: frequency?,
+                        day_count: day_count?,
+                        issue_date: issue?,
+                        maturity_date: maturity?,
+                    })
+                }
+                other => {
+                    errors.push(
+                        line,
+                        Some("$.kind"),
+                        format!("expected equity, bond or fund, found '{other}'"),
+                    );
+                    return None;
+                }
+            };
+            let default_multiplier = match instrument_kind {
+                InstrumentKind::Bond(_) => Decimal::new(1, 2),
+                _ => Decimal::ONE,
+            };
+            Command::DefineInstrument(Instrument {
+                isin: isin?,
+                name: name?,
+                kind: instrument_kind,
+                currency: currency?,
+                market: market?,
+                multiplier: multiplier?.unwrap_or(default_multiplier),
+                transaction_tax: taxed?.unwrap_or(false),
+            })
+        }
+        "book" => {
+            let (code, le, desk, trader) = (
+                read!("code", text),
+                read!("legal_entity", parsed),
+                read!("desk", text),
+                read!("trader", text),
+            );
+            Command::DefineBook {
+                code: code?,
+                legal_entity: le?,
+                desk: desk?,
+                trader: trader?,
+            }
+        }
+        "account" => {
+            let code = read!("code", text);
+            let le = read!("legal_entity", parsed);
+            let owner = read!("owner", parsed);
+            let custodian = read!("custodian", parsed);
+            let safekeeping = read!("safekeeping_account", text);
+            let cash = read!("cash_account", text);
+            Command::DefineAccount {
+                code: code?,
+                legal_entity: le?,
+                owner: owner?,
+                custodian: custodian?,
+                safekeeping_account: safekeeping?,
+                cash_account: cash?,
+            }
+        }
+        "ssi" => {
+            let counterparty = optional!("counterparty", parsed);
+            let market = read!("market", parsed);
+            let currency = read!("currency", parsed);
+            let instrument_type = read!("instrument_type", parsed);
+            let pset = read!("place_of_settlement", parsed);
+            let agent = read!("agent", parsed);
+            let safekeeping = read!("safekeeping_account", text);
+            let cash = read!("cash_account", text);
+            Command::DefineSsi {
+                counterparty: counterparty?,
+                market: market?,
+                currency: currency?,
+                instrument_type: instrument_type?,
+                place_of_settlement: pset?,
+                agent: agent?,
+                safekeeping_account: safekeeping?,
+                cash_account: cash?,
+            }
+        }
+        "fee_schedule" => {
+            let market = read!("market", parsed);
+            let instrument_type = read!("instrument_type", parsed);
+            let commission = read!("commission_bp", bp);
+            let minimum = optional!("commission_minimum", decimal);
+            let exchange = optional!("exchange_fee_bp", bp);
+            let tax = optional!("purchase_tax_bp", bp);
+            Command::DefineFeeSchedule(FeeSchedule {
+                market: market?,
+                instrument_type: instrument_type?,
+                commission: commission?,
+                commission_minimum: minimum?.unwrap_or(Decimal::ZERO),
+                exchange_fee: exchange?.unwrap_or(Rate::new(Decimal::ZERO)),
+                purchase_tax: tax?.unwrap_or(Rate::new(Decimal::ZERO)),
+            })
+        }
+        other => {
+            errors.push(
+                line,
+                Some("$.type"),
+                format!(
+                    "expected legal_entity, counterparty, instrument, book, account, ssi or fee_schedule, found '{other}'"
+                ),
+            );
+            return None;
+        }
+    })
+}

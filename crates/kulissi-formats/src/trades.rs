@@ -1,0 +1,274 @@
+//! Trade imports.
+//!
+//! CSV with a header row naming these columns, in any order (`settlement_date`, `action` and
+//! `reason` may be left out):
+//!
+//! ```text
+//! source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,
+//! currency,trade_date,trade_time,venue,settlement_date,action,reason
+//! ```
+//!
+//! `action` is `book` (the default), `amend` (replace the trade's terms with this line's) or
+//! `cancel` (only `source`, `external_id` and `reason` are read). JSON lines carry the same
+//! names as fields of one object per line; decimals may be JSON numbers or strings.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use kulissi_core::engine::Command;
+use kulissi_core::money::{Price, Quantity};
+use kulissi_core::trade::TradeInput;
+
+use crate::error::Collector;
+use crate::fields::{FieldResult, date, decimal, optional_date, parsed, text, timestamp};
+use crate::{ImportErrors, Located, MAX_LINES};
+
+/// The columns of a trade file, in the documented order.
+pub const TRADE_COLUMNS: [&str; 18] = [
+    "source",
+    "external_id",
+    "legal_entity",
+    "book",
+    "trader",
+    "counterparty",
+    "account",
+    "isin",
+    "side",
+    "quantity",
+    "price",
+    "currency",
+    "trade_date",
+    "trade_time",
+    "venue",
+    "settlement_date",
+    "action",
+    "reason",
+];
+
+const OPTIONAL: [&str; 3] = ["settlement_date", "action", "reason"];
+
+/// One record's fields by name, from either format.
+trait Fields {
+    /// The value of `name`, `None` when absent (or JSON null).
+    fn get(&self, name: &str) -> Option<&str>;
+    /// How errors name the field (`price` for CSV, `$.price` for JSON).
+    fn label(&self, name: &str) -> String;
+}
+
+struct CsvFields<'a> {
+    index: &'a HashMap<String, usize>,
+    record: &'a csv::StringRecord,
+}
+
+impl Fields for CsvFields<'_> {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.index.get(name).and_then(|i| self.record.get(*i))
+    }
+    fn label(&self, name: &str) -> String {
+        name.to_owned()
+    }
+}
+
+struct JsonFields(HashMap<String, String>);
+
+impl Fields for JsonFields {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+    fn label(&self, name: &str) -> String {
+        format!("$.{name}")
+    }
+}
+
+/// Reads a trade CSV. `file` names the file in errors.
+pub fn read_trades_csv(
+    input: impl Read,
+    file: &str,
+) -> Result<Vec<Located<Command>>, ImportErrors> {
+    let mut errors = Collector::new(file);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(input);
+    let headers = match reader.headers() {
+        Ok(h) => h.clone(),
+        Err(e) => {
+            errors.push(1, None, format!("cannot read the header row: {e}"));
+            return errors.finish(Vec::new());
+        }
+    };
+    let mut index = HashMap::new();
+    for (i, name) in headers.iter().enumerate() {
+        let name = name.to_ascii_lowercase();
+        if !TRADE_COLUMNS.contains(&name.as_str()) {
+            errors.push(
+                1,
+                Some(&name),
+                format!(
+                    "unknown column, expected one of {}",
+                    TRADE_COLUMNS.join(", ")
+                ),
+            );
+        } else if index.insert(name.clone(), i).is_some() {
+            errors.push(1, Some(&name), "column appears twice");
+        }
+    }
+    for required in TRADE_COLUMNS.iter().filter(|c| !OPTIONAL.contains(c)) {
+        if !index.contains_key(*required) {
+            errors.push(1, Some(required), "missing column");
+        }
+    }
+    if !errors.errors.is_empty() {
+        return errors.finish(Vec::new());
+    }
+    let mut items = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                if line > MAX_LINES {
+                    errors.push(
+                        line,
+                        None,
+                        format!("the file has more than {MAX_LINES} lines; split it"),
+                    );
+                    break;
+                }
+                let fields = CsvFields {
+                    index: &index,
+                    record: &record,
+                };
+                if let Some(command) = trade_command(&fields, line, &mut errors) {
+                    items.push(Located {
+                        line,
+                        item: command,
+                    });
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                errors.push(line, None, format!("not a valid CSV record: {e}"));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
+        }
+        if errors.full() {
+            break;
+        }
+    }
+    errors.finish(items)
+}
+
+/// Reads trades as JSON lines (one object per line; blank lines are skipped).
+pub fn read_trades_jsonl(
+    input: impl Read,
+    file: &str,
+) -> Result<Vec<Located<Command>>, ImportErrors> {
+    let mut errors = Collector::new(file);
+    let mut items = Vec::new();
+    crate::refdata::for_each_json_line(input, &mut errors, |line, object, errors| {
+        for key in object.keys() {
+            if !TRADE_COLUMNS.contains(&key.as_str()) {
+                errors.push(
+                    line,
+                    Some(&format!("$.{key}")),
+                    format!(
+                        "unknown field, expected one of {}",
+                        TRADE_COLUMNS.join(", ")
+                    ),
+                );
+            }
+        }
+        let fields = JsonFields(object);
+        if let Some(command) = trade_command(&fields, line, errors) {
+            items.push(Located {
+                line,
+                item: command,
+            });
+        }
+    });
+    errors.finish(items)
+}
+
+/// Builds the command of one record, or records every error it has and returns `None`.
+fn trade_command(fields: &dyn Fields, line: u64, errors: &mut Collector) -> Option<Command> {
+    macro_rules! read {
+        ($name:literal, $parser:expr) => {{
+            let parser: fn(&str) -> FieldResult<_> = $parser;
+            match parser(fields.get($name).unwrap_or("")) {
+                Ok(v) => Some(v),
+                Err(message) => {
+                    errors.push(line, Some(&fields.label($name)), message);
+                    None
+                }
+            }
+        }};
+    }
+    let action = fields
+        .get("action")
+        .map(|a| a.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let source = read!("source", text);
+    let external_id = read!("external_id", text);
+    match action.as_str() {
+        "cancel" => {
+            let reason = read!("reason", text);
+            return Some(Command::CancelTrade {
+                source: source?,
+                external_id: external_id?,
+                reason: reason?,
+            });
+        }
+        "" | "book" | "amend" => {}
+        other => {
+            errors.push(
+                line,
+                Some(&fields.label("action")),
+                format!("expected book, amend or cancel, found '{other}'"),
+            );
+            return None;
+        }
+    }
+    // Read every field before giving up, so that one pass reports all of a line's errors.
+    let legal_entity = read!("legal_entity", parsed);
+    let book = read!("book", text);
+    let trader = read!("trader", text);
+    let counterparty = read!("counterparty", parsed);
+    let account = read!("account", text);
+    let instrument = read!("isin", parsed);
+    let side = read!("side", parsed);
+    let quantity = read!("quantity", decimal);
+    let price = read!("price", decimal);
+    let currency = read!("currency", parsed);
+    let trade_date = read!("trade_date", date);
+    let trade_time = read!("trade_time", timestamp);
+    let venue = read!("venue", parsed);
+    let settlement_date = read!("settlement_date", optional_date);
+    let input = TradeInput {
+        source: source?,
+        external_id: external_id?,
+        legal_entity: legal_entity?,
+        book: book?,
+        trader: trader?,
+        counterparty: counterparty?,
+        account: account?,
+        instrument: instrument?,
+        side: side?,
+        quantity: Quantity::new(quantity?),
+        price: Price::new(price?),
+        currency: currency?,
+        trade_date: trade_date?,
+        trade_time: trade_time?,
+        venue: venue?,
+        settlement_date: settlement_date?,
+    };
+    Some(if action == "amend" {
+        Command::AmendTrade(input)
+    } else {
+        Command::BookTrade(input)
+    })
+}

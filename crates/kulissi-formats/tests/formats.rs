@@ -1,0 +1,152 @@
+//! Imports read exactly, and every error names the file, line and column or field.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use kulissi_core::engine::Command;
+use kulissi_formats::{read_refdata_jsonl, read_trades_csv, read_trades_jsonl};
+use proptest::prelude::*;
+
+const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
+const GOOD: &str = "OMS,T1,5493001KJTIIGC8Y1R12,EQ-HEL,anna,529900T8BM49AURSDO55,HOUSE-1,FI0009000681,buy,1000,20.0050,EUR,2026-06-18,2026-06-18T09:30:00Z,XHEL";
+
+#[test]
+fn a_good_csv_line_becomes_a_booking_with_exact_decimals() {
+    let csv = format!("{HEADER}\n{GOOD}\n");
+    let items = read_trades_csv(csv.as_bytes(), "trades.csv").unwrap();
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].line, 2);
+    let Command::BookTrade(t) = &items[0].item else {
+        panic!("{:?}", items[0].item)
+    };
+    assert_eq!(t.price.value().to_string(), "20.0050");
+    assert_eq!(t.settlement_date, None);
+}
+
+#[test]
+fn csv_errors_name_line_and_column_and_all_are_reported() {
+    let bad = GOOD
+        .replace(",20.0050,", ",20,5,")
+        .replace(",buy,", ",bye,");
+    let csv = format!(
+        "{HEADER}\n{GOOD}\n{}\n",
+        GOOD.replace("2026-06-18,", "2026-13-18,")
+    );
+    let err = read_trades_csv(csv.as_bytes(), "trades.csv")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "trades.csv line 3, column trade_date: expected a date YYYY-MM-DD, found '2026-13-18'"
+    );
+    let csv = format!("{HEADER}\n{bad}\n");
+    let err = read_trades_csv(csv.as_bytes(), "trades.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("trades.csv line 2: not a valid CSV record"),
+        "{err}"
+    );
+    let csv = format!(
+        "{HEADER}\n{}\n",
+        GOOD.replace(",buy,", ",bye,")
+            .replace("FI0009000681", "FI0009000682")
+    );
+    let err = read_trades_csv(csv.as_bytes(), "trades.csv")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "trades.csv line 2, column isin: ISIN check digit is wrong: expected 1, found 2\n\
+         trades.csv line 2, column side: unknown side 'bye', expected buy or sell"
+    );
+}
+
+#[test]
+fn missing_and_unknown_columns_are_refused() {
+    let csv = format!("{},colour\n{GOOD},red\n", HEADER.replace(",price", ""));
+    let err = read_trades_csv(csv.as_bytes(), "t.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("t.csv line 1, column colour: unknown column"),
+        "{err}"
+    );
+    assert!(
+        err.contains("t.csv line 1, column price: missing column"),
+        "{err}"
+    );
+}
+
+#[test]
+fn json_lines_keep_every_digit_of_numbers_and_name_json_paths() {
+    let line = r#"{"source":"OMS","external_id":"T9","legal_entity":"5493001KJTIIGC8Y1R12","book":"B","trader":"t","counterparty":"529900T8BM49AURSDO55","account":"A","isin":"FI0009000681","side":"sell","quantity":1000.5,"price":12.345678901234567891,"currency":"EUR","trade_date":"2026-06-18","trade_time":"2026-06-18T09:30:00Z","venue":"XHEL","action":"amend"}"#;
+    let items = read_trades_jsonl(format!("\n{line}\n").as_bytes(), "t.jsonl").unwrap();
+    assert_eq!(items[0].line, 2);
+    let Command::AmendTrade(t) = &items[0].item else {
+        panic!()
+    };
+    assert_eq!(t.price.value().to_string(), "12.345678901234567891");
+    let bad = line.replace(r#""quantity":1000.5"#, r#""quantity":"lots""#);
+    let err = read_trades_jsonl(bad.as_bytes(), "t.jsonl")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        err,
+        "t.jsonl line 1, field $.quantity: expected a decimal number such as 101.25, found 'lots'"
+    );
+    let err = read_trades_jsonl("{\"source\": }".as_bytes(), "t.jsonl")
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("t.jsonl line 1: not valid JSON"), "{err}");
+}
+
+#[test]
+fn cancellations_need_only_ids_and_a_reason() {
+    let csv = "source,external_id,action,reason,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue\n\
+               OMS,T1,cancel,booked twice,,,,,,,,,,,,,\n";
+    let items = read_trades_csv(csv.as_bytes(), "c.csv").unwrap();
+    assert!(
+        matches!(&items[0].item, Command::CancelTrade { reason, .. } if reason == "booked twice")
+    );
+}
+
+#[test]
+fn reference_data_lines() {
+    let text = r#"{"type":"legal_entity","lei":"5493001KJTIIGC8Y1R12","name":"Kulissi Securities Oyj","reporting_currency":"EUR"}
+{"type":"instrument","isin":"FI4000148630","name":"Finland 5% 2030","kind":"bond","currency":"EUR","market":"XHEL","coupon":"0.05","frequency":1,"day_count":"ACT/ACT-ICMA","issue_date":"2020-03-01","maturity_date":"2030-03-01"}
+{"type":"fee_schedule","market":"XLON","instrument_type":"equity","commission_bp":"5","purchase_tax_bp":"50"}"#;
+    let items = read_refdata_jsonl(text.as_bytes(), "ref.jsonl").unwrap();
+    assert_eq!(items.len(), 3);
+    let Command::DefineInstrument(i) = &items[1].item else {
+        panic!()
+    };
+    assert_eq!(i.multiplier.to_string(), "0.01");
+    let err = read_refdata_jsonl(
+        r#"{"type":"instrument","isin":"FI4000148630","kind":"bond"}"#.as_bytes(),
+        "ref.jsonl",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("ref.jsonl line 1, field $.name: expected a value, found nothing"),
+        "{err}"
+    );
+    assert!(err.contains("field $.coupon"), "{err}");
+    let err = read_refdata_jsonl(r#"{"type":"desk"}"#.as_bytes(), "ref.jsonl")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("field $.type: expected legal_entity"), "{err}");
+}
+
+proptest! {
+    /// Whatever the bytes, the readers answer with items or errors, never a panic.
+    #[test]
+    fn readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..400), line in "[ -~]{0,200}") {
+        let _ = read_trades_csv(&bytes[..], "f");
+        let _ = read_trades_jsonl(&bytes[..], "f");
+        let _ = read_refdata_jsonl(&bytes[..], "f");
+        let with_header = format!("{HEADER}\n{line}\n");
+        let _ = read_trades_csv(with_header.as_bytes(), "f");
+        let _ = read_trades_jsonl(line.as_bytes(), "f");
+    }
+}
