@@ -484,11 +484,22 @@ impl DemoFirm {
     pub fn trades(&self, seed: u64, count: u64) -> TradeStream<'_> {
         TradeStream {
             firm: self,
-            rng: Rng::new(seed.wrapping_mul(31).wrapping_add(7)),
             seed,
             next: 0,
             count,
         }
+    }
+
+    /// Trade number `i` of a run of `count` from `seed`: the same booking whichever order or
+    /// thread asks for it (each trade has its own random stream).
+    pub fn trade(&self, seed: u64, i: u64, count: u64) -> CommandEnvelope {
+        let mut rng = Rng::new(
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d) ^ i.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        );
+        let day = (i.min(count) * TRADING_DAYS / count.max(1)) as u32;
+        let input = self.random_trade(&mut rng, "OMS", format!("S{seed}-{i:09}"), day);
+        let wall_time = input.trade_time;
+        envelope(Command::BookTrade(input), wall_time)
     }
 
     /// A random booking (used by simulations to mix with amendments and cancellations).
@@ -578,7 +589,6 @@ const TRADING_DAYS: u64 = 220;
 #[derive(Debug)]
 pub struct TradeStream<'a> {
     firm: &'a DemoFirm,
-    rng: Rng,
     seed: u64,
     next: u64,
     count: u64,
@@ -593,15 +603,7 @@ impl Iterator for TradeStream<'_> {
         }
         let i = self.next;
         self.next += 1;
-        let day = (i * TRADING_DAYS / self.count.max(1)) as u32;
-        let input = self.firm.random_trade(
-            &mut self.rng,
-            "OMS",
-            format!("S{}-{:09}", self.seed, i),
-            day,
-        );
-        let wall_time = input.trade_time;
-        Some(envelope(Command::BookTrade(input), wall_time))
+        Some(self.firm.trade(self.seed, i, self.count))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {

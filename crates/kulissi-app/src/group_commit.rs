@@ -39,11 +39,28 @@ impl GroupCommit {
 
     /// Submits one command and waits for its answer, given after the commit.
     pub fn submit(&self, command: CommandEnvelope) -> Result<Answer, AppError> {
+        self.submit_async(command)?.wait()
+    }
+
+    /// Queues one command and returns at once with a ticket to wait on, so that a caller
+    /// (a FIX session, an import) can keep many commands in flight.
+    pub fn submit_async(&self, command: CommandEnvelope) -> Result<Ticket, AppError> {
         let (reply, answer) = sync_channel(1);
         self.queue
             .send((command, reply))
             .map_err(|_| AppError::WriterStopped("the queue is closed".into()))?;
-        answer
+        Ok(Ticket(answer))
+    }
+}
+
+/// The answer to a queued command, available after its batch commits.
+#[derive(Debug)]
+pub struct Ticket(Receiver<Result<Answer, String>>);
+
+impl Ticket {
+    /// Waits for the commit of the command's batch.
+    pub fn wait(self) -> Result<Answer, AppError> {
+        self.0
             .recv()
             .map_err(|_| AppError::WriterStopped("no answer".into()))?
             .map_err(AppError::WriterStopped)

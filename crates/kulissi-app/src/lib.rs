@@ -17,7 +17,7 @@ mod replay;
 pub mod verify;
 mod writer;
 
-pub use group_commit::{GroupCommit, MAX_BATCH};
+pub use group_commit::{GroupCommit, MAX_BATCH, Ticket};
 pub use replay::replay;
 pub use writer::{Answer, Receipt, Timings, Writer};
 

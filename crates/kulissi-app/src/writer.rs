@@ -238,6 +238,16 @@ impl<S: EventStore> Writer<S> {
         &mut self,
         commands: &[CommandEnvelope],
     ) -> Result<Result<Vec<Receipt>, (usize, Rejection)>, AppError> {
+        self.execute_atomic_with_progress(commands, |_| {})
+    }
+
+    /// [`Writer::execute_atomic`], calling `progress` with the number of commands decided so
+    /// far every 10,000 commands (long imports show a progress bar).
+    pub fn execute_atomic_with_progress(
+        &mut self,
+        commands: &[CommandEnvelope],
+        mut progress: impl FnMut(usize),
+    ) -> Result<Result<Vec<Receipt>, (usize, Rejection)>, AppError> {
         let mut batch = CommitBatch::default();
         let mut projector = Projector::default();
         let mut head = self.head;
@@ -251,7 +261,12 @@ impl<S: EventStore> Writer<S> {
                 &mut batch,
                 &mut projector,
             ) {
-                Ok(receipt) => receipts.push(receipt),
+                Ok(receipt) => {
+                    receipts.push(receipt);
+                    if (i + 1) % 10_000 == 0 {
+                        progress(i + 1);
+                    }
+                }
                 Err(rejection) => {
                     if !batch.records.is_empty() {
                         // Earlier commands of the batch changed the state; go back to the log.

@@ -11,14 +11,63 @@ use kulissi_core::settlement::Market;
 #[derive(Debug, Parser)]
 #[command(name = "kulissi", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
+    /// The database: a SQLite file path (default `kulissi.db` in the current directory).
+    #[arg(
+        long,
+        global = true,
+        env = "KULISSI_DATABASE",
+        default_value = "kulissi.db"
+    )]
+    pub(crate) db: std::path::PathBuf,
+    /// Who is acting, `person:ID` or `system:NAME` (default: `person:` and the login name).
+    #[arg(long, global = true, env = "KULISSI_ACTOR")]
+    pub(crate) actor: Option<String>,
+    /// The business date commands belong to (default: today, UTC).
+    #[arg(long, global = true, value_parser = parse_date)]
+    pub(crate) business_date: Option<Date>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Show what Kulissi computes, on demo data: identifiers, calendars, settlement dates.
-    Demo,
+    /// Run Kulissi on demo data: a generated broker books trades into the database
+    /// (`--db`, here `kulissi-demo.db` unless given) and shows what it keeps.
+    Demo {
+        /// Trades to book.
+        #[arg(long, default_value_t = 10_000)]
+        trades: u64,
+    },
+    /// Create the database, or bring its schema up to date.
+    Init,
+    /// Import reference data or trades from a file; all of the file or none of it.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Generate the demo firm and N trades from a seed into the database.
+    Generate {
+        /// Trades to book.
+        #[arg(long)]
+        trades: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Trades: current versions and history.
+    #[command(subcommand)]
+    Trades(TradesCommand),
+    /// Positions as of a business date (trade-date and settlement-date quantities), or as of
+    /// a log sequence number.
+    Positions {
+        /// Business date (default: the business date).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Instead, the positions right after this log sequence number (replays the log).
+        #[arg(long, conflicts_with = "as_of")]
+        as_of_seq: Option<u64>,
+    },
+    /// Replay the log from scratch, check the chain and the invariants, and compare with the
+    /// stored read models. Exit 0 when all agree, 1 naming the first sequence that does not.
+    Verify,
     /// Validate identifiers (ISIN, LEI, BIC, IBAN, CUSIP, currency, MIC).
     #[command(subcommand)]
     Id(IdCommand),
@@ -28,6 +77,38 @@ pub(crate) enum Command {
     /// Benchmarks, each ending with one JSON line of figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ImportCommand {
+    /// Reference data, JSON lines (see `kulissi_formats::refdata` for the fields).
+    Refdata {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// Trades, CSV (with the documented header) or JSON lines (`.jsonl`, `.ndjson`).
+    Trades {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TradesCommand {
+    /// The current version of each trade, by trade id.
+    List {
+        /// Show trades with ids after this one.
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        /// At most this many.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// One trade, version by version.
+    Show {
+        /// Kulissi's trade id, or SOURCE:EXTERNAL_ID.
+        trade: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -43,6 +124,20 @@ pub(crate) enum BenchCommand {
         /// Directory for the scratch databases (default: the system temp directory).
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
+    },
+    /// Crash-test helper: books trades through group commit from several threads and prints
+    /// each acknowledged external id, until killed or done.
+    #[command(hide = true)]
+    CrashChild {
+        /// First trade number.
+        #[arg(long)]
+        start: u64,
+        /// Number of trades.
+        #[arg(long)]
+        count: u64,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
     },
 }
 

@@ -24,17 +24,25 @@ fn main() -> ExitCode {
         Err(err) => return report_usage_error(&err),
     };
     let mut stdout = std::io::stdout().lock();
-    match commands::run(cli.command, &mut stdout) {
+    match commands::run(cli, &mut stdout) {
         Ok(status) => {
             // A closed pipe (`kulissi ... | head`) is not an error worth reporting.
             let _ = stdout.flush();
             ExitCode::from(status)
         }
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(EXIT_BAD_ARGUMENT)
         }
     }
+}
+
+/// A reader that stopped reading (`kulissi trades list | head`) is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Help and version go to stdout with status 0; anything else is a bad argument, reported

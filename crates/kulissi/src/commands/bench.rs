@@ -165,3 +165,79 @@ pub(crate) fn peak_rss_bytes() -> u64 {
         })
         .map_or(0, |kb| kb * 1024)
 }
+
+/// Threads submitting trades in the crash-test child.
+const CRASH_CLIENTS: u64 = 4;
+
+/// Commands each crash-test client keeps in flight.
+const CRASH_IN_FLIGHT: usize = 2_000;
+
+/// The crash-test child: books trades `start..start + count` (of a run of 10 million, so
+/// trade dates spread the same way whatever the range) through group commit from several
+/// threads, printing `ack EXTERNAL_ID` after each commit, until done or killed.
+pub(crate) fn crash_child(
+    ctx: &super::context::Context,
+    start: u64,
+    count: u64,
+    seed: u64,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let mut writer = Writer::open(SqliteStore::create(&ctx.db)?)?;
+    let firm = DemoFirm::generate(seed);
+    if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
+        anyhow::bail!("reference data command {i} rejected: {rejection}");
+    }
+    let (handle, thread) = kulissi_app::GroupCommit::spawn(writer)?;
+    // Clients hand acknowledged ids to this thread, which owns stdout.
+    let (acks, acknowledged) = std::sync::mpsc::channel::<String>();
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let mut clients = Vec::new();
+        for k in 0..CRASH_CLIENTS {
+            let (handle, firm, acks) = (handle.clone(), &firm, acks.clone());
+            clients.push(scope.spawn(move || -> anyhow::Result<()> {
+                let mut in_flight = std::collections::VecDeque::new();
+                let mut settle =
+                    |(external_id, ticket): (String, kulissi_app::Ticket)| -> anyhow::Result<()> {
+                        match ticket.wait()? {
+                            Ok(_) => acks
+                                .send(external_id)
+                                .map_err(|_| anyhow::anyhow!("the printer stopped")),
+                            Err(rejection) => {
+                                anyhow::bail!("trade {external_id} rejected: {rejection}")
+                            }
+                        }
+                    };
+                for i in (start..start + count).filter(|i| i % CRASH_CLIENTS == k) {
+                    let command = firm.trade(seed, i, 10_000_000);
+                    let kulissi_core::engine::Command::BookTrade(input) = &command.command else {
+                        continue;
+                    };
+                    let external_id = input.external_id.clone();
+                    in_flight.push_back((external_id, handle.submit_async(command)?));
+                    if in_flight.len() >= CRASH_IN_FLIGHT {
+                        if let Some(oldest) = in_flight.pop_front() {
+                            settle(oldest)?;
+                        }
+                    }
+                }
+                in_flight.into_iter().try_for_each(settle)
+            }));
+        }
+        drop(acks);
+        for id in acknowledged {
+            writeln!(out, "ack {id}")?;
+            out.flush()?;
+        }
+        for client in clients {
+            client
+                .join()
+                .map_err(|_| anyhow::anyhow!("a client thread panicked"))??;
+        }
+        Ok(())
+    })?;
+    drop(handle);
+    thread
+        .join()
+        .map_err(|_| anyhow::anyhow!("the writer thread panicked"))?;
+    Ok(0)
+}

@@ -84,7 +84,24 @@ const TRADES: [DemoTrade; 6] = [
     },
 ];
 
-pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
+/// Runs the demo: the enrichment walk-through, then the demo firm booking `trades` trades into
+/// the database, its first trades, and a full verification.
+pub(crate) fn run(
+    ctx: &super::context::Context,
+    trades: u64,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    walkthrough(out)?;
+    writeln!(out, "\nThe demo firm in {}", ctx.db.display())?;
+    super::database::init(ctx, out)?;
+    super::database::generate(ctx, trades, 1, out)?;
+    writeln!(out, "\nThe first trades (kulissi trades list):")?;
+    super::database::trades_list(ctx, 0, 8, out)?;
+    writeln!(out, "\nkulissi verify:")?;
+    super::database::verify_command(ctx, out)
+}
+
+fn walkthrough(out: &mut impl Write) -> anyhow::Result<()> {
     writeln!(
         out,
         "Kulissi demo: a Helsinki broker's trades, enriched by the domain core\n"
@@ -152,5 +169,5 @@ pub(crate) fn run(out: &mut impl Write) -> anyhow::Result<u8> {
         "Note the 2027-10-08 (T+2) and 2027-10-11 (T+1) sales settling the same day:"
     )?;
     writeln!(out, "the EU moves to T+1 on 11 October 2027.")?;
-    Ok(0)
+    Ok(())
 }

@@ -3,17 +3,48 @@
 
 mod bench;
 mod calendar;
+mod context;
+mod database;
 mod demo;
 mod id;
 
 use std::io::Write;
 
-use crate::cli::Command;
+use crate::cli::{Cli, Command, ImportCommand, TradesCommand};
 
-/// Runs `command`; `Ok(status)` is the exit status, `Err` a failure reported with status 2.
-pub(crate) fn run(command: Command, out: &mut impl Write) -> anyhow::Result<u8> {
-    match command {
-        Command::Demo => demo::run(out),
+/// Runs the command line; `Ok(status)` is the exit status, `Err` a failure reported with
+/// status 2.
+pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
+    let ctx = || context::Context::new(&cli.db, cli.actor.as_deref(), cli.business_date);
+    match cli.command {
+        Command::Demo { trades } => {
+            let mut ctx = ctx()?;
+            if cli.db == std::path::Path::new("kulissi.db") {
+                ctx.db = "kulissi-demo.db".into();
+            }
+            demo::run(&ctx, trades, out)
+        }
+        Command::Init => database::init(&ctx()?, out),
+        Command::Import(ImportCommand::Refdata { file }) => {
+            database::import(&ctx()?, &file, false, out)
+        }
+        Command::Import(ImportCommand::Trades { file }) => {
+            database::import(&ctx()?, &file, true, out)
+        }
+        Command::Generate { trades, seed } => database::generate(&ctx()?, trades, seed, out),
+        Command::Trades(TradesCommand::List { after, limit }) => {
+            database::trades_list(&ctx()?, after, limit, out)
+        }
+        Command::Trades(TradesCommand::Show { trade }) => {
+            database::trades_show(&ctx()?, &trade, out)
+        }
+        Command::Positions { as_of, as_of_seq } => {
+            database::positions(&ctx()?, as_of, as_of_seq, out)
+        }
+        Command::Verify => database::verify_command(&ctx()?, out),
+        Command::Bench(crate::cli::BenchCommand::CrashChild { start, count, seed }) => {
+            bench::crash_child(&ctx()?, start, count, seed, out)
+        }
         Command::Id(cmd) => id::run(cmd, out),
         Command::Calendar(cmd) => calendar::run(cmd, out),
         Command::Bench(crate::cli::BenchCommand::Booking { trades, seed, dir }) => {

@@ -1,0 +1,67 @@
+//! What every database command needs: the store, the actor and the business date, and a
+//! progress bar that shows only on a terminal.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use kulissi_core::engine::{Actor, Command, CommandEnvelope};
+use kulissi_store_sqlite::SqliteStore;
+
+/// The context of one CLI invocation.
+#[derive(Debug, Clone)]
+pub(crate) struct Context {
+    pub(crate) db: std::path::PathBuf,
+    pub(crate) actor: Actor,
+    pub(crate) business_date: Date,
+}
+
+impl Context {
+    pub(crate) fn new(
+        db: &Path,
+        actor: Option<&str>,
+        business_date: Option<Date>,
+    ) -> anyhow::Result<Context> {
+        let actor = match actor {
+            Some(a) => a.parse::<Actor>().map_err(|e| anyhow::anyhow!(e))?,
+            None => Actor::Person(std::env::var("USER").unwrap_or_else(|_| "unknown".into())),
+        };
+        let business_date = business_date
+            .unwrap_or_else(|| jiff::tz::Offset::UTC.to_datetime(Timestamp::now()).date());
+        Ok(Context {
+            db: db.to_owned(),
+            actor,
+            business_date,
+        })
+    }
+
+    /// Opens the store, which must be initialised.
+    pub(crate) fn open(&self) -> anyhow::Result<SqliteStore> {
+        Ok(SqliteStore::open(&self.db)?)
+    }
+
+    /// Wraps a command with who, when and which business date.
+    pub(crate) fn envelope(&self, command: Command) -> CommandEnvelope {
+        CommandEnvelope {
+            actor: self.actor.clone(),
+            wall_time: Timestamp::now(),
+            business_date: self.business_date,
+            command,
+        }
+    }
+}
+
+/// A progress bar on stderr when it is a terminal; hidden otherwise (scripts, CI).
+pub(crate) fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    let style = indicatif::ProgressStyle::with_template(&format!(
+        "{what} [{{bar:40}}] {{pos}}/{{len}} ({{per_sec}}, {{eta}} left)"
+    ))
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style.progress_chars("=> "));
+    bar
+}

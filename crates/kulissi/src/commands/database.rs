@@ -1,0 +1,375 @@
+//! The database commands: `init`, `import`, `generate`, `trades`, `positions`, `verify`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::Path;
+
+use jiff::civil::Date;
+use kulissi_app::Writer;
+use kulissi_app::generator::DemoFirm;
+use kulissi_app::verify::verify;
+use kulissi_core::engine::{Command, CommandEnvelope};
+use kulissi_formats::Located;
+use kulissi_store::{EventStore, TradeVersionRow};
+use kulissi_store_sqlite::SqliteStore;
+use rust_decimal::Decimal;
+
+use super::context::{Context, progress};
+
+/// Exit status of a negative verdict (`verify` found a problem).
+const EXIT_FAILED: u8 = 1;
+
+pub(crate) fn init(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
+    let store = SqliteStore::create(&ctx.db)?;
+    let head = store.head()?.map_or(0, |h| h.seq);
+    writeln!(
+        out,
+        "initialised {} (schema version {}, {head} events)",
+        ctx.db.display(),
+        store.schema_version()?
+    )?;
+    Ok(0)
+}
+
+/// Reads an import file into located commands.
+fn read_file(path: &Path, trades: bool) -> anyhow::Result<Vec<Located<Command>>> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
+    let reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let jsonl = matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "ndjson" | "json")
+    );
+    let result = match (trades, jsonl) {
+        (true, true) => kulissi_formats::read_trades_jsonl(reader, &name),
+        (true, false) => kulissi_formats::read_trades_csv(reader, &name),
+        (false, _) => kulissi_formats::read_refdata_jsonl(reader, &name),
+    };
+    result.map_err(|errors| anyhow::anyhow!("{errors}\nnothing was imported"))
+}
+
+pub(crate) fn import(
+    ctx: &Context,
+    path: &Path,
+    trades: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let items = read_file(path, trades)?;
+    let lines: Vec<u64> = items.iter().map(|l| l.line).collect();
+    let commands: Vec<CommandEnvelope> = items.into_iter().map(|l| ctx.envelope(l.item)).collect();
+    let mut writer = Writer::open(ctx.open()?)?;
+    let bar = progress(commands.len() as u64, "importing");
+    let outcome =
+        writer.execute_atomic_with_progress(&commands, |done| bar.set_position(done as u64))?;
+    bar.finish_and_clear();
+    match outcome {
+        Err((i, rejection)) => Err(anyhow::anyhow!(
+            "{} line {}: {rejection}\nnothing was imported",
+            path.display(),
+            lines.get(i).copied().unwrap_or(0)
+        )),
+        Ok(receipts) => {
+            let duplicates = receipts.iter().filter(|r| r.is_duplicate()).count();
+            let applied = receipts.len() - duplicates;
+            let seqs = receipts
+                .iter()
+                .filter(|r| !r.is_duplicate())
+                .map(|r| r.seqs.clone());
+            let (first, last) = seqs.fold((u64::MAX, 0), |(a, b), r| {
+                (a.min(r.start), b.max(r.end.saturating_sub(1)))
+            });
+            write!(
+                out,
+                "imported {}: {} lines, {applied} applied, {duplicates} already known (nothing new)",
+                path.display(),
+                receipts.len()
+            )?;
+            if applied > 0 {
+                write!(out, ", events {first}..{last}")?;
+            }
+            writeln!(out)?;
+            Ok(0)
+        }
+    }
+}
+
+pub(crate) fn generate(
+    ctx: &Context,
+    trades: u64,
+    seed: u64,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let firm = DemoFirm::generate(seed);
+    let mut writer = Writer::open(ctx.open()?)?;
+    if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
+        anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
+    }
+    let bar = progress(trades, "booking");
+    let mut booked = 0u64;
+    let mut duplicates = 0u64;
+    let mut failure: Option<String> = None;
+    let mut stream = firm.trades(seed, trades);
+    let batches = std::iter::from_fn(|| {
+        let chunk: Vec<CommandEnvelope> = stream.by_ref().take(kulissi_app::MAX_BATCH).collect();
+        (!chunk.is_empty()).then_some((chunk, ()))
+    });
+    writer.execute_stream(batches, |(), outcome| match outcome {
+        Ok(answers) => {
+            for answer in answers {
+                match answer {
+                    Ok(r) if r.is_duplicate() => duplicates += 1,
+                    Ok(_) => booked += 1,
+                    Err(rejection) => failure = Some(rejection.to_string()),
+                }
+            }
+            bar.set_position(booked + duplicates);
+        }
+        Err(e) => failure = Some(e.to_string()),
+    })?;
+    bar.finish_and_clear();
+    if let Some(reason) = failure {
+        anyhow::bail!("a generated trade was not booked: {reason}");
+    }
+    let state = writer.state();
+    writeln!(
+        out,
+        "generated Kulissi Securities Oyj (seed {seed}): {} instruments, {} counterparties, {} accounts; \
+         {booked} trades booked, {duplicates} already booked",
+        state.refdata.instruments.len(),
+        state.refdata.counterparties.len(),
+        state.refdata.accounts.len(),
+    )?;
+    Ok(0)
+}
+
+/// Natural keys of reference data by kind and id, for display.
+struct Names(HashMap<(&'static str, u32), String>);
+
+impl Names {
+    fn load(store: &SqliteStore) -> anyhow::Result<Names> {
+        Ok(Names(
+            store
+                .read_models()?
+                .reference
+                .into_iter()
+                .map(|r| ((r.kind, r.id), r.natural_key))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, kind: &'static str, id: u32) -> &str {
+        self.0.get(&(kind, id)).map_or("?", String::as_str)
+    }
+}
+
+fn trade_line(v: &TradeVersionRow, names: &Names) -> String {
+    format!(
+        "{:>8} {:>3} {:<9} {:<24} {:<12} {:<4} {:>12} {:>12} {:<3} {} {} {:>16} {:<12}",
+        v.trade_id,
+        v.version,
+        v.status,
+        format!("{}:{}", v.source, v.external_id),
+        names.get("instrument", v.instrument),
+        v.side,
+        v.quantity.to_string(),
+        v.price.to_string(),
+        v.currency,
+        v.trade_date,
+        v.settlement_date,
+        v.net.to_string(),
+        names.get("account", v.account),
+    )
+}
+
+const TRADE_HEADER: &str = "   trade ver status    source:external id       isin         side     quantity        price ccy trade date settle     net amount       account";
+
+pub(crate) fn trades_list(
+    ctx: &Context,
+    after: u64,
+    limit: usize,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let names = Names::load(&store)?;
+    writeln!(out, "{TRADE_HEADER}")?;
+    for v in store.current_trades(after, limit)? {
+        writeln!(out, "{}", trade_line(&v, &names))?;
+    }
+    Ok(0)
+}
+
+pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let trade_id = match trade.parse::<u64>() {
+        Ok(id) => id,
+        Err(_) => {
+            let (source, external_id) = trade.split_once(':').ok_or_else(|| {
+                anyhow::anyhow!("expected a trade id or SOURCE:EXTERNAL_ID, found '{trade}'")
+            })?;
+            let (state, _) = kulissi_app::replay(&store, None)?;
+            state
+                .trades
+                .by_external_id(source, external_id)
+                .map(|t| t.record.trade_id)
+                .ok_or_else(|| anyhow::anyhow!("no trade {external_id} from {source}"))?
+        }
+    };
+    let versions = store.trade_versions(trade_id)?;
+    if versions.is_empty() {
+        anyhow::bail!("no trade {trade_id}");
+    }
+    let names = Names::load(&store)?;
+    writeln!(out, "trade {trade_id}: {} version(s)", versions.len())?;
+    for v in &versions {
+        let (actor, wall_us): (String, i64) = store.connection().query_row(
+            "SELECT actor, wall_time_us FROM events WHERE seq = ?1",
+            [v.seq as i64],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let when = jiff::Timestamp::from_microsecond(wall_us)
+            .map(|t| t.to_string())
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\nversion {} ({}), event {} by {actor} at {when}",
+            v.version, v.status, v.seq
+        )?;
+        writeln!(
+            out,
+            "  {}:{}  book {}  counterparty {}",
+            v.source,
+            v.external_id,
+            names.get("book", v.book),
+            names.get("counterparty", v.counterparty)
+        )?;
+        writeln!(
+            out,
+            "  {} {} {} at {} {}  trade date {}  settles {}  account {}",
+            v.side,
+            v.quantity,
+            names.get("instrument", v.instrument),
+            v.price,
+            v.currency,
+            v.trade_date,
+            v.settlement_date,
+            names.get("account", v.account)
+        )?;
+        writeln!(
+            out,
+            "  gross {}  accrued {}  commission {}  fees {}  taxes {}  net {}",
+            v.gross, v.accrued, v.commission, v.fees, v.taxes, v.net
+        )?;
+    }
+    Ok(0)
+}
+
+pub(crate) fn positions(
+    ctx: &Context,
+    as_of: Option<Date>,
+    as_of_seq: Option<u64>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let names = Names::load(&store)?;
+    if let Some(seq) = as_of_seq {
+        let (state, head) = kulissi_app::replay(&store, Some(seq))?;
+        writeln!(out, "positions after event {}", head.map_or(0, |h| h.seq))?;
+        writeln!(
+            out,
+            "{:<12} {:<12} {:>16} {:>20}",
+            "account", "isin", "quantity", "average cost"
+        )?;
+        let mut rows: Vec<_> = state
+            .holdings
+            .positions
+            .iter()
+            .filter(|(_, p)| !p.quantity.is_zero())
+            .collect();
+        rows.sort_by_key(|(k, _)| {
+            (
+                names.get("account", k.0).to_owned(),
+                names.get("instrument", k.1).to_owned(),
+            )
+        });
+        for ((account, instrument), p) in rows {
+            writeln!(
+                out,
+                "{:<12} {:<12} {:>16} {:>20}",
+                names.get("account", *account),
+                names.get("instrument", *instrument),
+                p.quantity.to_string(),
+                p.average_cost().round_dp(6).to_string()
+            )?;
+        }
+        return Ok(0);
+    }
+    let date = as_of.unwrap_or(ctx.business_date);
+    // Trade-date and contractual settlement-date quantities from the live versions.
+    let mut totals: BTreeMap<(String, String), (Decimal, Decimal)> = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page = store.current_trades(after, 50_000)?;
+        let Some(last) = page.last() else { break };
+        after = last.trade_id;
+        for v in page
+            .iter()
+            .filter(|v| v.status == "live" && v.trade_date <= date)
+        {
+            let signed = if v.side == "buy" {
+                v.quantity
+            } else {
+                -v.quantity
+            };
+            let entry = totals
+                .entry((
+                    names.get("account", v.account).to_owned(),
+                    names.get("instrument", v.instrument).to_owned(),
+                ))
+                .or_default();
+            entry.0 += signed;
+            if v.settlement_date <= date {
+                entry.1 += signed;
+            }
+        }
+    }
+    writeln!(out, "positions as of {date}")?;
+    writeln!(
+        out,
+        "{:<12} {:<12} {:>16} {:>16}",
+        "account", "isin", "trade date", "settlement date"
+    )?;
+    for ((account, isin), (trade_date, settlement_date)) in totals {
+        if trade_date.is_zero() && settlement_date.is_zero() {
+            continue;
+        }
+        writeln!(
+            out,
+            "{account:<12} {isin:<12} {:>16} {:>16}",
+            trade_date.to_string(),
+            settlement_date.to_string()
+        )?;
+    }
+    Ok(0)
+}
+
+pub(crate) fn verify_command(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let total = store.head()?.map_or(0, |h| h.seq);
+    let bar = progress(total, "verifying");
+    let report = verify(&store, |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    match report.first_problem {
+        None => {
+            writeln!(
+                out,
+                "verified {} events and {} trades: the chain holds, the invariants hold, the read models agree",
+                report.records, report.trades
+            )?;
+            Ok(0)
+        }
+        Some((seq, what)) => {
+            writeln!(out, "verify failed at sequence {seq}: {what}")?;
+            Ok(EXIT_FAILED)
+        }
+    }
+}
