@@ -151,7 +151,7 @@ fn cost_order(record: &TradeRecord) -> CostOrder {
 }
 
 /// All positions and the projected cash ladder.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holdings {
     /// Positions by account × instrument.
     pub positions: HashMap<PositionKey, Position>,

@@ -17,7 +17,7 @@ pub struct StoredTrade {
 }
 
 /// Every trade's current version, by trade id and by source + external id.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trades {
     /// Index `trade_id - 1`.
     trades: Vec<StoredTrade>,
@@ -69,7 +69,7 @@ impl Trades {
 }
 
 /// Everything the engine knows.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct State {
     /// Reference data.
     pub refdata: RefData,

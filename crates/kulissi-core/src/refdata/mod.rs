@@ -28,6 +28,14 @@ pub struct Table<K, V> {
     ids: HashMap<K, u32>,
 }
 
+impl<K: Eq + Hash, V: PartialEq> PartialEq for Table<K, V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows && self.ids == other.ids
+    }
+}
+
+impl<K: Eq + Hash, V: Eq> Eq for Table<K, V> {}
+
 impl<K: Eq + Hash + Clone, V> Default for Table<K, V> {
     fn default() -> Self {
         Table {
@@ -86,7 +94,7 @@ impl<K: Eq + Hash + Clone, V> Table<K, V> {
 }
 
 /// All reference data, as the engine sees it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefData {
     /// Our own legal entities, by LEI.
     pub legal_entities: Table<crate::identifiers::Lei, LegalEntity>,

@@ -196,7 +196,7 @@ pub(crate) fn crash_child(
             let (handle, firm, acks) = (handle.clone(), &firm, acks.clone());
             clients.push(scope.spawn(move || -> anyhow::Result<()> {
                 let mut in_flight = std::collections::VecDeque::new();
-                let mut settle =
+                let settle =
                     |(external_id, ticket): (String, kulissi_app::Ticket)| -> anyhow::Result<()> {
                         match ticket.wait()? {
                             Ok(_) => acks
@@ -214,10 +214,10 @@ pub(crate) fn crash_child(
                     };
                     let external_id = input.external_id.clone();
                     in_flight.push_back((external_id, handle.submit_async(command)?));
-                    if in_flight.len() >= CRASH_IN_FLIGHT {
-                        if let Some(oldest) = in_flight.pop_front() {
-                            settle(oldest)?;
-                        }
+                    if in_flight.len() >= CRASH_IN_FLIGHT
+                        && let Some(oldest) = in_flight.pop_front()
+                    {
+                        settle(oldest)?;
                     }
                 }
                 in_flight.into_iter().try_for_each(settle)
