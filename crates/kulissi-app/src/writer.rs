@@ -324,7 +324,7 @@ fn run_one(
 ) -> Answer {
     let events = decide(state, envelope)?;
     let first = head.map_or(1, |h| h.seq + 1);
-    let actor = envelope.actor.to_string();
+    let actor: std::sync::Arc<str> = envelope.actor.to_string().into();
     let wall_time_us = envelope.wall_time.as_microsecond();
     for event in &events {
         let seq = head.map_or(1, |h| h.seq + 1);
@@ -337,7 +337,7 @@ fn run_one(
             business_date: envelope.business_date,
             wall_time_us,
             actor: actor.clone(),
-            kind: event.kind().to_owned(),
+            kind: event.kind().into(),
             trade_id: event.trade_id(),
             schema_version: EVENT_SCHEMA_VERSION,
             payload: codec::encode(event),

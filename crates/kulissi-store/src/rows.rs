@@ -1,5 +1,8 @@
 //! The rows a store keeps: log records and read-model rows.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -14,10 +17,10 @@ pub struct LogRecord {
     pub business_date: Date,
     /// Wall time, microseconds since the Unix epoch.
     pub wall_time_us: i64,
-    /// Who (`person:ID` or `system:NAME`).
-    pub actor: String,
+    /// Who (`person:ID` or `system:NAME`), shared by the records of one command.
+    pub actor: Arc<str>,
     /// Event type name.
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// The trade the event is about, if any (an index for audit queries).
     pub trade_id: Option<u64>,
     /// Encoding version of the payload.
@@ -55,9 +58,9 @@ pub struct TradeVersionRow {
     /// `live` or `cancelled`.
     pub status: &'static str,
     /// Source system.
-    pub source: String,
+    pub source: Arc<str>,
     /// Id in the source system.
-    pub external_id: String,
+    pub external_id: Arc<str>,
     /// Book id.
     pub book: u32,
     /// Account id.
@@ -73,7 +76,7 @@ pub struct TradeVersionRow {
     /// Price.
     pub price: Decimal,
     /// Currency code.
-    pub currency: String,
+    pub currency: Cow<'static, str>,
     /// Trade date.
     pub trade_date: Date,
     /// Intended settlement date.

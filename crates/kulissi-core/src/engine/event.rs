@@ -2,6 +2,8 @@
 //! including the enrichment results, so replaying the log never recomputes history with
 //! today's reference data.
 
+use std::sync::Arc;
+
 use crate::refdata::{
     Account, Book, Counterparty, FeeSchedule, Instrument, LegalEntity,
     StandingSettlementInstruction,
@@ -69,9 +71,9 @@ pub enum Event {
         /// Kulissi's trade id.
         trade_id: u64,
         /// Source system.
-        source: Box<str>,
+        source: Arc<str>,
         /// Id in the source system.
-        external_id: Box<str>,
+        external_id: Arc<str>,
         /// Fingerprint of the booking as received, to recognise resubmissions.
         input_digest: u64,
         /// Resolved terms.

@@ -235,7 +235,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             let economics = enrich(refdata, &terms)?;
             vec![Event::TradeBooked {
                 trade_id: state.trades.next_trade_id(),
-                source: input.source.as_str().into(),
+                source: state.trades.shared_name(&input.source),
                 external_id: input.external_id.as_str().into(),
                 input_digest: digest,
                 terms,
@@ -390,7 +390,7 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
     Ok(TradeTerms {
         legal_entity,
         book,
-        trader: input.trader.as_str().into(),
+        trader: state.trades.shared_name(&input.trader),
         counterparty,
         account,
         instrument: instrument_id,

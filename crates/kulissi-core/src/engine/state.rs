@@ -1,6 +1,7 @@
 //! The engine's state: reference data, trades (current versions) and holdings.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::Event;
 use crate::position::Holdings;
@@ -22,7 +23,9 @@ pub struct Trades {
     /// Index `trade_id - 1`.
     trades: Vec<StoredTrade>,
     /// Source → external id → trade id (two levels, so a lookup allocates nothing).
-    by_external: HashMap<Box<str>, HashMap<Box<str>, u64>>,
+    by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64>>,
+    /// Sources and traders, shared by every trade that names them.
+    names: std::collections::HashSet<Arc<str>>,
 }
 
 impl Trades {
@@ -44,6 +47,11 @@ impl Trades {
             .get(source)
             .and_then(|ids| ids.get(external_id))
             .and_then(|id| self.get(*id))
+    }
+
+    /// A shared copy of a source or trader name (allocated once per distinct name).
+    pub fn shared_name(&self, name: &str) -> Arc<str> {
+        self.names.get(name).cloned().unwrap_or_else(|| Arc::from(name))
     }
 
     /// Every trade, by id.
@@ -128,6 +136,8 @@ impl State {
                     economics: *economics,
                 };
                 self.holdings.add(&record);
+                self.trades.names.insert(source.clone());
+                self.trades.names.insert(terms.trader.clone());
                 let by_source = &mut self.trades.by_external;
                 let ids = match by_source.get_mut(&**source) {
                     Some(ids) => ids,
@@ -152,6 +162,7 @@ impl State {
                 new.version = *version;
                 new.terms = terms.clone();
                 new.economics = *economics;
+                self.trades.names.insert(new.terms.trader.clone());
                 self.holdings.remove(&old);
                 self.holdings.add(&new);
                 if let Some(stored) = self.trades.get_mut(*trade_id) {

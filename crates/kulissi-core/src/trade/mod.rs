@@ -8,6 +8,8 @@ mod enrichment;
 
 pub use enrichment::enrich;
 
+use std::sync::Arc;
+
 use jiff::Timestamp;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -99,7 +101,7 @@ pub struct TradeTerms {
     /// Book id.
     pub book: u32,
     /// Trader.
-    pub trader: Box<str>,
+    pub trader: Arc<str>,
     /// Counterparty id.
     pub counterparty: u32,
     /// Account id.
@@ -179,9 +181,9 @@ pub struct TradeRecord {
     /// Live or cancelled.
     pub status: TradeStatus,
     /// Source system.
-    pub source: Box<str>,
+    pub source: Arc<str>,
     /// Id in the source system.
-    pub external_id: Box<str>,
+    pub external_id: Arc<str>,
     /// Terms of the current version.
     pub terms: TradeTerms,
     /// Economics of the current version.

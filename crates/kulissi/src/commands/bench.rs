@@ -15,7 +15,7 @@ use kulissi_core::engine::CommandEnvelope;
 use kulissi_store_sqlite::SqliteStore;
 
 /// Trades per commit, for Kulissi and the baseline alike.
-const BATCH: usize = 10_000;
+const BATCH: usize = 50_000;
 
 pub(crate) fn booking(
     trades: u64,
