@@ -5,15 +5,15 @@
 use std::collections::HashMap;
 
 use kulissi_core::engine::{Event, State};
-use kulissi_core::position::{CashKey, PositionKey};
+use kulissi_core::position::{CashKey, IdHasher, PositionKey};
 use kulissi_core::trade::{Side, TradeRecord, TradeStatus};
 use kulissi_store::{CashRow, CommitBatch, PositionRow, ReferenceRow, TradeVersionRow};
 
 /// Collects the rows of a batch of events.
 #[derive(Debug, Default)]
 pub(crate) struct Projector {
-    positions: HashMap<PositionKey, u64>,
-    cash: HashMap<CashKey, u64>,
+    positions: HashMap<PositionKey, u64, IdHasher>,
+    cash: HashMap<CashKey, u64, IdHasher>,
 }
 
 impl Projector {
@@ -121,11 +121,6 @@ pub(crate) fn version_row(record: &TradeRecord, seq: u64) -> TradeVersionRow {
         currency: t.currency.code().into(),
         trade_date: t.trade_date,
         settlement_date: t.settlement_date,
-        gross: e.gross,
-        accrued: e.accrued,
-        commission: e.commission,
-        fees: e.fees,
-        taxes: e.taxes,
         net: e.net,
     }
 }

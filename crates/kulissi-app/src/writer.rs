@@ -98,7 +98,7 @@ impl<S: EventStore> Writer<S> {
     /// command is answered on its own (a rejection does not affect the others).
     pub fn execute(&mut self, commands: &[CommandEnvelope]) -> Result<Vec<Answer>, AppError> {
         let started = std::time::Instant::now();
-        let mut batch = CommitBatch::default();
+        let mut batch = CommitBatch::with_capacity(commands.len());
         let mut projector = Projector::default();
         let mut head = self.head;
         let mut answers = Vec::with_capacity(commands.len());
@@ -181,7 +181,7 @@ impl<S: EventStore> Writer<S> {
             let mut local_head = *head;
             for (commands, tag) in batches {
                 let started = std::time::Instant::now();
-                let mut batch = CommitBatch::default();
+                let mut batch = CommitBatch::with_capacity(commands.len());
                 let mut projector = Projector::default();
                 let answers: Vec<Answer> = commands
                     .iter()
@@ -248,7 +248,7 @@ impl<S: EventStore> Writer<S> {
         commands: &[CommandEnvelope],
         mut progress: impl FnMut(usize),
     ) -> Result<Result<Vec<Receipt>, (usize, Rejection)>, AppError> {
-        let mut batch = CommitBatch::default();
+        let mut batch = CommitBatch::with_capacity(commands.len());
         let mut projector = Projector::default();
         let mut head = self.head;
         let mut receipts = Vec::with_capacity(commands.len());

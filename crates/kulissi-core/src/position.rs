@@ -154,9 +154,54 @@ fn cost_order(record: &TradeRecord) -> CostOrder {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Holdings {
     /// Positions by account × instrument.
-    pub positions: HashMap<PositionKey, Position>,
+    pub positions: HashMap<PositionKey, Position, IdHasher>,
     /// Projected cash by account × currency × value date.
-    pub cash: HashMap<CashKey, Decimal>,
+    pub cash: HashMap<CashKey, Decimal, IdHasher>,
+}
+
+/// A fast hasher for keys made of our own small integers (ids, dates), which outside input
+/// cannot choose, so the DoS resistance of `std`'s SipHash buys nothing here. (Multiply and
+/// rotate, as rustc's FxHasher does.)
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IdHasher;
+
+impl std::hash::BuildHasher for IdHasher {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+/// The hasher of [`IdHasher`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl Holdings {

@@ -42,11 +42,6 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         currency        TEXT    NOT NULL,
         trade_date      TEXT    NOT NULL,
         settlement_date TEXT    NOT NULL,
-        gross           TEXT    NOT NULL,
-        accrued         TEXT    NOT NULL,
-        commission      TEXT    NOT NULL,
-        fees            TEXT    NOT NULL,
-        taxes           TEXT    NOT NULL,
         net             TEXT    NOT NULL,
         PRIMARY KEY (trade_id, version)
     ) WITHOUT ROWID;

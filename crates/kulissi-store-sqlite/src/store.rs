@@ -176,6 +176,12 @@ impl Text {
         let _ = write!(self.0, "{d}");
         &self.0
     }
+
+    fn date(&mut self, d: Date) -> &str {
+        self.0.clear();
+        let _ = write!(self.0, "{d}");
+        &self.0
+    }
 }
 
 impl EventStore for SqliteStore {
@@ -253,12 +259,12 @@ impl EventStore for SqliteStore {
             let mut versions = tx
                 .prepare_cached(
                     "INSERT INTO trade_versions VALUES
-                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
+                     (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 )
                 .map_err(db)?;
-            let mut t = [(); 8].map(|_| Text(String::with_capacity(32)));
+            let mut t = [(); 5].map(|_| Text(String::with_capacity(32)));
             for v in &batch.trade_versions {
-                let [t0, t1, t2, t3, t4, t5, t6, t7] = &mut t;
+                let [t0, t1, t2, t3, t4] = &mut t;
                 versions
                     .execute(params![
                         v.trade_id as i64,
@@ -275,14 +281,9 @@ impl EventStore for SqliteStore {
                         t0.of(&v.quantity),
                         t1.of(&v.price),
                         v.currency,
-                        v.trade_date.to_string(),
-                        v.settlement_date.to_string(),
-                        t2.of(&v.gross),
-                        t3.of(&v.accrued),
-                        t4.of(&v.commission),
-                        t5.of(&v.fees),
-                        t6.of(&v.taxes),
-                        t7.of(&v.net),
+                        t3.date(v.trade_date),
+                        t4.date(v.settlement_date),
+                        t2.of(&v.net),
                     ])
                     .map_err(db)?;
             }
@@ -456,8 +457,7 @@ impl SqliteStore {
     ) -> Result<Vec<TradeVersionRow>, StoreError> {
         let sql = format!(
             "SELECT trade_id, version, seq, status, source, external_id, book, account, instrument, counterparty,
-                    side, quantity, price, currency, trade_date, settlement_date, gross, accrued, commission, fees,
-                    taxes, net
+                    side, quantity, price, currency, trade_date, settlement_date, net
              FROM trade_versions t WHERE {condition}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
@@ -495,12 +495,7 @@ impl SqliteStore {
                 currency: r.get(13).map_err(db)?,
                 trade_date: date(r, 14)?,
                 settlement_date: date(r, 15)?,
-                gross: decimal(r, 16)?,
-                accrued: decimal(r, 17)?,
-                commission: decimal(r, 18)?,
-                fees: decimal(r, 19)?,
-                taxes: decimal(r, 20)?,
-                net: decimal(r, 21)?,
+                net: decimal(r, 16)?,
             });
         }
         Ok(out)

@@ -165,11 +165,6 @@ fn sample_version(trade_id: u64, version: u32, seq: u64) -> TradeVersionRow {
         currency: "EUR".into(),
         trade_date: date(2026, 11, 25),
         settlement_date: date(2026, 11, 27),
-        gross: "101300.63".parse().unwrap(),
-        accrued: "0.00".parse().unwrap(),
-        commission: "10.13".parse().unwrap(),
-        fees: "0.00".parse().unwrap(),
-        taxes: "0.00".parse().unwrap(),
         net: "101310.76".parse().unwrap(),
     }
 }

@@ -81,17 +81,7 @@ pub struct TradeVersionRow {
     pub trade_date: Date,
     /// Intended settlement date.
     pub settlement_date: Date,
-    /// Gross amount.
-    pub gross: Decimal,
-    /// Accrued interest.
-    pub accrued: Decimal,
-    /// Commission.
-    pub commission: Decimal,
-    /// Fees.
-    pub fees: Decimal,
-    /// Taxes.
-    pub taxes: Decimal,
-    /// Net amount.
+    /// Net amount (the full economics are in the event at `seq`).
     pub net: Decimal,
 }
 
@@ -140,6 +130,17 @@ pub struct CommitBatch {
     pub positions: Vec<PositionRow>,
     /// Cash rows to upsert (one per touched key).
     pub cash: Vec<CashRow>,
+}
+
+impl CommitBatch {
+    /// An empty batch with room for `commands` records and trade versions.
+    pub fn with_capacity(commands: usize) -> CommitBatch {
+        CommitBatch {
+            records: Vec::with_capacity(commands),
+            trade_versions: Vec::with_capacity(commands),
+            ..CommitBatch::default()
+        }
+    }
 }
 
 /// Every read-model row, for comparison.

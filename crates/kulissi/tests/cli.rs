@@ -293,13 +293,30 @@ fn bad_arguments_get_one_line_and_status_2() {
 }
 
 #[test]
-fn demo_runs_and_shows_the_double_settlement_day() {
-    let out = kulissi(&["demo"]);
+fn demo_books_the_demo_firm_and_verifies() {
+    let dir = std::env::temp_dir().join(format!("kulissi-cli-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("demo.db");
+    let out = kulissi(&["--db", db.to_str().unwrap(), "demo", "--trades", "2000"]);
     assert_eq!(out.status, 0, "{}", out.stderr);
+    // The enrichment walk-through shows the 2027 double settlement day ...
     let both: Vec<&str> = out
         .stdout
         .lines()
         .filter(|l| l.contains("2027-10-12"))
         .collect();
     assert_eq!(both.len(), 2, "{}", out.stdout);
+    // ... and the firm's trades are booked and verified.
+    assert!(out.stdout.contains("2000 trades booked"), "{}", out.stdout);
+    assert!(out.stdout.contains("verified "), "{}", out.stdout);
+    // Running it again books nothing twice.
+    let again = kulissi(&["--db", db.to_str().unwrap(), "demo", "--trades", "2000"]);
+    assert!(
+        again
+            .stdout
+            .contains("0 trades booked, 2000 already booked"),
+        "{}",
+        again.stdout
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }

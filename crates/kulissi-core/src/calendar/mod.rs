@@ -26,6 +26,7 @@ mod day;
 mod easter;
 mod exceptions;
 mod rules;
+mod table;
 
 use std::fmt;
 use std::str::FromStr;
@@ -139,7 +140,7 @@ impl CalendarName {
     }
 
     /// The holiday on weekday `date`, if any: the exception for the date, else the rules.
-    fn holiday(self, date: Date, day: &Day) -> Option<&'static str> {
+    pub(crate) fn holiday(self, date: Date, day: &Day) -> Option<&'static str> {
         match exceptions::find(self, date) {
             Some(e) if e.effect == Effect::Closed => Some(e.reason),
             Some(_) => None,
@@ -264,7 +265,13 @@ impl Calendar {
 
     /// Whether `date` is a business day.
     pub fn is_business_day(self, date: Date) -> bool {
-        !self.is_weekend(date) && self.holiday_name(date).is_none()
+        if self.is_weekend(date) {
+            return false;
+        }
+        match table::day_index(date) {
+            Some(index) => self.members().all(|m| !table::closed(m, index)),
+            None => self.holiday_name(date).is_none(),
+        }
     }
 
     /// Why weekday `date` is closed, if it is: the holiday's name (the first member's, for a

@@ -405,29 +405,28 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
     })
 }
 
-/// A stable 64-bit fingerprint (FNV-1a) of a trade input's content, independent of the
-/// platform and of `std`'s randomly seeded hashers, so it is the same on every replay.
-/// Decimals enter normalised (`1.50` and `1.5` are the same quantity).
+/// A stable 64-bit fingerprint of a trade input's content, independent of the platform and
+/// of `std`'s randomly seeded hashers, so it is the same on every replay. Fields are written
+/// length-prefixed into a buffer that is hashed eight bytes at a time (multiply-rotate, then
+/// a final avalanche); decimals enter normalised (`1.50` and `1.5` are the same quantity).
 pub fn input_digest(input: &TradeInput) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for b in bytes.iter().chain(&[0x1f]) {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+    let mut buf = Vec::with_capacity(256);
+    let mut field = |bytes: &[u8]| {
+        buf.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+        buf.extend_from_slice(bytes);
     };
-    eat(input.source.as_bytes());
-    eat(input.external_id.as_bytes());
-    eat(input.legal_entity.as_str().as_bytes());
-    eat(input.book.as_bytes());
-    eat(input.trader.as_bytes());
-    eat(input.counterparty.as_str().as_bytes());
-    eat(input.account.as_bytes());
-    eat(input.instrument.as_str().as_bytes());
-    eat(input.side.code().as_bytes());
-    eat(&input.quantity.value().normalize().serialize());
-    eat(&input.price.value().normalize().serialize());
-    eat(input.currency.code().as_bytes());
+    field(input.source.as_bytes());
+    field(input.external_id.as_bytes());
+    field(input.legal_entity.as_str().as_bytes());
+    field(input.book.as_bytes());
+    field(input.trader.as_bytes());
+    field(input.counterparty.as_str().as_bytes());
+    field(input.account.as_bytes());
+    field(input.instrument.as_str().as_bytes());
+    field(input.side.code().as_bytes());
+    field(&input.quantity.value().normalize().serialize());
+    field(&input.price.value().normalize().serialize());
+    field(input.currency.code().as_bytes());
     let date = |d: jiff::civil::Date| {
         let mut b = [0u8; 4];
         b[..2].copy_from_slice(&d.year().to_le_bytes());
@@ -435,11 +434,22 @@ pub fn input_digest(input: &TradeInput) -> u64 {
         b[3] = d.day() as u8;
         b
     };
-    eat(&date(input.trade_date));
-    eat(&input.trade_time.as_nanosecond().to_le_bytes());
-    eat(input.venue.as_str().as_bytes());
-    eat(&input.settlement_date.map(date).unwrap_or_default());
-    h
+    field(&date(input.trade_date));
+    field(&input.trade_time.as_nanosecond().to_le_bytes());
+    field(input.venue.as_str().as_bytes());
+    field(&input.settlement_date.map(date).unwrap_or_default());
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for chunk in buf.chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(23) ^ u64::from_le_bytes(word)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    // Final avalanche (the murmur3 finaliser), so every input bit reaches every output bit.
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
 }
 
 /// Applies an event to the state. Infallible: events were decided against this state.

@@ -51,7 +51,10 @@ impl Trades {
 
     /// A shared copy of a source or trader name (allocated once per distinct name).
     pub fn shared_name(&self, name: &str) -> Arc<str> {
-        self.names.get(name).cloned().unwrap_or_else(|| Arc::from(name))
+        self.names
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| Arc::from(name))
     }
 
     /// Every trade, by id.

@@ -221,10 +221,10 @@ pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> a
     let names = Names::load(&store)?;
     writeln!(out, "trade {trade_id}: {} version(s)", versions.len())?;
     for v in &versions {
-        let (actor, wall_us): (String, i64) = store.connection().query_row(
-            "SELECT actor, wall_time_us FROM events WHERE seq = ?1",
+        let (actor, wall_us, payload): (String, i64, Vec<u8>) = store.connection().query_row(
+            "SELECT actor, wall_time_us, payload FROM events WHERE seq = ?1",
             [v.seq as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )?;
         let when = jiff::Timestamp::from_microsecond(wall_us)
             .map(|t| t.to_string())
@@ -254,11 +254,19 @@ pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> a
             v.settlement_date,
             names.get("account", v.account)
         )?;
-        writeln!(
-            out,
-            "  gross {}  accrued {}  commission {}  fees {}  taxes {}  net {}",
-            v.gross, v.accrued, v.commission, v.fees, v.taxes, v.net
-        )?;
+        // The full economics are in the event that made this version.
+        match kulissi_core::engine::codec::decode(&payload)? {
+            kulissi_core::engine::Event::TradeBooked { economics: e, .. }
+            | kulissi_core::engine::Event::TradeAmended { economics: e, .. } => writeln!(
+                out,
+                "  gross {}  accrued {}  commission {}  fees {}  taxes {}  net {}",
+                e.gross, e.accrued, e.commission, e.fees, e.taxes, e.net
+            )?,
+            kulissi_core::engine::Event::TradeCancelled { reason, .. } => {
+                writeln!(out, "  cancelled: {reason}")?
+            }
+            _ => {}
+        }
     }
     Ok(0)
 }
