@@ -41,7 +41,7 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
     let mut problem: Option<(u64, String)> = None;
     let mut last_version: HashMap<u64, u32> = HashMap::new();
     let mut records = 0u64;
-    store.read_log(1, None, &mut |record| {
+    let read = store.read_log(1, None, &mut |record| {
         let previous = head.map_or(GENESIS_HASH, |h| h.hash);
         let expected = head.map_or(1, |h| h.seq + 1);
         let event = match check_record(&previous, expected, &record) {
@@ -71,7 +71,16 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
             progress(records);
         }
         Ok(true)
-    })?;
+    });
+    match read {
+        Ok(()) => {}
+        // A record the store cannot even read is a problem at that record, not a failure
+        // of verify.
+        Err(kulissi_store::StoreError::Corrupt { seq, what }) => {
+            problem.get_or_insert((seq, what));
+        }
+        Err(e) => return Err(e.into()),
+    }
     progress(records);
     if problem.is_none() {
         projector.finish(&state, &mut derived);

@@ -369,7 +369,14 @@ impl EventStore for SqliteStore {
                 kind: row.get(5).map_err(db)?,
                 trade_id: row.get::<_, Option<i64>>(6).map_err(db)?.map(|t| t as u64),
                 schema_version: row.get(7).map_err(db)?,
-                payload: row.get(8).map_err(db)?,
+                // Tampering may change a column's type; read the bytes whatever it is, and
+                // let the hash chain say that the record is wrong.
+                payload: match row.get_ref(8).map_err(db)? {
+                    rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                        b.to_vec()
+                    }
+                    _ => return Err(corrupt("payload is neither a blob nor text")),
+                },
                 hash: hash
                     .try_into()
                     .map_err(|_| corrupt("hash is not 32 bytes"))?,

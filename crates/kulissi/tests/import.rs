@@ -1,0 +1,221 @@
+//! `kulissi init` and `kulissi import`: imports are atomic, errors name line and column,
+//! and importing the same file twice books nothing twice.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Outcome {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kulissi(db: &Path, args: &[&str]) -> Outcome {
+    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
+        .arg("--db")
+        .arg(db)
+        .args(["--actor", "person:tester", "--business-date", "2026-06-18"])
+        .args(args)
+        .output()
+        .unwrap();
+    Outcome {
+        status: output.status.code().unwrap(),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+const REFDATA: &str = r#"{"type":"legal_entity","lei":"5493001KJTIIGC8Y1R12","name":"Kulissi Securities Oyj","reporting_currency":"EUR"}
+{"type":"counterparty","lei":"529900T8BM49AURSDO55","name":"Nordic Execution","bic":"NDEAFIHH","role":"broker"}
+{"type":"counterparty","lei":"7LTWFZYICNSX8D621K86","name":"Pohjola Custody","bic":"OKOYFIHH","role":"custodian"}
+{"type":"instrument","isin":"FI0009000681","name":"Nokia","kind":"equity","currency":"EUR","market":"XHEL"}
+{"type":"book","code":"NEQ","legal_entity":"5493001KJTIIGC8Y1R12","desk":"Nordic Equities","trader":"aino"}
+{"type":"account","code":"HOUSE-1","legal_entity":"5493001KJTIIGC8Y1R12","owner":"house","custodian":"7LTWFZYICNSX8D621K86","safekeeping_account":"SAFE1","cash_account":"CASH1"}
+{"type":"ssi","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"OKOYFIHH","safekeeping_account":"SAFE1","cash_account":"CASH1"}
+{"type":"ssi","counterparty":"529900T8BM49AURSDO55","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"NDEAFIHH","safekeeping_account":"CP1","cash_account":"CPCASH"}
+{"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"10"}
+"#;
+
+const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
+
+fn trade(id: &str, side: &str, quantity: &str, isin: &str) -> String {
+    format!(
+        "OMS,{id},5493001KJTIIGC8Y1R12,NEQ,aino,529900T8BM49AURSDO55,HOUSE-1,{isin},{side},{quantity},20.00,EUR,2026-06-18,2026-06-18T09:30:00Z,XHEL"
+    )
+}
+
+fn setup(name: &str) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kulissi-import-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("kulissi.db");
+    assert_eq!(kulissi(&db, &["init"]).status, 0);
+    let refdata = dir.join("refdata.jsonl");
+    std::fs::write(&refdata, REFDATA).unwrap();
+    let out = kulissi(&db, &["import", "refdata", refdata.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    (dir, db)
+}
+
+#[test]
+fn import_is_atomic_idempotent_and_explains_errors() {
+    let (dir, db) = setup("atomic");
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{HEADER}\n{}\n{}\n{}\n",
+            trade("T1", "buy", "1000", "FI0009000681"),
+            trade("T2", "sell", "400", "FI0009000681"),
+            trade("T3", "buy", "10", "FI0009000681")
+        ),
+    )
+    .unwrap();
+    let out = kulissi(&db, &["import", "trades", good.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("3 lines, 3 applied, 0 already known"),
+        "{}",
+        out.stdout
+    );
+
+    // The same file again books nothing.
+    let out = kulissi(&db, &["import", "trades", good.to_str().unwrap()]);
+    assert!(
+        out.stdout
+            .contains("3 lines, 0 applied, 3 already known (nothing new)"),
+        "{}",
+        out.stdout
+    );
+
+    // One line the engine rejects: the whole file is refused, naming the line.
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            trade("T4", "buy", "5", "FI0009000681"),
+            trade("T5", "buy", "5", "SE0000108656")
+        ),
+    )
+    .unwrap();
+    let out = kulissi(&db, &["import", "trades", bad.to_str().unwrap()]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .contains("bad.csv line 3: unknown instrument SE0000108656"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("nothing was imported"),
+        "{}",
+        out.stderr
+    );
+
+    // A line that does not parse: named by line and column.
+    let broken = dir.join("broken.csv");
+    std::fs::write(
+        &broken,
+        format!("{HEADER}\n{}\n", trade("T6", "buy", "1O0", "FI0009000681")),
+    )
+    .unwrap();
+    let out = kulissi(&db, &["import", "trades", broken.to_str().unwrap()]);
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.contains("broken.csv line 2, column quantity: expected a decimal number such as 101.25, found '1O0'"),
+        "{}",
+        out.stderr
+    );
+
+    // Neither bad file left a trace: still three trades, and the position is 1000 - 400 + 10.
+    let list = kulissi(&db, &["trades", "list"]);
+    assert_eq!(list.stdout.lines().count(), 4, "{}", list.stdout);
+    let positions = kulissi(&db, &["positions", "--as-of", "2026-06-22"]);
+    assert!(
+        positions
+            .stdout
+            .contains("HOUSE-1      FI0009000681              610              610"),
+        "{}",
+        positions.stdout
+    );
+    let before_settlement = kulissi(&db, &["positions", "--as-of", "2026-06-19"]);
+    assert!(
+        before_settlement
+            .stdout
+            .contains("HOUSE-1      FI0009000681              610                0"),
+        "{}",
+        before_settlement.stdout
+    );
+
+    // Amend and cancel through a file; the history shows every version.
+    let changes = dir.join("changes.csv");
+    std::fs::write(
+        &changes,
+        format!(
+            "{HEADER},action,reason\n{},amend,\nOMS,T3,,,,,,,,,,,,,,cancel,booked twice\n",
+            trade("T1", "buy", "1500", "FI0009000681")
+        ),
+    )
+    .unwrap();
+    let out = kulissi(&db, &["import", "trades", changes.to_str().unwrap()]);
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    let show = kulissi(&db, &["trades", "show", "OMS:T1"]);
+    assert!(
+        show.stdout.contains("trade 1: 2 version(s)"),
+        "{}",
+        show.stdout
+    );
+    assert!(show.stdout.contains("by person:tester"), "{}", show.stdout);
+    let show = kulissi(&db, &["trades", "show", "3"]);
+    assert!(
+        show.stdout.contains("cancelled: booked twice"),
+        "{}",
+        show.stdout
+    );
+    let positions = kulissi(&db, &["positions", "--as-of", "2026-06-22"]);
+    assert!(
+        positions
+            .stdout
+            .contains("FI0009000681             1100             1100"),
+        "{}",
+        positions.stdout
+    );
+    let verify = kulissi(&db, &["verify"]);
+    assert_eq!(verify.status, 0, "{}", verify.stdout);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn tampering_makes_verify_fail_and_name_the_sequence() {
+    let (dir, db) = setup("tamper");
+    let good = dir.join("good.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{HEADER}\n{}\n{}\n",
+            trade("T1", "buy", "1000", "FI0009000681"),
+            trade("T2", "sell", "400", "FI0009000681")
+        ),
+    )
+    .unwrap();
+    assert_eq!(
+        kulissi(&db, &["import", "trades", good.to_str().unwrap()]).status,
+        0
+    );
+    assert_eq!(kulissi(&db, &["verify"]).status, 0);
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("UPDATE events SET payload = substr(payload, 1, 20) || X'FF' || substr(payload, 22) WHERE seq = 5", []).unwrap();
+    }
+    let out = kulissi(&db, &["verify"]);
+    assert_eq!(out.status, 1);
+    assert!(
+        out.stdout.starts_with("verify failed at sequence 5: "),
+        "{}",
+        out.stdout
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
