@@ -79,6 +79,8 @@ pub struct DemoFirm {
     accounts: Vec<String>,
     brokers: Vec<Lei>,
     instruments: Vec<DemoInstrument>,
+    /// Per book, per market of the book: the instruments it trades there (indices).
+    candidates: Vec<Vec<Vec<usize>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -469,6 +471,22 @@ impl DemoFirm {
                 }));
             }
         }
+        let candidates = books
+            .iter()
+            .map(|(code, _, markets)| {
+                markets
+                    .iter()
+                    .map(|market| {
+                        (0..instruments.len())
+                            .filter(|&i| {
+                                instruments[i].market == *market
+                                    && instruments[i].bond.is_some() == code.starts_with("FI-")
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
         DemoFirm {
             reference_data: commands,
             legal_entity: firm,
@@ -476,6 +494,7 @@ impl DemoFirm {
             accounts,
             brokers,
             instruments,
+            candidates,
         }
     }
 
@@ -510,17 +529,14 @@ impl DemoFirm {
         external_id: String,
         day: u32,
     ) -> TradeInput {
-        let (book, trader, markets) = rng.pick(&self.books);
-        let market = *rng.pick(markets);
-        let candidates: Vec<&DemoInstrument> = self
-            .instruments
-            .iter()
-            .filter(|i| i.market == market && (i.bond.is_some() == book.starts_with("FI-")))
-            .collect();
+        let b = rng.below(self.books.len() as u64) as usize;
+        let (book, trader, markets) = &self.books[b];
+        let m = rng.below(markets.len() as u64) as usize;
+        let candidates = &self.candidates[b][m];
         let instrument = if candidates.is_empty() {
             rng.pick(&self.instruments)
         } else {
-            *rng.pick(&candidates)
+            &self.instruments[*rng.pick(candidates)]
         };
         let calendar = instrument.market.trading_calendar();
         let nominal = FIRST_TRADE_DATE

@@ -25,7 +25,9 @@ use std::hash::Hash;
 #[derive(Debug, Clone)]
 pub struct Table<K, V> {
     rows: Vec<V>,
-    ids: HashMap<K, u32>,
+    /// Keys are our own reference data, entered by staff, so a fast non-keyed hash is safe:
+    /// a lookup of any outside string cannot do worse than the chains the table already has.
+    ids: HashMap<K, u32, crate::position::IdHasher>,
 }
 
 impl<K: Eq + Hash, V: PartialEq> PartialEq for Table<K, V> {
@@ -40,7 +42,7 @@ impl<K: Eq + Hash + Clone, V> Default for Table<K, V> {
     fn default() -> Self {
         Table {
             rows: Vec::new(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
         }
     }
 }
