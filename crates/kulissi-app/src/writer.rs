@@ -40,6 +40,9 @@ struct Pending<T> {
     answers: Vec<Answer>,
     tag: T,
     head: Option<ChainHead>,
+    /// The batch's commands, dropped on the commit thread so that freeing them does not
+    /// take time from the engine thread.
+    commands: Vec<CommandEnvelope>,
 }
 
 /// The single writer of one partition.
@@ -146,38 +149,49 @@ impl<S: EventStore> Writer<S> {
         let (to_committer, from_engine) = std::sync::mpsc::sync_channel::<Pending<T>>(1);
         let outcome = std::thread::scope(|scope| {
             let report = &report;
-            let committer = scope.spawn(
-                move || -> Result<(Option<ChainHead>, std::time::Duration), AppError> {
-                    let mut last = None;
-                    let mut spent = std::time::Duration::ZERO;
-                    while let Ok(pending) = from_engine.recv() {
-                        let started = std::time::Instant::now();
-                        let result = if pending.batch.records.is_empty() {
-                            Ok(())
-                        } else {
-                            store.append(&pending.batch)
-                        };
-                        spent += started.elapsed();
-                        match result {
-                            Ok(()) => {
-                                if pending.head.is_some() {
-                                    last = pending.head;
+            let committer = std::thread::Builder::new()
+                .name("kulissi-commit".into())
+                .spawn_scoped(
+                    scope,
+                    move || -> Result<(Option<ChainHead>, std::time::Duration), AppError> {
+                        let mut last = None;
+                        let mut spent = std::time::Duration::ZERO;
+                        while let Ok(pending) = from_engine.recv() {
+                            let started = std::time::Instant::now();
+                            let result = if pending.batch.records.is_empty() {
+                                Ok(())
+                            } else {
+                                store.append(&pending.batch)
+                            };
+                            spent += started.elapsed();
+                            match result {
+                                Ok(()) => {
+                                    if pending.head.is_some() {
+                                        last = pending.head;
+                                    }
+                                    report(pending.tag, Ok(pending.answers));
                                 }
-                                report(pending.tag, Ok(pending.answers));
-                            }
-                            Err(e) => {
-                                let e = AppError::from(e);
-                                report(pending.tag, Err(&e));
-                                while let Ok(later) = from_engine.recv() {
-                                    report(later.tag, Err(&e));
+                                Err(e) => {
+                                    let e = AppError::from(e);
+                                    report(pending.tag, Err(&e));
+                                    while let Ok(later) = from_engine.recv() {
+                                        report(later.tag, Err(&e));
+                                    }
+                                    return Err(e);
                                 }
-                                return Err(e);
                             }
                         }
-                    }
-                    Ok((last, spent))
-                },
-            );
+                        Ok((last, spent))
+                    },
+                );
+            let committer = match committer {
+                Ok(handle) => handle,
+                Err(e) => {
+                    return Err(AppError::WriterStopped(format!(
+                        "cannot start the commit thread: {e}"
+                    )));
+                }
+            };
             let mut local_head = *head;
             for (commands, tag) in batches {
                 let started = std::time::Instant::now();
@@ -202,6 +216,7 @@ impl<S: EventStore> Writer<S> {
                     batch,
                     answers,
                     tag,
+                    commands,
                     head: local_head,
                 };
                 if let Err(std::sync::mpsc::SendError(refused)) = to_committer.send(pending) {

@@ -3,10 +3,11 @@
 //! The hash chain is computed over these bytes, so the encoding of an event must never
 //! change once written: a new layout gets a new schema version and the decoder keeps every
 //! older one. Layout: schema version (u8), event tag (u8), then the fields in declaration
-//! order. Integers are little-endian; text is a u16 length and UTF-8 bytes; a decimal is
-//! rust_decimal's 16-byte serialisation; a date is year (i16), month, day; a timestamp is
-//! seconds (i64) and nanoseconds (i32) since the Unix epoch. Identifiers are stored as text
-//! and validated again when decoded.
+//! order. Ids and counts are LEB128 varints; text is a varint length and UTF-8 bytes; a
+//! decimal is a byte of sign and scale and its mantissa as a varint; a date is year (i16),
+//! month, day; a timestamp is seconds (i64) and nanoseconds (i32) since the Unix epoch; the
+//! input fingerprint is eight little-endian bytes. Identifiers are stored as text and
+//! validated again when decoded.
 //!
 //! Decoding never panics: malformed bytes give a [`DecodeError`] that says what and where.
 
@@ -149,7 +150,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u64(*trade_id);
             w.str(source);
             w.str(external_id);
-            w.u64(*input_digest);
+            w.fixed64(*input_digest);
             w.terms(terms);
             w.economics(economics);
         }
@@ -313,7 +314,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             trade_id: r.u64()?,
             source: r.string()?.into(),
             external_id: r.string()?.into(),
-            input_digest: r.u64()?,
+            input_digest: r.fixed64()?,
             terms: r.terms()?,
             economics: r.economics()?,
         },
@@ -342,21 +343,33 @@ impl Writer<'_> {
     fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
+    /// LEB128: seven bits a byte, low first, high bit set on all but the last.
+    fn varint(&mut self, mut v: u128) {
+        while v >= 0x80 {
+            self.0.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
     fn u32(&mut self, v: u32) {
-        self.0.extend_from_slice(&v.to_le_bytes());
+        self.varint(u128::from(v));
     }
     fn u64(&mut self, v: u64) {
+        self.varint(u128::from(v));
+    }
+    fn fixed64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
     fn str(&mut self, s: &str) {
-        // Text fields are bounded (MAX_TEXT_LEN) long before u16::MAX; truncate defensively.
-        let bytes = &s.as_bytes()[..s.len().min(usize::from(u16::MAX))];
-        self.0
-            .extend_from_slice(&(bytes.len() as u16).to_le_bytes());
-        self.0.extend_from_slice(bytes);
+        self.varint(s.len() as u128);
+        self.0.extend_from_slice(s.as_bytes());
     }
+    /// One byte of sign (high bit) and scale (0–28), then the mantissa's magnitude as a
+    /// varint: `4222626.67` takes five bytes instead of sixteen.
     fn decimal(&mut self, d: Decimal) {
-        self.0.extend_from_slice(&d.serialize());
+        let sign = if d.is_sign_negative() { 0x80 } else { 0 };
+        self.0.push(sign | d.scale() as u8);
+        self.varint(d.mantissa().unsigned_abs());
     }
     fn date(&mut self, d: Date) {
         self.0.extend_from_slice(&d.year().to_le_bytes());
@@ -438,14 +451,31 @@ impl Reader<'_> {
             n => Err(self.error(format!("bad boolean {n}"))),
         }
     }
+    fn varint(&mut self) -> Result<u128, DecodeError> {
+        let mut value: u128 = 0;
+        for i in 0..19 {
+            let [byte] = self.take()?;
+            value |= u128::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(self.error("a varint longer than 19 bytes".to_owned()))
+    }
     fn u32(&mut self) -> Result<u32, DecodeError> {
-        Ok(u32::from_le_bytes(self.take()?))
+        let v = self.varint()?;
+        u32::try_from(v).map_err(|_| self.error(format!("{v} does not fit 32 bits")))
     }
     fn u64(&mut self) -> Result<u64, DecodeError> {
+        let v = self.varint()?;
+        u64::try_from(v).map_err(|_| self.error(format!("{v} does not fit 64 bits")))
+    }
+    fn fixed64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_le_bytes(self.take()?))
     }
     fn string(&mut self) -> Result<String, DecodeError> {
-        let len = usize::from(u16::from_le_bytes(self.take()?));
+        let len = usize::try_from(self.varint()?)
+            .map_err(|_| self.error("text length overflows".to_owned()))?;
         let slice = self
             .bytes
             .get(self.offset..self.offset + len)
@@ -456,13 +486,18 @@ impl Reader<'_> {
         Ok(s.to_owned())
     }
     fn decimal(&mut self) -> Result<Decimal, DecodeError> {
-        let bytes = self.take::<16>()?;
-        // rust_decimal's deserialize accepts any bit pattern; reject scales above 28, which
-        // serialize never writes.
-        if bytes[2] > 28 {
-            return Err(self.error(format!("decimal scale {} out of range", bytes[2])));
-        }
-        Ok(Decimal::deserialize(bytes))
+        let [head] = self.take()?;
+        let scale = u32::from(head & 0x7f);
+        let magnitude = self.varint()?;
+        let mantissa = i128::try_from(magnitude)
+            .map_err(|_| self.error("decimal mantissa overflows".to_owned()))?;
+        let mantissa = if head & 0x80 != 0 {
+            -mantissa
+        } else {
+            mantissa
+        };
+        Decimal::try_from_i128_with_scale(mantissa, scale)
+            .map_err(|e| self.error(format!("not a decimal (scale {scale}): {e}")))
     }
     fn date(&mut self) -> Result<Date, DecodeError> {
         let year = i16::from_le_bytes(self.take()?);
@@ -549,5 +584,66 @@ impl Reader<'_> {
             our_ssi: self.u32()?,
             their_ssi: self.u32()?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimals_and_varints_round_trip_at_their_limits() {
+        let values = [
+            "0",
+            "0.00",
+            "-0.01",
+            "4222626.67",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "-1.5",
+        ];
+        for text in values {
+            let d: Decimal = text.parse().unwrap();
+            let mut out = Vec::new();
+            Writer(&mut out).decimal(d);
+            let mut r = Reader {
+                bytes: &out,
+                offset: 0,
+            };
+            let back = r.decimal().unwrap();
+            assert_eq!((back, back.scale()), (d, d.scale()), "{text}");
+            assert_eq!(r.offset, out.len());
+        }
+        for v in [0u64, 127, 128, 16_383, 16_384, u64::MAX] {
+            let mut out = Vec::new();
+            Writer(&mut out).u64(v);
+            assert_eq!(
+                Reader {
+                    bytes: &out,
+                    offset: 0
+                }
+                .u64()
+                .unwrap(),
+                v
+            );
+        }
+        // A varint that never ends, and a scale of 29, are errors.
+        assert!(
+            Reader {
+                bytes: &[0xff; 30],
+                offset: 0
+            }
+            .varint()
+            .is_err()
+        );
+        assert!(
+            Reader {
+                bytes: &[29, 1],
+                offset: 0
+            }
+            .decimal()
+            .is_err()
+        );
     }
 }

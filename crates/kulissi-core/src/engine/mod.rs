@@ -410,7 +410,7 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
 /// length-prefixed into a buffer that is hashed eight bytes at a time (multiply-rotate, then
 /// a final avalanche); decimals enter normalised (`1.50` and `1.5` are the same quantity).
 pub fn input_digest(input: &TradeInput) -> u64 {
-    let mut buf = Vec::with_capacity(256);
+    let mut buf = Vec::with_capacity(320);
     let mut field = |bytes: &[u8]| {
         buf.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
         buf.extend_from_slice(bytes);

@@ -39,17 +39,19 @@ pub(crate) fn booking(
     // in memory at once; its time is reported apart.
     let (to_engine, batches) = std::sync::mpsc::sync_channel::<Vec<CommandEnvelope>>(2);
     let generator_firm = firm.clone();
-    let generator = std::thread::spawn(move || {
-        let started = Instant::now();
-        let mut stream = generator_firm.trades(seed, trades);
-        loop {
-            let chunk: Vec<CommandEnvelope> = stream.by_ref().take(BATCH).collect();
-            if chunk.is_empty() || to_engine.send(chunk).is_err() {
-                break;
+    let generator = std::thread::Builder::new()
+        .name("generator".into())
+        .spawn(move || {
+            let started = Instant::now();
+            let mut stream = generator_firm.trades(seed, trades);
+            loop {
+                let chunk: Vec<CommandEnvelope> = stream.by_ref().take(BATCH).collect();
+                if chunk.is_empty() || to_engine.send(chunk).is_err() {
+                    break;
+                }
             }
-        }
-        started.elapsed()
-    });
+            started.elapsed()
+        })?;
     let started = Instant::now();
     let mut booked = 0u64;
     let mut rejected: Option<String> = None;
