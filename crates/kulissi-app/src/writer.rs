@@ -170,7 +170,7 @@ impl<S: EventStore> Writer<S> {
                                         last = pending.head;
                                     }
                                     report(pending.tag, Ok(pending.answers));
-                                drop(pending.commands);
+                                    drop(pending.commands);
                                 }
                                 Err(e) => {
                                     let e = AppError::from(e);
