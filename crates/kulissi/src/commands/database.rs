@@ -206,11 +206,16 @@ pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> a
             let (source, external_id) = trade.split_once(':').ok_or_else(|| {
                 anyhow::anyhow!("expected a trade id or SOURCE:EXTERNAL_ID, found '{trade}'")
             })?;
-            let (state, _) = kulissi_app::replay(&store, None)?;
-            state
-                .trades
-                .by_external_id(source, external_id)
-                .map(|t| t.record.trade_id)
+            use rusqlite::OptionalExtension;
+            store
+                .connection()
+                .query_row(
+                    "SELECT trade_id FROM trade_versions WHERE source = ?1 AND external_id = ?2 AND version = 1",
+                    [source, external_id],
+                    |r| r.get::<_, i64>(0),
+                )
+                .optional()?
+                .map(|id| id as u64)
                 .ok_or_else(|| anyhow::anyhow!("no trade {external_id} from {source}"))?
         }
     };
