@@ -439,6 +439,22 @@ impl EventStore for SqliteStore {
         Ok(models)
     }
 
+    fn trade_id_by_external(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<u64>, StoreError> {
+        self.conn
+            .query_row(
+                "SELECT trade_id FROM trade_versions WHERE source = ?1 AND external_id = ?2 AND version = 1",
+                [source, external_id],
+                |r| r.get::<_, i64>(0),
+            )
+            .optional()
+            .map(|id| id.map(|i| i as u64))
+            .map_err(db)
+    }
+
     fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError> {
         self.versions_where("trade_id = ?1 ORDER BY version", params![trade_id as i64])
     }

@@ -243,6 +243,16 @@ fn trade_versions_and_current_trades<S: EventStore>(store: &mut S) {
             ..Default::default()
         })
         .unwrap();
+    assert_eq!(
+        store.trade_id_by_external("CONFORMANCE", "EXT-2").unwrap(),
+        Some(2)
+    );
+    assert_eq!(
+        store.trade_id_by_external("CONFORMANCE", "EXT-9").unwrap(),
+        None
+    );
+    assert_eq!(store.record(3).unwrap().map(|r| r.seq), Some(3));
+    assert_eq!(store.record(99).unwrap(), None);
     let history = store.trade_versions(1).unwrap();
     assert_eq!(
         history.iter().map(|v| v.version).collect::<Vec<_>>(),

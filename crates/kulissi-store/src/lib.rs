@@ -85,6 +85,23 @@ pub trait EventStore {
     /// All versions of one trade, oldest first.
     fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError>;
 
+    /// The trade booked from `source` under `external_id`, if any.
+    fn trade_id_by_external(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<u64>, StoreError>;
+
+    /// The record with sequence number `seq`.
+    fn record(&self, seq: u64) -> Result<Option<LogRecord>, StoreError> {
+        let mut found = None;
+        self.read_log(seq, Some(seq), &mut |r| {
+            found = Some(r);
+            Ok(false)
+        })?;
+        Ok(found)
+    }
+
     /// The current version of every trade, by trade id, at most `limit` starting after
     /// `after_trade_id`.
     fn current_trades(
