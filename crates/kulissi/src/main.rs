@@ -7,6 +7,7 @@
 
 mod cli;
 mod commands;
+mod store;
 
 use std::io::Write;
 use std::process::ExitCode;

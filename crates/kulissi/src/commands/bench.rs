@@ -184,7 +184,7 @@ pub(crate) fn crash_child(
     seed: u64,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let mut writer = Writer::open(SqliteStore::create(&ctx.db)?)?;
+    let mut writer = Writer::open(ctx.create()?)?;
     let firm = DemoFirm::generate(seed);
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("reference data command {i} rejected: {rejection}");

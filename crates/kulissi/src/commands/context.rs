@@ -4,10 +4,10 @@
 use std::io::IsTerminal;
 use std::path::Path;
 
+use crate::store::AnyStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use kulissi_core::engine::{Actor, Command, CommandEnvelope};
-use kulissi_store_sqlite::SqliteStore;
 
 /// The context of one CLI invocation.
 #[derive(Debug, Clone)]
@@ -37,8 +37,25 @@ impl Context {
     }
 
     /// Opens the store, which must be initialised.
-    pub(crate) fn open(&self) -> anyhow::Result<SqliteStore> {
-        Ok(SqliteStore::open(&self.db)?)
+    pub(crate) fn open(&self) -> anyhow::Result<AnyStore> {
+        Ok(AnyStore::open(&self.db)?)
+    }
+
+    /// Creates the store, or brings its schema up to date.
+    pub(crate) fn create(&self) -> anyhow::Result<AnyStore> {
+        Ok(AnyStore::create(&self.db)?)
+    }
+
+    /// The database location for messages, without any password.
+    pub(crate) fn location(&self) -> String {
+        let text = self.db.display().to_string();
+        match (text.find("://"), text.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme && text[scheme + 3..at].contains(':') => {
+                let user_end = scheme + 3 + text[scheme + 3..at].find(':').unwrap_or(0);
+                format!("{}:***{}", &text[..user_end], &text[at..])
+            }
+            _ => text,
+        }
     }
 
     /// Wraps a command with who, when and which business date.

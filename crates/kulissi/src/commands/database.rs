@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
+use crate::store::AnyStore;
 use jiff::civil::Date;
 use kulissi_app::Writer;
 use kulissi_app::generator::DemoFirm;
@@ -11,7 +12,6 @@ use kulissi_app::verify::verify;
 use kulissi_core::engine::{Command, CommandEnvelope};
 use kulissi_formats::Located;
 use kulissi_store::{EventStore, TradeVersionRow};
-use kulissi_store_sqlite::SqliteStore;
 use rust_decimal::Decimal;
 
 use super::context::{Context, progress};
@@ -20,12 +20,12 @@ use super::context::{Context, progress};
 const EXIT_FAILED: u8 = 1;
 
 pub(crate) fn init(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
-    let store = SqliteStore::create(&ctx.db)?;
+    let mut store = ctx.create()?;
     let head = store.head()?.map_or(0, |h| h.seq);
     writeln!(
         out,
         "initialised {} (schema version {}, {head} events)",
-        ctx.db.display(),
+        ctx.location(),
         store.schema_version()?
     )?;
     Ok(0)
@@ -146,7 +146,7 @@ pub(crate) fn generate(
 struct Names(HashMap<(&'static str, u32), String>);
 
 impl Names {
-    fn load(store: &SqliteStore) -> anyhow::Result<Names> {
+    fn load(store: &AnyStore) -> anyhow::Result<Names> {
         Ok(Names(
             store
                 .read_models()?
@@ -206,16 +206,8 @@ pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> a
             let (source, external_id) = trade.split_once(':').ok_or_else(|| {
                 anyhow::anyhow!("expected a trade id or SOURCE:EXTERNAL_ID, found '{trade}'")
             })?;
-            use rusqlite::OptionalExtension;
             store
-                .connection()
-                .query_row(
-                    "SELECT trade_id FROM trade_versions WHERE source = ?1 AND external_id = ?2 AND version = 1",
-                    [source, external_id],
-                    |r| r.get::<_, i64>(0),
-                )
-                .optional()?
-                .map(|id| id as u64)
+                .trade_id_by_external(source, external_id)?
                 .ok_or_else(|| anyhow::anyhow!("no trade {external_id} from {source}"))?
         }
     };
@@ -226,11 +218,10 @@ pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> a
     let names = Names::load(&store)?;
     writeln!(out, "trade {trade_id}: {} version(s)", versions.len())?;
     for v in &versions {
-        let (actor, wall_us, payload): (String, i64, Vec<u8>) = store.connection().query_row(
-            "SELECT actor, wall_time_us, payload FROM events WHERE seq = ?1",
-            [v.seq as i64],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )?;
+        let record = store
+            .record(v.seq)?
+            .ok_or_else(|| anyhow::anyhow!("event {} is missing", v.seq))?;
+        let (actor, wall_us, payload) = (record.actor, record.wall_time_us, record.payload);
         let when = jiff::Timestamp::from_microsecond(wall_us)
             .map(|t| t.to_string())
             .unwrap_or_default();
