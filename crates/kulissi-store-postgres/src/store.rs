@@ -509,7 +509,7 @@ impl EventStore for PostgresStore {
             {
                 models.cash.push(CashRow {
                     account: r.get::<_, i32>(0) as u32,
-                    currency: r.get::<_, String>(1).into(),
+                    currency: r.get::<_, String>(1),
                     value_date: r.get::<_, PgDate>(2).0,
                     amount: decimal(&r, 3)?,
                     seq: r.get::<_, i64>(4) as u64,
