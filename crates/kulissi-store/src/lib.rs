@@ -110,3 +110,41 @@ pub trait EventStore {
         limit: usize,
     ) -> Result<Vec<TradeVersionRow>, StoreError>;
 }
+
+/// A boxed store is a store, so tests and tools can choose a backend at run time.
+impl<T: EventStore + ?Sized> EventStore for Box<T> {
+    fn head(&self) -> Result<Option<ChainHead>, StoreError> {
+        (**self).head()
+    }
+    fn append(&mut self, batch: &CommitBatch) -> Result<(), StoreError> {
+        (**self).append(batch)
+    }
+    fn read_log(
+        &self,
+        from_seq: u64,
+        until_seq: Option<u64>,
+        visit: &mut dyn FnMut(LogRecord) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        (**self).read_log(from_seq, until_seq, visit)
+    }
+    fn read_models(&self) -> Result<ReadModels, StoreError> {
+        (**self).read_models()
+    }
+    fn trade_id_by_external(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<u64>, StoreError> {
+        (**self).trade_id_by_external(source, external_id)
+    }
+    fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError> {
+        (**self).trade_versions(trade_id)
+    }
+    fn current_trades(
+        &self,
+        after_trade_id: u64,
+        limit: usize,
+    ) -> Result<Vec<TradeVersionRow>, StoreError> {
+        (**self).current_trades(after_trade_id, limit)
+    }
+}
