@@ -30,6 +30,12 @@ impl TempDatabase {
         Some(Self::create_named(admin_url, name))
     }
 
+    /// Creates a fresh database on the server `admin_url` names (benchmarks use this).
+    pub fn create_on(admin_url: &str, label: &str) -> Result<TempDatabase, postgres::Error> {
+        let name = format!("kulissi_{label}_{}", std::process::id());
+        Self::create_named(admin_url.to_owned(), name)
+    }
+
     fn create_named(admin_url: String, name: String) -> Result<TempDatabase, postgres::Error> {
         let mut admin = postgres::Client::connect(&admin_url, postgres::NoTls)?;
         admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))?;

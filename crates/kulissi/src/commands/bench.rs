@@ -1,6 +1,7 @@
 //! `kulissi bench booking`: books generated trades end to end, durably, and in the same run
-//! times the raw baseline of inserting as many rows of the same byte size into a fresh
-//! SQLite file with a prepared statement in batches. Ends with one JSON line.
+//! times the raw baseline of writing as many rows of the same byte size: prepared inserts in
+//! batches into a fresh SQLite file, or binary COPY in batches into a fresh PostgreSQL table.
+//! Ends with one JSON line.
 
 // Seconds and rates are measurements, not money: floating point is right here.
 #![allow(clippy::float_arithmetic)]
@@ -12,29 +13,99 @@ use std::time::Instant;
 use kulissi_app::Writer;
 use kulissi_app::generator::DemoFirm;
 use kulissi_core::engine::CommandEnvelope;
+use kulissi_store::EventStore;
 use kulissi_store_sqlite::SqliteStore;
 
 /// Trades per commit, for Kulissi and the baseline alike.
 const BATCH: usize = 50_000;
 
+/// What one booking run measured.
+struct Booked {
+    trades: u64,
+    seconds: f64,
+    generate_seconds: f64,
+    row_bytes: usize,
+}
+
+/// `kulissi bench booking`: on SQLite (a scratch file) by default, or on PostgreSQL when
+/// `--db` is a `postgres://` URL (a scratch database on that server, dropped afterwards).
 pub(crate) fn booking(
     trades: u64,
     seed: u64,
     dir: Option<&Path>,
+    db: &Path,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let scratch = scratch_dir(dir)?;
-    let db = scratch.join("bench.db");
+    let (backend, baseline, booked, baseline_seconds) = match crate::store::postgres_url(db) {
+        Some(admin_url) => {
+            let database =
+                kulissi_store_postgres::testing::TempDatabase::create_on(admin_url, "bench")?;
+            writeln!(
+                out,
+                "booking {trades} generated trades (seed {seed}) into a scratch PostgreSQL database"
+            )?;
+            let store = kulissi_store_postgres::PostgresStore::create(database.url())?;
+            let booked = book(Writer::open(store)?, trades, seed, out)?;
+            let seconds = postgres_baseline(database.url(), booked.trades, booked.row_bytes)?;
+            ("postgres", "postgres-binary-copy", booked, seconds)
+        }
+        None => {
+            let scratch = scratch_dir(dir)?;
+            let file = scratch.join("bench.db");
+            writeln!(
+                out,
+                "booking {trades} generated trades (seed {seed}) into {}",
+                file.display()
+            )?;
+            let booked = book(
+                Writer::open(SqliteStore::create(&file)?)?,
+                trades,
+                seed,
+                out,
+            )?;
+            let seconds = raw_baseline(
+                &scratch.join("baseline.db"),
+                booked.trades,
+                booked.row_bytes,
+            )?;
+            let _ = std::fs::remove_dir_all(&scratch);
+            ("sqlite", "sqlite-raw-insert", booked, seconds)
+        }
+    };
+    let per_second = booked.trades as f64 / booked.seconds;
+    let baseline_per_second = booked.trades as f64 / baseline_seconds;
     writeln!(
         out,
-        "booking {trades} generated trades (seed {seed}) into {}",
-        db.display()
+        "baseline ({baseline}): {} rows of {} bytes in {baseline_seconds:.2} s ({baseline_per_second:.0}/s)",
+        booked.trades, booked.row_bytes
     )?;
+    writeln!(
+        out,
+        "{{\"bench\":\"booking\",\"backend\":\"{backend}\",\"n\":{},\"seconds\":{:.3},\"per_second\":{per_second:.0},\
+         \"generate_seconds\":{:.3},\"baseline\":\"{baseline}\",\"baseline_row_bytes\":{},\
+         \"baseline_per_second\":{baseline_per_second:.0},\"ratio\":{:.3},\"peak_rss_bytes\":{}}}",
+        booked.trades,
+        booked.seconds,
+        booked.generate_seconds,
+        booked.row_bytes,
+        per_second / baseline_per_second,
+        peak_rss_bytes(),
+    )?;
+    Ok(0)
+}
+
+/// Books `trades` generated trades through `writer`'s pipelined stream.
+fn book<S: EventStore + Send>(
+    mut writer: Writer<S>,
+    trades: u64,
+    seed: u64,
+    out: &mut impl Write,
+) -> anyhow::Result<Booked> {
     let firm = DemoFirm::generate(seed);
-    let mut writer = Writer::open(SqliteStore::create(&db)?)?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("reference data command {i} rejected: {rejection}");
     }
+    let first_trade_seq = writer.head().map_or(1, |h| h.seq + 1);
     // A generator thread feeds batches through a short queue, so a million trades never sit
     // in memory at once; its time is reported apart.
     let (to_engine, batches) = std::sync::mpsc::sync_channel::<Vec<CommandEnvelope>>(2);
@@ -69,20 +140,24 @@ pub(crate) fn booking(
             Err(e) => rejected = Some(e.to_string()),
         },
     )?;
-    let booking = started.elapsed();
-    let generating = generator
+    let seconds = started.elapsed().as_secs_f64();
+    let generate_seconds = generator
         .join()
-        .map_err(|_| anyhow::anyhow!("the generator thread panicked"))?;
+        .map_err(|_| anyhow::anyhow!("the generator thread panicked"))?
+        .as_secs_f64();
     if let Some(reason) = rejected {
         anyhow::bail!("a generated trade was not booked: {reason}");
     }
-    let events_bytes: i64 = writer.store().connection().query_row(
-        "SELECT sum(length(payload)) + 32 * count(*) FROM events WHERE kind = 'TradeBooked'",
-        [],
-        |r| r.get(0),
-    )?;
-    let row_bytes = usize::try_from(events_bytes / i64::try_from(booked.max(1))?)?;
-    let kulissi_per_second = booked as f64 / booking.as_secs_f64();
+    // The log rows' size (payload and hash), from a sample of the trades' records.
+    let (mut bytes, mut rows) = (0usize, 0usize);
+    writer
+        .store()
+        .read_log(first_trade_seq, Some(first_trade_seq + 9_999), &mut |r| {
+            bytes += r.payload.len() + r.hash.len();
+            rows += 1;
+            Ok(true)
+        })?;
+    let row_bytes = bytes / rows.max(1);
     let timings = writer.timings();
     writeln!(
         out,
@@ -92,30 +167,42 @@ pub(crate) fn booking(
     )?;
     writeln!(
         out,
-        "kulissi: {booked} trades in {:.2} s ({kulissi_per_second:.0}/s), generation {:.2} s",
-        booking.as_secs_f64(),
-        generating.as_secs_f64()
+        "kulissi: {booked} trades in {seconds:.2} s ({:.0}/s), generation {generate_seconds:.2} s",
+        booked as f64 / seconds
     )?;
-    drop(writer);
+    Ok(Booked {
+        trades: booked,
+        seconds,
+        generate_seconds,
+        row_bytes,
+    })
+}
 
-    let baseline_seconds = raw_baseline(&scratch.join("baseline.db"), booked, row_bytes)?;
-    let baseline_per_second = booked as f64 / baseline_seconds;
-    writeln!(
-        out,
-        "baseline: {booked} rows of {row_bytes} bytes in {baseline_seconds:.2} s ({baseline_per_second:.0}/s)"
-    )?;
-    let peak = peak_rss_bytes();
-    let _ = std::fs::remove_dir_all(&scratch);
-    writeln!(
-        out,
-        "{{\"bench\":\"booking\",\"backend\":\"sqlite\",\"n\":{booked},\"seconds\":{:.3},\"per_second\":{kulissi_per_second:.0},\
-         \"generate_seconds\":{:.3},\"baseline\":\"sqlite-raw-insert\",\"baseline_row_bytes\":{row_bytes},\
-         \"baseline_per_second\":{baseline_per_second:.0},\"ratio\":{:.3},\"peak_rss_bytes\":{peak}}}",
-        booking.as_secs_f64(),
-        generating.as_secs_f64(),
-        kulissi_per_second / baseline_per_second,
-    )?;
-    Ok(0)
+/// Binary COPY of `rows` rows of (bigint, `bytes` bytes) into a fresh table, one COPY and
+/// commit per batch: the PostgreSQL raw baseline.
+fn postgres_baseline(url: &str, rows: u64, bytes: usize) -> anyhow::Result<f64> {
+    use postgres::binary_copy::BinaryCopyInWriter;
+    use postgres::types::Type;
+    let mut client = postgres::Client::connect(url, postgres::NoTls)?;
+    client.batch_execute("CREATE TABLE raw (id BIGINT PRIMARY KEY, payload BYTEA NOT NULL)")?;
+    let payload: Vec<u8> = (0..bytes).map(|i| (i * 131 % 251) as u8).collect();
+    let started = Instant::now();
+    let mut id = 0i64;
+    while (id as u64) < rows {
+        let mut tx = client.transaction()?;
+        let sink = tx.copy_in("COPY raw (id, payload) FROM STDIN BINARY")?;
+        let mut writer = BinaryCopyInWriter::new(sink, &[Type::INT8, Type::BYTEA]);
+        for _ in 0..BATCH {
+            if id as u64 >= rows {
+                break;
+            }
+            id += 1;
+            writer.write(&[&id, &payload])?;
+        }
+        writer.finish()?;
+        tx.commit()?;
+    }
+    Ok(started.elapsed().as_secs_f64())
 }
 
 /// Inserts `rows` rows of `bytes` bytes into a fresh file with the store's durability

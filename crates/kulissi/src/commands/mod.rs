@@ -48,7 +48,7 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Id(cmd) => id::run(cmd, out),
         Command::Calendar(cmd) => calendar::run(cmd, out),
         Command::Bench(crate::cli::BenchCommand::Booking { trades, seed, dir }) => {
-            bench::booking(trades, seed, dir.as_deref(), out)
+            bench::booking(trades, seed, dir.as_deref(), &cli.db, out)
         }
     }
 }
