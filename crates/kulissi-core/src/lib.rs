@@ -34,6 +34,7 @@ pub mod calendar;
 pub mod daycount;
 pub mod engine;
 pub mod identifiers;
+pub mod ledger;
 pub mod money;
 pub mod position;
 pub mod refdata;

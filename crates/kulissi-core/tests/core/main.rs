@@ -6,6 +6,7 @@
 
 mod calendar_properties;
 mod fixtures;
+mod ledger_properties;
 mod money_properties;
 mod oracle_identifiers;
 mod parser_robustness;

@@ -1,0 +1,150 @@
+//! The chart of accounts: codes, names and types. The default is a broker-dealer's, with the
+//! codes of domain.md §7; a legal entity may carry its own.
+
+use std::collections::BTreeMap;
+
+/// What kind of balance an account holds, which decides its normal side and where it goes
+/// in the statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum AccountType {
+    /// Debit-normal, balance sheet.
+    Asset,
+    /// Credit-normal, balance sheet.
+    Liability,
+    /// Credit-normal, balance sheet.
+    Equity,
+    /// Credit-normal, income statement.
+    Income,
+    /// Debit-normal, income statement.
+    Expense,
+}
+
+impl AccountType {
+    /// Whether the account's balance is normally on the debit side.
+    pub fn is_debit_normal(self) -> bool {
+        matches!(self, AccountType::Asset | AccountType::Expense)
+    }
+
+    /// Whether it belongs to the income statement (closed into retained earnings at year end).
+    pub fn is_profit_and_loss(self) -> bool {
+        matches!(self, AccountType::Income | AccountType::Expense)
+    }
+}
+
+/// The default chart's account codes, by what they are for.
+pub mod codes {
+    /// Cash at banks and nostros (per currency).
+    pub const CASH: u16 = 1100;
+    /// Trading securities at cost.
+    pub const SECURITIES_AT_COST: u16 = 1200;
+    /// Trading securities valuation adjustment (mark-to-market).
+    pub const VALUATION_ADJUSTMENT: u16 = 1210;
+    /// Unsettled sales receivable.
+    pub const UNSETTLED_SALES: u16 = 1300;
+    /// Accrued interest receivable.
+    pub const ACCRUED_INTEREST: u16 = 1500;
+    /// Unsettled purchases payable.
+    pub const UNSETTLED_PURCHASES: u16 = 2100;
+    /// Commissions and fees payable.
+    pub const FEES_PAYABLE: u16 = 2200;
+    /// Transaction taxes payable.
+    pub const TAXES_PAYABLE: u16 = 2300;
+    /// Share capital.
+    pub const SHARE_CAPITAL: u16 = 3100;
+    /// Retained earnings.
+    pub const RETAINED_EARNINGS: u16 = 3900;
+    /// Realised trading profit and loss.
+    pub const REALISED_PNL: u16 = 4100;
+    /// Unrealised trading profit and loss (mark-to-market).
+    pub const UNREALISED_PNL: u16 = 4200;
+    /// FX revaluation profit and loss.
+    pub const FX_REVALUATION: u16 = 4300;
+    /// Interest income.
+    pub const INTEREST_INCOME: u16 = 4500;
+    /// Commission and brokerage expense.
+    pub const COMMISSION_EXPENSE: u16 = 5100;
+    /// Exchange and clearing fees.
+    pub const EXCHANGE_FEES: u16 = 5200;
+    /// Transaction taxes.
+    pub const TRANSACTION_TAXES: u16 = 5300;
+    /// Settlement penalties.
+    pub const SETTLEMENT_PENALTIES: u16 = 5400;
+}
+
+/// One account of the chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerAccount {
+    /// Numeric code (1xxx assets ... 5xxx expenses).
+    pub code: u16,
+    /// Name.
+    pub name: &'static str,
+    /// Type.
+    pub account_type: AccountType,
+}
+
+/// A chart of accounts, by code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartOfAccounts {
+    accounts: BTreeMap<u16, LedgerAccount>,
+}
+
+impl ChartOfAccounts {
+    /// The default chart of a broker-dealer (domain.md §7, plus taxes and penalties).
+    pub fn broker_dealer() -> ChartOfAccounts {
+        use AccountType::*;
+        use codes::*;
+        let accounts = [
+            (CASH, "Cash at banks", Asset),
+            (SECURITIES_AT_COST, "Trading securities at cost", Asset),
+            (
+                VALUATION_ADJUSTMENT,
+                "Trading securities valuation adjustment",
+                Asset,
+            ),
+            (UNSETTLED_SALES, "Unsettled sales receivable", Asset),
+            (ACCRUED_INTEREST, "Accrued interest receivable", Asset),
+            (
+                UNSETTLED_PURCHASES,
+                "Unsettled purchases payable",
+                Liability,
+            ),
+            (FEES_PAYABLE, "Commissions and fees payable", Liability),
+            (TAXES_PAYABLE, "Transaction taxes payable", Liability),
+            (SHARE_CAPITAL, "Share capital", Equity),
+            (RETAINED_EARNINGS, "Retained earnings", Equity),
+            (REALISED_PNL, "Realised trading P&L", Income),
+            (UNREALISED_PNL, "Unrealised trading P&L", Income),
+            (FX_REVALUATION, "FX revaluation P&L", Income),
+            (INTEREST_INCOME, "Interest income", Income),
+            (COMMISSION_EXPENSE, "Commission and brokerage", Expense),
+            (EXCHANGE_FEES, "Exchange and clearing fees", Expense),
+            (TRANSACTION_TAXES, "Transaction taxes", Expense),
+            (SETTLEMENT_PENALTIES, "Settlement penalties", Expense),
+        ];
+        ChartOfAccounts {
+            accounts: accounts
+                .into_iter()
+                .map(|(code, name, account_type)| {
+                    (
+                        code,
+                        LedgerAccount {
+                            code,
+                            name,
+                            account_type,
+                        },
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// The account with `code`.
+    pub fn get(&self, code: u16) -> Option<&LedgerAccount> {
+        self.accounts.get(&code)
+    }
+
+    /// Every account, by code.
+    pub fn iter(&self) -> impl Iterator<Item = &LedgerAccount> {
+        self.accounts.values()
+    }
+}

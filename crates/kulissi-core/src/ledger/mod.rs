@@ -1,0 +1,27 @@
+//! The general ledger's pure core: the chart of accounts, journal entries that balance per
+//! currency, the posting rules that turn trades and their settlement into entries under
+//! trade-date accounting, mark-to-market, and the trial balance.
+//!
+//! Entries are derived, never typed: every journal entry comes from a posting rule applied
+//! to something the engine knows (a trade version, a settlement, a price), so the general
+//! ledger agrees with the sub-ledgers by construction. Entries are immutable; a correction
+//! is a reversal (the exact mirror) followed by the right entry.
+//!
+//! Not yet wired into the engine: the commands that record prices and confirm settlements,
+//! the journal read model and the period close come with the general-ledger issue. The rules
+//! here are complete and reproduce domain.md §7 to the cent (see `tests.rs`).
+
+mod chart;
+mod journal;
+mod posting;
+mod trial_balance;
+
+pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
+pub use journal::{EntryError, JournalEntry, JournalLine};
+pub use posting::{
+    MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
+};
+pub use trial_balance::{TrialBalance, TrialBalanceRow};
+
+#[cfg(test)]
+mod tests;
