@@ -85,11 +85,11 @@ fn domain_section_7_journal_and_trial_balance() {
     );
     let mut position = Position::default();
     let mut adjustment = Decimal::ZERO;
-    let mut mark = |position: &Position,
-                    adjustment: &mut Decimal,
-                    day: i8,
-                    price: &str,
-                    journal: &mut Vec<JournalEntry>| {
+    let mark = |position: &Position,
+                adjustment: &mut Decimal,
+                day: i8,
+                price: &str,
+                journal: &mut Vec<JournalEntry>| {
         let m = MarkToMarket {
             currency: ccy,
             quantity: position.quantity,

@@ -75,7 +75,7 @@ proptest! {
             let before = position.cost;
             position.fold(r.terms.signed_quantity(), r.economics.gross);
             // The cost released is exactly what the position's cost fell by.
-            let released = if buy { released } else { before - position.cost };
+            let released = if buy { Decimal::ZERO } else { before - position.cost };
             journal.extend(post_trade(&r, released).unwrap());
             journal.push(post_settlement(&r, date(2026, 3, 4)).unwrap());
             cash += r.economics.cash_flow(side);
