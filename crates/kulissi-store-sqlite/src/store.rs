@@ -190,23 +190,7 @@ impl EventStore for SqliteStore {
     }
 
     fn append(&mut self, batch: &CommitBatch) -> Result<(), StoreError> {
-        let expected = self.head.map_or(1, |h| h.seq + 1);
-        if let Some(first) = batch.records.first()
-            && first.seq != expected
-        {
-            return Err(StoreError::OutOfSequence {
-                expected,
-                found: first.seq,
-            });
-        }
-        for (i, pair) in batch.records.windows(2).enumerate() {
-            if pair[1].seq != pair[0].seq + 1 {
-                return Err(StoreError::OutOfSequence {
-                    expected: expected + i as u64 + 1,
-                    found: pair[1].seq,
-                });
-            }
-        }
+        batch.check_continues(self.head)?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

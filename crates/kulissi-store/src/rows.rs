@@ -133,6 +133,23 @@ pub struct CommitBatch {
 }
 
 impl CommitBatch {
+    /// Checks that the batch's records continue a log that ends at `head`: the first is the
+    /// next sequence number, and the rest follow without gaps. Every backend checks this
+    /// before it writes.
+    pub fn check_continues(&self, head: Option<crate::ChainHead>) -> Result<(), crate::StoreError> {
+        let expected = head.map_or(1, |h| h.seq + 1);
+        for (i, record) in self.records.iter().enumerate() {
+            let want = expected + i as u64;
+            if record.seq != want {
+                return Err(crate::StoreError::OutOfSequence {
+                    expected: want,
+                    found: record.seq,
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// An empty batch with room for `commands` records and trade versions.
     pub fn with_capacity(commands: usize) -> CommitBatch {
         CommitBatch {
