@@ -458,7 +458,7 @@ impl EventStore for PostgresStore {
                 .map_err(db)?
             {
                 models.reference.push(ReferenceRow {
-                    kind: reference_kind(&r.get::<_, String>(0))?,
+                    kind: kulissi_store::names::reference_kind(&r.get::<_, String>(0))?,
                     id: r.get::<_, i32>(1) as u32,
                     natural_key: r.get(2),
                     description: r.get(3),
@@ -563,26 +563,14 @@ fn versions_where(
             trade_id: r.get::<_, i64>(0) as u64,
             version: r.get::<_, i32>(1) as u32,
             seq: r.get::<_, i64>(2) as u64,
-            status: match status.as_str() {
-                "live" => "live",
-                "cancelled" => "cancelled",
-                other => {
-                    return Err(StoreError::Database(format!(
-                        "unknown trade status '{other}'"
-                    )));
-                }
-            },
+            status: kulissi_store::names::trade_status(&status)?,
             source: r.get::<_, String>(4).into(),
             external_id: r.get::<_, String>(5).into(),
             book: r.get::<_, i32>(6) as u32,
             account: r.get::<_, i32>(7) as u32,
             instrument: r.get::<_, i32>(8) as u32,
             counterparty: r.get::<_, i32>(9) as u32,
-            side: match side.as_str() {
-                "buy" => "buy",
-                "sell" => "sell",
-                other => return Err(StoreError::Database(format!("unknown side '{other}'"))),
-            },
+            side: kulissi_store::names::side(&side)?,
             quantity: decimal(&r, 11)?,
             price: decimal(&r, 12)?,
             currency: r.get::<_, String>(13).into(),
@@ -598,20 +586,4 @@ fn decimal(row: &Row, i: usize) -> Result<Decimal, StoreError> {
     let text: String = row.get(i);
     Decimal::from_str_exact(&text)
         .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a decimal: {e}")))
-}
-
-fn reference_kind(kind: &str) -> Result<&'static str, StoreError> {
-    const KINDS: [&str; 7] = [
-        "legal_entity",
-        "counterparty",
-        "instrument",
-        "book",
-        "account",
-        "ssi",
-        "fee_schedule",
-    ];
-    KINDS
-        .into_iter()
-        .find(|k| *k == kind)
-        .ok_or_else(|| StoreError::Database(format!("unknown reference kind '{kind}'")))
 }

@@ -382,7 +382,7 @@ impl EventStore for SqliteStore {
         while let Some(r) = rows.next().map_err(db)? {
             let kind: String = r.get(0).map_err(db)?;
             models.reference.push(ReferenceRow {
-                kind: reference_kind(&kind)?,
+                kind: kulissi_store::names::reference_kind(&kind)?,
                 id: r.get(1).map_err(db)?,
                 natural_key: r.get(2).map_err(db)?,
                 description: r.get(3).map_err(db)?,
@@ -477,26 +477,14 @@ impl SqliteStore {
                 trade_id: r.get::<_, i64>(0).map_err(db)? as u64,
                 version: r.get(1).map_err(db)?,
                 seq: r.get::<_, i64>(2).map_err(db)? as u64,
-                status: match status.as_str() {
-                    "live" => "live",
-                    "cancelled" => "cancelled",
-                    other => {
-                        return Err(StoreError::Database(format!(
-                            "unknown trade status '{other}'"
-                        )));
-                    }
-                },
+                status: kulissi_store::names::trade_status(&status)?,
                 source: r.get(4).map_err(db)?,
                 external_id: r.get(5).map_err(db)?,
                 book: r.get(6).map_err(db)?,
                 account: r.get(7).map_err(db)?,
                 instrument: r.get(8).map_err(db)?,
                 counterparty: r.get(9).map_err(db)?,
-                side: match side.as_str() {
-                    "buy" => "buy",
-                    "sell" => "sell",
-                    other => return Err(StoreError::Database(format!("unknown side '{other}'"))),
-                },
+                side: kulissi_store::names::side(&side)?,
                 quantity: decimal(r, 11)?,
                 price: decimal(r, 12)?,
                 currency: r.get(13).map_err(db)?,
@@ -519,20 +507,4 @@ fn date(row: &rusqlite::Row<'_>, i: usize) -> Result<Date, StoreError> {
     let text: String = row.get(i).map_err(db)?;
     text.parse()
         .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a date: {e}")))
-}
-
-fn reference_kind(kind: &str) -> Result<&'static str, StoreError> {
-    const KINDS: [&str; 7] = [
-        "legal_entity",
-        "counterparty",
-        "instrument",
-        "book",
-        "account",
-        "ssi",
-        "fee_schedule",
-    ];
-    KINDS
-        .into_iter()
-        .find(|k| *k == kind)
-        .ok_or_else(|| StoreError::Database(format!("unknown reference kind '{kind}'")))
 }

@@ -16,7 +16,7 @@ mod rows;
 
 pub use chain::{ChainHead, GENESIS_HASH, record_hash};
 pub use rows::{
-    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, TradeVersionRow,
+    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, TradeVersionRow, names,
 };
 
 /// Why a store operation failed.

@@ -172,3 +172,45 @@ pub struct ReadModels {
     /// Cash, by (account, currency, value date).
     pub cash: Vec<CashRow>,
 }
+
+/// The names a stored text column may hold, as `'static` strings, so that rows read back from
+/// either backend compare equal to the rows written.
+pub mod names {
+    use crate::StoreError;
+
+    fn known(what: &str, value: &str, names: &[&'static str]) -> Result<&'static str, StoreError> {
+        names.iter().copied().find(|n| *n == value).ok_or_else(|| {
+            StoreError::Database(format!(
+                "unknown {what} '{value}', expected one of {}",
+                names.join(", ")
+            ))
+        })
+    }
+
+    /// A trade version's status.
+    pub fn trade_status(value: &str) -> Result<&'static str, StoreError> {
+        known("trade status", value, &["live", "cancelled"])
+    }
+
+    /// A trade's side.
+    pub fn side(value: &str) -> Result<&'static str, StoreError> {
+        known("side", value, &["buy", "sell"])
+    }
+
+    /// A reference-data row's kind.
+    pub fn reference_kind(value: &str) -> Result<&'static str, StoreError> {
+        known(
+            "reference kind",
+            value,
+            &[
+                "legal_entity",
+                "counterparty",
+                "instrument",
+                "book",
+                "account",
+                "ssi",
+                "fee_schedule",
+            ],
+        )
+    }
+}
