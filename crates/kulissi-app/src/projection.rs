@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use kulissi_core::engine::{Event, State};
 use kulissi_core::position::{CashKey, IdHasher, PositionKey};
 use kulissi_core::trade::{Side, TradeRecord, TradeStatus};
-use kulissi_store::{CashRow, CommitBatch, PositionRow, ReferenceRow, TradeVersionRow};
+use kulissi_store::{
+    CashRow, CommitBatch, PositionRow, ReferenceRow, SettlementRow, TradeVersionRow,
+};
 
 /// Collects the rows of a batch of events.
 #[derive(Debug, Default)]
@@ -38,13 +40,37 @@ impl Projector {
         if let Some(row) = reference_row(state, seq, event) {
             batch.reference.push(row);
         }
-        if let Some(trade_id) = event.trade_id()
-            && let Some(stored) = state.trades.get(trade_id)
-        {
-            batch.trade_versions.push(version_row(&stored.record, seq));
-            if stored.record.status == TradeStatus::Live {
-                self.touch(&stored.record, seq);
+        match event {
+            Event::TradeBooked { trade_id, .. }
+            | Event::TradeAmended { trade_id, .. }
+            | Event::TradeCancelled { trade_id, .. } => {
+                if let Some(stored) = state.trades.get(*trade_id) {
+                    batch.trade_versions.push(version_row(&stored.record, seq));
+                    if stored.record.status == TradeStatus::Live {
+                        self.touch(&stored.record, seq);
+                    }
+                }
             }
+            Event::SettlementConfirmed {
+                trade_id,
+                quantity,
+                settlement_date,
+                reference,
+                ..
+            } => {
+                if let Some(stored) = state.trades.get(*trade_id) {
+                    let t = &stored.record.terms;
+                    self.positions.insert((t.account, t.instrument), seq);
+                }
+                batch.settlements.push(SettlementRow {
+                    seq,
+                    trade_id: *trade_id,
+                    quantity: *quantity,
+                    settlement_date: *settlement_date,
+                    reference: reference.to_string(),
+                });
+            }
+            _ => {}
         }
     }
 

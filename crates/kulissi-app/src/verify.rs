@@ -122,13 +122,14 @@ fn version_problem(last: &mut HashMap<u64, u32>, event: &Event) -> Option<String
 /// problem is reported at the record that last changed the row.
 fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, String)> {
     let mut quantity: HashMap<(u32, u32), Decimal> = HashMap::new();
+    let mut settled: HashMap<(u32, u32), Decimal> = HashMap::new();
     let mut cash: HashMap<(u32, &str, jiff::civil::Date), Decimal> = HashMap::new();
     for stored in state.trades.iter() {
         let r = &stored.record;
         if r.status == TradeStatus::Live {
-            *quantity
-                .entry((r.terms.account, r.terms.instrument))
-                .or_default() += r.terms.signed_quantity();
+            let key = (r.terms.account, r.terms.instrument);
+            *quantity.entry(key).or_default() += r.terms.signed_quantity();
+            *settled.entry(key).or_default() += r.terms.side.sign() * r.settled_quantity;
             *cash
                 .entry((
                     r.terms.account,
@@ -140,6 +141,19 @@ fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, Strin
     }
     let mut problems = Vec::new();
     for p in &derived.positions {
+        let expected_settled = settled
+            .get(&(p.account, p.instrument))
+            .copied()
+            .unwrap_or_default();
+        if p.settled_quantity != expected_settled {
+            problems.push((
+                p.seq,
+                format!(
+                    "settled quantity of account {} in instrument {} is {} but its trades' confirmations sum to {expected_settled}",
+                    p.account, p.instrument, p.settled_quantity
+                ),
+            ));
+        }
         let expected = quantity
             .get(&(p.account, p.instrument))
             .copied()
@@ -190,6 +204,7 @@ fn compare(derived: CommitBatch, stored: ReadModels) -> Option<(u64, String)> {
         .positions
         .sort_by_key(|p| (p.account, p.instrument));
     expected.cash = derived.cash;
+    expected.settlements = derived.settlements;
     expected.cash.sort_by(|a, b| {
         (a.account, &a.currency, a.value_date).cmp(&(b.account, &b.currency, b.value_date))
     });
@@ -217,6 +232,14 @@ fn compare(derived: CommitBatch, stored: ReadModels) -> Option<(u64, String)> {
         &stored.positions,
         |r| r.seq,
         |r| format!("account {} instrument {}", r.account, r.instrument),
+        &mut problems,
+    );
+    diff(
+        "settlements",
+        &expected.settlements,
+        &stored.settlements,
+        |r| r.seq,
+        |r| format!("settlement {}", r.seq),
         &mut problems,
     );
     diff(

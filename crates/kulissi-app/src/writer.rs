@@ -376,6 +376,11 @@ fn run_one(
             source,
             external_id,
             ..
+        }
+        | Command::ConfirmSettlement {
+            source,
+            external_id,
+            ..
         } => state
             .trades
             .by_external_id(source, external_id)

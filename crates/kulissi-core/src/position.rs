@@ -217,6 +217,14 @@ impl Holdings {
             record.economics.cash_flow(record.terms.side);
     }
 
+    /// Moves the settled quantity of a trade's position by `quantity` settled now (signed by
+    /// the trade's side).
+    pub fn settle(&mut self, record: &TradeRecord, quantity: Decimal) {
+        let key = (record.terms.account, record.terms.instrument);
+        self.positions.entry(key).or_default().settled_quantity +=
+            record.terms.side.sign() * quantity;
+    }
+
     /// Removes a trade version (the one being replaced or cancelled) from its position and
     /// the cash ladder.
     pub fn remove(&mut self, record: &TradeRecord) {

@@ -64,6 +64,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, currency, value_date)
     );
     ",
+    // 2: settlement confirmations.
+    "
+    CREATE TABLE settlements (
+        seq             BIGINT  PRIMARY KEY,
+        trade_id        BIGINT  NOT NULL,
+        quantity        NUMERIC NOT NULL,
+        settlement_date DATE    NOT NULL,
+        reference       TEXT    NOT NULL
+    );
+    ",
 ];
 
 pub(crate) fn latest() -> i64 {

@@ -243,6 +243,18 @@ impl PostgresStore {
                 &[&accounts, &currencies, &dates, &amounts, &seqs],
             )?;
         }
+        for r in &batch.settlements {
+            tx.execute(
+                "INSERT INTO settlements VALUES ($1, $2, $3::text::numeric, $4, $5)",
+                &[
+                    &(r.seq as i64),
+                    &(r.trade_id as i64),
+                    &r.quantity.to_string(),
+                    &PgDate(r.settlement_date),
+                    &r.reference,
+                ],
+            )?;
+        }
         Ok(tx.commit()?)
     }
 
@@ -497,6 +509,21 @@ impl EventStore for PostgresStore {
                     value_date: r.get::<_, PgDate>(2).0,
                     amount: decimal(&r, 3)?,
                     seq: r.get::<_, i64>(4) as u64,
+                });
+            }
+            for r in client
+                .query(
+                    "SELECT seq, trade_id, quantity::text, settlement_date, reference FROM settlements ORDER BY seq",
+                    &[],
+                )
+                .map_err(db)?
+            {
+                models.settlements.push(kulissi_store::SettlementRow {
+                    seq: r.get::<_, i64>(0) as u64,
+                    trade_id: r.get::<_, i64>(1) as u64,
+                    quantity: decimal(&r, 2)?,
+                    settlement_date: r.get::<_, PgDate>(3).0,
+                    reference: r.get(4),
                 });
             }
             Ok(models)

@@ -63,6 +63,16 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (account, currency, value_date)
     ) WITHOUT ROWID;
     ",
+    // 2: settlement confirmations.
+    "
+    CREATE TABLE settlements (
+        seq             INTEGER PRIMARY KEY,
+        trade_id        INTEGER NOT NULL,
+        quantity        TEXT    NOT NULL,
+        settlement_date TEXT    NOT NULL,
+        reference       TEXT    NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this program writes.

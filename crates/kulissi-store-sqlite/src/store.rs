@@ -309,6 +309,20 @@ impl EventStore for SqliteStore {
                 ])
                 .map_err(db)?;
             }
+            let mut settlements = tx
+                .prepare_cached("INSERT INTO settlements VALUES (?1, ?2, ?3, ?4, ?5)")
+                .map_err(db)?;
+            for r in &batch.settlements {
+                settlements
+                    .execute(params![
+                        r.seq as i64,
+                        r.trade_id as i64,
+                        r.quantity.to_string(),
+                        r.settlement_date.to_string(),
+                        r.reference
+                    ])
+                    .map_err(db)?;
+            }
         }
         tx.commit().map_err(db)?;
         if let Some(last) = batch.records.last() {
@@ -418,6 +432,20 @@ impl EventStore for SqliteStore {
                 value_date: date(r, 2)?,
                 amount: decimal(r, 3)?,
                 seq: r.get::<_, i64>(4).map_err(db)? as u64,
+            });
+        }
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, trade_id, quantity, settlement_date, reference FROM settlements ORDER BY seq")
+            .map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            models.settlements.push(kulissi_store::SettlementRow {
+                seq: r.get::<_, i64>(0).map_err(db)? as u64,
+                trade_id: r.get::<_, i64>(1).map_err(db)? as u64,
+                quantity: decimal(r, 2)?,
+                settlement_date: date(r, 3)?,
+                reference: r.get(4).map_err(db)?,
             });
         }
         Ok(models)

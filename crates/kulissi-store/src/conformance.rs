@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::{
     CashRow, ChainHead, CommitBatch, EventStore, GENESIS_HASH, LogRecord, PositionRow,
-    ReferenceRow, StoreError, TradeVersionRow, record_hash,
+    ReferenceRow, SettlementRow, StoreError, TradeVersionRow, record_hash,
 };
 
 /// Runs every conformance check, each on a fresh store from `fresh`.
@@ -200,8 +200,16 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
             trade_versions: vec![sample_version(1, 1, 2)],
             positions: vec![position("1000.5", 2)],
             cash: vec![cash("-101310.76", 2)],
+            settlements: Vec::new(),
         })
         .unwrap();
+    let settlement = SettlementRow {
+        seq: 3,
+        trade_id: 1,
+        quantity: "400.50".parse().unwrap(),
+        settlement_date: date(2026, 11, 27),
+        reference: "CUST-REF-1".into(),
+    };
     let mut updated_reference = reference.clone();
     updated_reference.description = "Nokia Oyj, equity, EUR, XHEL".into();
     updated_reference.seq = 3;
@@ -212,6 +220,7 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
             trade_versions: vec![sample_version(1, 2, 3)],
             positions: vec![position("-0.0000001", 3)],
             cash: vec![cash("0.00", 3)],
+            settlements: vec![settlement.clone()],
         })
         .unwrap();
     let models = store.read_models().unwrap();
@@ -224,6 +233,7 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
     // Scale survives: 0.00 stays 0.00.
     assert_eq!(models.cash, vec![cash("0.00", 3)]);
     assert_eq!(models.cash[0].amount.to_string(), "0.00");
+    assert_eq!(models.settlements, vec![settlement]);
 }
 
 fn trade_versions_and_current_trades<S: EventStore>(store: &mut S) {

@@ -16,7 +16,8 @@ mod rows;
 
 pub use chain::{ChainHead, GENESIS_HASH, record_hash};
 pub use rows::{
-    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, TradeVersionRow, names,
+    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, SettlementRow,
+    TradeVersionRow, names,
 };
 
 /// Why a store operation failed.

@@ -117,6 +117,21 @@ pub struct CashRow {
     pub seq: u64,
 }
 
+/// A settlement confirmation of (part of) a trade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettlementRow {
+    /// The record that confirmed it.
+    pub seq: u64,
+    /// Trade id.
+    pub trade_id: u64,
+    /// Quantity settled by this confirmation.
+    pub quantity: Decimal,
+    /// Effective settlement date.
+    pub settlement_date: Date,
+    /// The custodian's reference.
+    pub reference: String,
+}
+
 /// What one commit writes: log records and the read-model rows they changed.
 #[derive(Debug, Clone, Default)]
 pub struct CommitBatch {
@@ -130,6 +145,8 @@ pub struct CommitBatch {
     pub positions: Vec<PositionRow>,
     /// Cash rows to upsert (one per touched key).
     pub cash: Vec<CashRow>,
+    /// Settlement confirmations to insert.
+    pub settlements: Vec<SettlementRow>,
 }
 
 impl CommitBatch {
@@ -171,6 +188,8 @@ pub struct ReadModels {
     pub positions: Vec<PositionRow>,
     /// Cash, by (account, currency, value date).
     pub cash: Vec<CashRow>,
+    /// Settlement confirmations, by sequence number.
+    pub settlements: Vec<SettlementRow>,
 }
 
 /// The names a stored text column may hold, as `'static` strings, so that rows read back from

@@ -65,6 +65,20 @@ pub(crate) enum Command {
         #[arg(long, conflicts_with = "as_of")]
         as_of_seq: Option<u64>,
     },
+    /// Record the custodian's confirmation that (part of) a trade settled.
+    Settle {
+        /// The trade, as SOURCE:EXTERNAL_ID.
+        trade: String,
+        /// Quantity settled by this confirmation.
+        #[arg(long)]
+        quantity: String,
+        /// Effective settlement date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// The custodian's reference for the confirmation (resubmitting it changes nothing).
+        #[arg(long)]
+        reference: String,
+    },
     /// Replay the log from scratch, check the chain and the invariants, and compare with the
     /// stored read models. Exit 0 when all agree, 1 naming the first sequence that does not.
     Verify,

@@ -183,6 +183,56 @@ fn import_is_atomic_idempotent_and_explains_errors() {
         "{}",
         positions.stdout
     );
+    // The custodian confirms T2 (sold 400) in two parts; the second confirmation is sent twice.
+    let settle = |quantity: &str, reference: &str| {
+        kulissi(
+            &db,
+            &[
+                "settle",
+                "OMS:T2",
+                "--quantity",
+                quantity,
+                "--date",
+                "2026-06-22",
+                "--reference",
+                reference,
+            ],
+        )
+    };
+    let out = settle("150", "CUST-001");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("trade 2: 150 of 400 settled"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        settle("250", "CUST-002")
+            .stdout
+            .starts_with("trade 2: 400 of 400 settled")
+    );
+    assert!(
+        settle("250", "CUST-002")
+            .stdout
+            .contains("already recorded; nothing changed")
+    );
+    let out = settle("1", "CUST-003");
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .contains("would exceed its quantity 400 (400 already settled)"),
+        "{}",
+        out.stderr
+    );
+    let positions = kulissi(&db, &["positions", "--as-of-seq", "1000000"]);
+    assert!(
+        positions
+            .stdout
+            .contains("FI0009000681             1100             -400"),
+        "{}",
+        positions.stdout
+    );
+
     let verify = kulissi(&db, &["verify"]);
     assert_eq!(verify.status, 0, "{}", verify.stdout);
     std::fs::remove_dir_all(&dir).unwrap();

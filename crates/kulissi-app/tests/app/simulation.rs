@@ -112,7 +112,26 @@ impl Scenario {
                 };
                 (command, Expect::Either)
             }
-            77..=90 => (self.invalid(), Expect::Rejected),
+            77..=82 if known => {
+                let input = &self.booked[self.rng.below(self.booked.len() as u64) as usize];
+                // A part of the trade, under a fresh reference; it may be cancelled, or
+                // settled already, so the engine may refuse it.
+                let part = Decimal::from(1 + self.rng.below(3)) * input.quantity.value()
+                    / Decimal::from(4);
+                self.next_id += 1;
+                let command = Command::ConfirmSettlement {
+                    source: input.source.clone(),
+                    external_id: input.external_id.clone(),
+                    quantity: Quantity::new(part.round_dp(0).max(Decimal::ONE)),
+                    settlement_date: input
+                        .trade_date
+                        .checked_add(jiff::Span::new().days(2))
+                        .unwrap(),
+                    reference: format!("CUST-{}", self.next_id),
+                };
+                (command, Expect::Either)
+            }
+            83..=90 => (self.invalid(), Expect::Rejected),
             _ => (self.reference_change(), Expect::Either),
         };
         (envelope(command, time), expect)
@@ -169,6 +188,7 @@ impl Scenario {
 fn check_invariants(state: &State) {
     let mut trades_by_position: HashMap<(u32, u32), Vec<CostEntry>> = HashMap::new();
     let mut cash: HashMap<(u32, Currency, Date), Decimal> = HashMap::new();
+    let mut settled: HashMap<(u32, u32), Decimal> = HashMap::new();
     for stored in state.trades.iter() {
         let r = &stored.record;
         if r.status != TradeStatus::Live {
@@ -188,8 +208,20 @@ fn check_invariants(state: &State) {
         *cash
             .entry((t.account, t.currency, t.settlement_date))
             .or_default() += r.economics.cash_flow(t.side);
+        assert!(
+            r.settled_quantity <= t.quantity.value(),
+            "trade {} settled beyond its quantity",
+            r.trade_id
+        );
+        *settled.entry((t.account, t.instrument)).or_default() +=
+            t.side.sign() * r.settled_quantity;
     }
     for (key, position) in &state.holdings.positions {
+        let settled_here = settled.remove(key).unwrap_or_default();
+        assert_eq!(
+            position.settled_quantity, settled_here,
+            "position {key:?} settled quantity"
+        );
         let mut trades = trades_by_position.remove(key).unwrap_or_default();
         trades.sort_by_key(|t| (t.0, t.1, t.2));
         let mut expected = Position::default();

@@ -176,6 +176,20 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u32(*version);
             w.str(reason);
         }
+        Event::SettlementConfirmed {
+            trade_id,
+            version,
+            quantity,
+            settlement_date,
+            reference,
+        } => {
+            w.u8(11);
+            w.u64(*trade_id);
+            w.u32(*version);
+            w.decimal(*quantity);
+            w.date(*settlement_date);
+            w.str(reference);
+        }
     }
 }
 
@@ -328,6 +342,13 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             trade_id: r.u64()?,
             version: r.u32()?,
             reason: r.string()?.into(),
+        },
+        11 => Event::SettlementConfirmed {
+            trade_id: r.u64()?,
+            version: r.u32()?,
+            quantity: r.decimal()?,
+            settlement_date: r.date()?,
+            reference: r.string()?.into(),
         },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };

@@ -114,6 +114,20 @@ pub enum Command {
     BookTrade(TradeInput),
     /// Replace a live trade's terms with new ones: a new version.
     AmendTrade(TradeInput),
+    /// Record that the custodian settled (part of) a live trade: the quantity settled now,
+    /// on which date, under the custodian's reference (the idempotency key of confirmations).
+    ConfirmSettlement {
+        /// Source system of the trade.
+        source: String,
+        /// The trade's id in the source system.
+        external_id: String,
+        /// Quantity settled by this confirmation (positive).
+        quantity: crate::money::Quantity,
+        /// Effective settlement date.
+        settlement_date: Date,
+        /// The custodian's reference for this confirmation.
+        reference: String,
+    },
     /// Cancel a live trade: a new, cancelled version.
     CancelTrade {
         /// Source system.

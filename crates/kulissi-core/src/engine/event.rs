@@ -92,6 +92,19 @@ pub enum Event {
         /// Enriched amounts of the new version.
         economics: Economics,
     },
+    /// (Part of) a trade settled at the custodian.
+    SettlementConfirmed {
+        /// Trade id.
+        trade_id: u64,
+        /// The trade version that settled.
+        version: u32,
+        /// Quantity settled by this confirmation.
+        quantity: rust_decimal::Decimal,
+        /// Effective settlement date.
+        settlement_date: jiff::civil::Date,
+        /// The custodian's reference.
+        reference: Arc<str>,
+    },
     /// A trade was cancelled: `version` (cancelled) replaces `version - 1`.
     TradeCancelled {
         /// Trade id.
@@ -117,6 +130,7 @@ impl Event {
             Event::TradeBooked { .. } => "TradeBooked",
             Event::TradeAmended { .. } => "TradeAmended",
             Event::TradeCancelled { .. } => "TradeCancelled",
+            Event::SettlementConfirmed { .. } => "SettlementConfirmed",
         }
     }
 
@@ -125,7 +139,8 @@ impl Event {
         match self {
             Event::TradeBooked { trade_id, .. }
             | Event::TradeAmended { trade_id, .. }
-            | Event::TradeCancelled { trade_id, .. } => Some(*trade_id),
+            | Event::TradeCancelled { trade_id, .. }
+            | Event::SettlementConfirmed { trade_id, .. } => Some(*trade_id),
             _ => None,
         }
     }

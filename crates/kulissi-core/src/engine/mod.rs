@@ -249,6 +249,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             if existing.terms == terms && existing.economics == economics {
                 return Ok(Vec::new());
             }
+            unsettled(existing)?;
             vec![Event::TradeAmended {
                 trade_id: existing.trade_id,
                 version: existing.version + 1,
@@ -273,13 +274,76 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 return Ok(Vec::new());
             }
             let record = &found.record;
+            unsettled(record)?;
             vec![Event::TradeCancelled {
                 trade_id: record.trade_id,
                 version: record.version + 1,
                 reason: reason.as_str().into(),
             }]
         }
+        Command::ConfirmSettlement {
+            source,
+            external_id,
+            quantity,
+            settlement_date,
+            reference,
+        } => {
+            text("settlement reference", reference)?;
+            if let Some(confirmed) = state.trades.settled_by(reference) {
+                let same = state
+                    .trades
+                    .by_external_id(source, external_id)
+                    .is_some_and(|t| t.record.trade_id == confirmed);
+                if same {
+                    return Ok(Vec::new());
+                }
+                return Err(Rejection::ReferenceUsed {
+                    reference: reference.clone(),
+                    trade_id: confirmed,
+                });
+            }
+            let record = live_trade(state, source, external_id)?;
+            let q = quantity.value();
+            if q <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::NonPositiveQuantity(q));
+            }
+            let total = record.terms.quantity.value();
+            if record.settled_quantity + q > total {
+                return Err(Rejection::OverSettlement {
+                    trade_id: record.trade_id,
+                    requested: q,
+                    settled: record.settled_quantity,
+                    quantity: total,
+                });
+            }
+            if *settlement_date < record.terms.trade_date {
+                return Err(Rejection::SettlementBeforeTrade {
+                    trade_date: record.terms.trade_date,
+                    settlement_date: *settlement_date,
+                });
+            }
+            vec![Event::SettlementConfirmed {
+                trade_id: record.trade_id,
+                version: record.version,
+                quantity: q,
+                settlement_date: *settlement_date,
+                reference: reference.as_str().into(),
+            }]
+        }
     })
+}
+
+/// A trade whose settlement has begun cannot change: its terms are what the custodian moved.
+fn unsettled(record: &crate::trade::TradeRecord) -> Result<(), Rejection> {
+    if record.settled_quantity.is_zero() {
+        Ok(())
+    } else {
+        Err(Rejection::TradeSettled {
+            trade_id: record.trade_id,
+            settled: record.settled_quantity,
+            quantity: record.terms.quantity.value(),
+        })
+    }
 }
 
 fn live_trade<'s>(

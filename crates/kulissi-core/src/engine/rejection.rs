@@ -149,6 +149,40 @@ pub enum Rejection {
         /// Kulissi's trade id.
         trade_id: u64,
     },
+    /// The trade has (partly) settled, so its terms can no longer change.
+    #[error(
+        "trade {trade_id} has settled {settled} of {quantity}; a settled trade cannot be amended or cancelled"
+    )]
+    TradeSettled {
+        /// Kulissi's trade id.
+        trade_id: u64,
+        /// Quantity settled.
+        settled: rust_decimal::Decimal,
+        /// The trade's quantity.
+        quantity: rust_decimal::Decimal,
+    },
+    /// A confirmation would settle more than the trade's quantity.
+    #[error(
+        "settling {requested} more of trade {trade_id} would exceed its quantity {quantity} ({settled} already settled)"
+    )]
+    OverSettlement {
+        /// Kulissi's trade id.
+        trade_id: u64,
+        /// Quantity this confirmation settles.
+        requested: rust_decimal::Decimal,
+        /// Already settled.
+        settled: rust_decimal::Decimal,
+        /// The trade's quantity.
+        quantity: rust_decimal::Decimal,
+    },
+    /// A confirmation reference already settled another trade.
+    #[error("settlement reference {reference} already confirmed trade {trade_id}")]
+    ReferenceUsed {
+        /// The reference.
+        reference: String,
+        /// The trade it confirmed.
+        trade_id: u64,
+    },
     /// A reference was to something of the wrong kind (e.g. a custodian that is not one).
     #[error("{0}")]
     Invalid(String),

@@ -26,6 +26,8 @@ pub struct Trades {
     by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64>>,
     /// Sources and traders, shared by every trade that names them.
     names: std::collections::HashSet<Arc<str>>,
+    /// Settlement confirmation references → the trade each confirmed.
+    settlement_references: HashMap<Arc<str>, u64>,
 }
 
 impl Trades {
@@ -47,6 +49,11 @@ impl Trades {
             .get(source)
             .and_then(|ids| ids.get(external_id))
             .and_then(|id| self.get(*id))
+    }
+
+    /// The trade a settlement confirmation reference confirmed, if it was seen.
+    pub fn settled_by(&self, reference: &str) -> Option<u64> {
+        self.settlement_references.get(reference).copied()
     }
 
     /// A shared copy of a source or trader name (allocated once per distinct name).
@@ -137,6 +144,7 @@ impl State {
                     external_id: external_id.clone(),
                     terms: terms.clone(),
                     economics: *economics,
+                    settled_quantity: rust_decimal::Decimal::ZERO,
                 };
                 self.holdings.add(&record);
                 self.trades.names.insert(source.clone());
@@ -183,6 +191,22 @@ impl State {
                     stored.record.status = TradeStatus::Cancelled;
                 }
                 self.holdings.remove(&old);
+            }
+            Event::SettlementConfirmed {
+                trade_id,
+                quantity,
+                reference,
+                ..
+            } => {
+                let Some(stored) = self.trades.get_mut(*trade_id) else {
+                    return;
+                };
+                stored.record.settled_quantity += *quantity;
+                let record = stored.record.clone();
+                self.trades
+                    .settlement_references
+                    .insert(reference.clone(), *trade_id);
+                self.holdings.settle(&record, *quantity);
             }
         }
     }

@@ -610,3 +610,98 @@ fn codec_round_trips_every_event_of_a_session() {
         }
     }
 }
+
+fn confirm(external_id: &str, quantity: &str, day: i8, reference: &str) -> Command {
+    Command::ConfirmSettlement {
+        source: "TEST".into(),
+        external_id: external_id.into(),
+        quantity: Quantity::new(d(quantity)),
+        settlement_date: date(2026, 3, day),
+        reference: reference.into(),
+    }
+}
+
+/// Settlement confirmations move the settled quantity, in part or in full, once per
+/// reference; a settled trade's terms no longer change.
+#[test]
+fn settlement_confirmations_partial_and_full() {
+    let mut s = firm();
+    run(
+        &mut s,
+        Command::BookTrade(trade(
+            "T1",
+            FI_SHARE,
+            Side::Sell,
+            "1000",
+            "20.00",
+            "EUR",
+            date(2026, 3, 2),
+        )),
+    );
+    let t = booked(&s, "T1");
+    let key = (t.terms.account, t.terms.instrument);
+    run(&mut s, confirm("T1", "400", 4, "CUST-1"));
+    assert_eq!(s.holdings.positions[&key].settled_quantity, d("-400"));
+    assert_eq!(booked(&s, "T1").settled_quantity, d("400"));
+    // The same confirmation again is acknowledged without effect.
+    assert!(run(&mut s, confirm("T1", "400", 4, "CUST-1")).is_empty());
+    // More than the rest is refused.
+    let err = decide(&s, &envelope(confirm("T1", "700", 5, "CUST-2"))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "settling 700 more of trade 1 would exceed its quantity 1000 (400 already settled)"
+    );
+    // A settled trade cannot be amended or cancelled.
+    let amend = decide(
+        &s,
+        &envelope(Command::AmendTrade(trade(
+            "T1",
+            FI_SHARE,
+            Side::Sell,
+            "900",
+            "20.00",
+            "EUR",
+            date(2026, 3, 2),
+        ))),
+    );
+    assert_eq!(
+        amend.unwrap_err().to_string(),
+        "trade 1 has settled 400 of 1000; a settled trade cannot be amended or cancelled"
+    );
+    let cancel = Command::CancelTrade {
+        source: "TEST".into(),
+        external_id: "T1".into(),
+        reason: "x".into(),
+    };
+    assert!(matches!(
+        decide(&s, &envelope(cancel)),
+        Err(Rejection::TradeSettled { .. })
+    ));
+    // The rest settles; the position is settled in full.
+    run(&mut s, confirm("T1", "600", 5, "CUST-2"));
+    assert_eq!(
+        s.holdings.positions[&key].settled_quantity,
+        s.holdings.positions[&key].quantity
+    );
+    // A reference that confirmed one trade cannot confirm another.
+    run(
+        &mut s,
+        Command::BookTrade(trade(
+            "T2",
+            FI_SHARE,
+            Side::Buy,
+            "10",
+            "20.00",
+            "EUR",
+            date(2026, 3, 2),
+        )),
+    );
+    assert!(matches!(
+        decide(&s, &envelope(confirm("T2", "10", 4, "CUST-1"))),
+        Err(Rejection::ReferenceUsed { .. })
+    ));
+    assert!(matches!(
+        decide(&s, &envelope(confirm("T2", "10", 1, "CUST-3"))),
+        Err(Rejection::SettlementBeforeTrade { .. })
+    ));
+}

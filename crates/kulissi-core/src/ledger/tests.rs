@@ -64,6 +64,7 @@ fn record(
             net,
             ..Economics::default()
         },
+        settled_quantity: Decimal::ZERO,
     }
 }
 

@@ -188,4 +188,6 @@ pub struct TradeRecord {
     pub terms: TradeTerms,
     /// Economics of the current version.
     pub economics: Economics,
+    /// Quantity settled so far (confirmed by the custodian), at most the trade's quantity.
+    pub settled_quantity: Decimal,
 }

@@ -52,6 +52,7 @@ fn record(
             net,
             ..Economics::default()
         },
+        settled_quantity: Decimal::ZERO,
     }
 }
 

@@ -280,8 +280,8 @@ pub(crate) fn positions(
         writeln!(out, "positions after event {}", head.map_or(0, |h| h.seq))?;
         writeln!(
             out,
-            "{:<12} {:<12} {:>16} {:>20}",
-            "account", "isin", "quantity", "average cost"
+            "{:<12} {:<12} {:>16} {:>16} {:>20}",
+            "account", "isin", "quantity", "settled", "average cost"
         )?;
         let mut rows: Vec<_> = state
             .holdings
@@ -298,10 +298,11 @@ pub(crate) fn positions(
         for ((account, instrument), p) in rows {
             writeln!(
                 out,
-                "{:<12} {:<12} {:>16} {:>20}",
+                "{:<12} {:<12} {:>16} {:>16} {:>20}",
                 names.get("account", *account),
                 names.get("instrument", *instrument),
                 p.quantity.to_string(),
+                p.settled_quantity.to_string(),
                 p.average_cost().round_dp(6).to_string()
             )?;
         }
@@ -374,6 +375,59 @@ pub(crate) fn verify_command(ctx: &Context, out: &mut impl Write) -> anyhow::Res
         Some((seq, what)) => {
             writeln!(out, "verify failed at sequence {seq}: {what}")?;
             Ok(EXIT_FAILED)
+        }
+    }
+}
+
+pub(crate) fn settle(
+    ctx: &Context,
+    trade: &str,
+    quantity: &str,
+    date: Date,
+    reference: &str,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let (source, external_id) = trade.split_once(':').ok_or_else(|| {
+        anyhow::anyhow!("expected the trade as SOURCE:EXTERNAL_ID, found '{trade}'")
+    })?;
+    let quantity: kulissi_core::money::Quantity = quantity
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--quantity: {e}"))?;
+    let command = ctx.envelope(Command::ConfirmSettlement {
+        source: source.to_owned(),
+        external_id: external_id.to_owned(),
+        quantity,
+        settlement_date: date,
+        reference: reference.to_owned(),
+    });
+    let mut writer = Writer::open(ctx.open()?)?;
+    match writer.execute_atomic(std::slice::from_ref(&command))? {
+        Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
+        Ok(receipts) => {
+            let receipt = receipts
+                .first()
+                .ok_or_else(|| anyhow::anyhow!("no receipt"))?;
+            let record = receipt
+                .trade_id
+                .and_then(|id| writer.state().trades.get(id))
+                .map(|t| &t.record)
+                .ok_or_else(|| anyhow::anyhow!("trade {trade} not found after settling"))?;
+            if receipt.is_duplicate() {
+                writeln!(
+                    out,
+                    "confirmation {reference} was already recorded; nothing changed"
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "trade {}: {} of {} settled (event {})",
+                    record.trade_id,
+                    record.settled_quantity,
+                    record.terms.quantity,
+                    receipt.seqs.start
+                )?;
+            }
+            Ok(0)
         }
     }
 }

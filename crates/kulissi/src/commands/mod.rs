@@ -42,6 +42,12 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             database::positions(&ctx()?, as_of, as_of_seq, out)
         }
         Command::Verify => database::verify_command(&ctx()?, out),
+        Command::Settle {
+            trade,
+            quantity,
+            date,
+            reference,
+        } => database::settle(&ctx()?, &trade, &quantity, date, &reference, out),
         Command::Bench(crate::cli::BenchCommand::CrashChild { start, count, seed }) => {
             bench::crash_child(&ctx()?, start, count, seed, out)
         }
