@@ -11,7 +11,7 @@ use jiff::{Timestamp, ToSpan};
 use kulissi_core::calendar::Convention;
 use kulissi_core::daycount::{CouponTerms, DayCount};
 use kulissi_core::engine::{Actor, Command, CommandEnvelope};
-use kulissi_core::identifiers::{Bic, Currency, Cusip, Isin, Lei, Mic};
+use kulissi_core::identifiers::{Bic, Currency, Cusip, IdentifierError, Isin, Lei, Mic};
 use kulissi_core::money::{Price, Quantity, Rate};
 use kulissi_core::refdata::{
     AccountOwner, Counterparty, CounterpartyRole, FeeSchedule, Instrument, InstrumentKind,
@@ -86,6 +86,7 @@ pub struct DemoFirm {
 #[derive(Debug, Clone)]
 struct DemoInstrument {
     isin: Isin,
+    venue: Mic,
     market: Market,
     currency: Currency,
     bond: Option<CouponTerms>,
@@ -103,47 +104,17 @@ pub fn envelope(command: Command, wall_time: Timestamp) -> CommandEnvelope {
     }
 }
 
-fn lei(rng: &mut Rng) -> Lei {
-    // Any 18 alphanumerics complete to a valid LEI; the `unwrap_or` is unreachable.
-    let base = format!("5299{}", rng.chars(ALNUM, 14));
-    Lei::from_base(&base).unwrap_or_else(|_| firm_lei())
+fn lei(rng: &mut Rng) -> Result<Lei, IdentifierError> {
+    Lei::from_base(&format!("5299{}", rng.chars(ALNUM, 14)))
 }
 
-fn firm_lei() -> Lei {
-    match Lei::from_base(FIRM_LEI_BASE) {
-        Ok(l) => l,
-        Err(_) => unreachable_lei(),
-    }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_lei() -> Lei {
-    // The constant base is 18 valid characters; a test pins it.
-    panic!("the firm's LEI base is invalid")
-}
-
-fn bic(rng: &mut Rng, country: &str) -> Bic {
-    let text = format!(
+fn bic(rng: &mut Rng, country: &str) -> Result<Bic, IdentifierError> {
+    // A '0' in the second location character would make it a test BIC.
+    Bic::parse(&format!(
         "{}{country}{}",
         rng.chars(UPPER, 4),
         rng.chars(ALNUM, 2).replace('0', "2")
-    );
-    Bic::parse(&text)
-        .unwrap_or_else(|_| Bic::parse("APKEFIHH").unwrap_or_else(|_| unreachable_bic()))
-}
-
-#[allow(clippy::panic)]
-fn unreachable_bic() -> Bic {
-    panic!("a constant BIC is invalid")
-}
-
-fn ccy(code: &str) -> Currency {
-    Currency::parse(code).unwrap_or_else(|_| unreachable_currency())
-}
-
-#[allow(clippy::panic)]
-fn unreachable_currency() -> Currency {
-    panic!("a constant currency code is invalid")
+    ))
 }
 
 fn market_facts(market: Market) -> (&'static str, &'static str, &'static str, u32) {
@@ -210,17 +181,18 @@ const NAME_TRADES: [&str; 8] = [
 ];
 
 impl DemoFirm {
-    /// Generates the firm from `seed`.
-    pub fn generate(seed: u64) -> DemoFirm {
+    /// Generates the firm from `seed`. Fails only if the generator's own constants were
+    /// edited into invalid identifiers.
+    pub fn generate(seed: u64) -> Result<DemoFirm, IdentifierError> {
         let mut rng = Rng::new(seed);
         let t0 = Timestamp::from_second(1_767_340_800).unwrap_or(Timestamp::UNIX_EPOCH);
         let mut commands = Vec::new();
         let mut push = |c: Command| commands.push(envelope(c, t0));
-        let firm = firm_lei();
+        let firm = Lei::from_base(FIRM_LEI_BASE)?;
         push(Command::DefineLegalEntity(LegalEntity {
             lei: firm,
             name: "Kulissi Securities Oyj".into(),
-            reporting_currency: ccy("EUR"),
+            reporting_currency: Currency::parse("EUR")?,
         }));
         let mut custodians = Vec::new();
         for (name, country) in [
@@ -229,9 +201,9 @@ impl DemoFirm {
             ("Atlantic Global Custody", "US"),
         ] {
             let c = Counterparty {
-                lei: lei(&mut rng),
+                lei: lei(&mut rng)?,
                 name: name.into(),
-                bic: bic(&mut rng, country),
+                bic: bic(&mut rng, country)?,
                 role: CounterpartyRole::Custodian,
             };
             custodians.push(c.lei);
@@ -261,9 +233,9 @@ impl DemoFirm {
                 CounterpartyRole::Broker
             };
             let c = Counterparty {
-                lei: lei(&mut rng),
+                lei: lei(&mut rng)?,
                 name: name.into(),
-                bic: bic(&mut rng, country),
+                bic: bic(&mut rng, country)?,
                 role,
             };
             brokers.push(c.lei);
@@ -354,15 +326,16 @@ impl DemoFirm {
                     isin,
                     name,
                     kind: InstrumentKind::Equity,
-                    currency: ccy(currency),
+                    currency: Currency::parse(currency)?,
                     market,
                     multiplier: Decimal::ONE,
                     transaction_tax: taxed,
                 }));
                 instruments.push(DemoInstrument {
                     isin,
+                    venue: Mic::parse(market.mic())?,
                     market,
-                    currency: ccy(currency),
+                    currency: Currency::parse(currency)?,
                     bond: None,
                     price_cents: 200 + rng.below(20_000),
                 });
@@ -407,15 +380,16 @@ impl DemoFirm {
                     maturity.year()
                 ),
                 kind: InstrumentKind::Bond(terms),
-                currency: ccy(currency),
+                currency: Currency::parse(currency)?,
                 market,
                 multiplier: Decimal::new(1, 2),
                 transaction_tax: false,
             }));
             instruments.push(DemoInstrument {
                 isin,
+                venue: Mic::parse(market.mic())?,
                 market,
-                currency: ccy(currency),
+                currency: Currency::parse(currency)?,
                 bond: Some(terms),
                 price_cents: 9_500 + rng.below(1_000),
             });
@@ -439,13 +413,13 @@ impl DemoFirm {
             };
             for &instrument_type in types {
                 for counterparty in std::iter::once(None).chain(brokers.iter().map(|b| Some(*b))) {
-                    let agent = bic(&mut rng, &csd(market)[4..6]);
+                    let agent = bic(&mut rng, &csd(market)[4..6])?;
                     push(Command::DefineSsi {
                         counterparty,
                         market,
-                        currency: ccy(currency),
+                        currency: Currency::parse(currency)?,
                         instrument_type,
-                        place_of_settlement: Bic::parse(csd(market)).unwrap_or(agent),
+                        place_of_settlement: Bic::parse(csd(market))?,
                         agent,
                         safekeeping_account: format!("SK{}", rng.chars(DIGITS, 8)),
                         cash_account: format!("CA{}", rng.chars(DIGITS, 8)),
@@ -487,7 +461,7 @@ impl DemoFirm {
                     .collect()
             })
             .collect();
-        DemoFirm {
+        Ok(DemoFirm {
             reference_data: commands,
             legal_entity: firm,
             books,
@@ -495,7 +469,7 @@ impl DemoFirm {
             brokers,
             instruments,
             candidates,
-        }
+        })
     }
 
     /// Generated trades: `count` bookings from `seed`, trade dates spread over business days
@@ -587,15 +561,10 @@ impl DemoFirm {
             currency: instrument.currency,
             trade_date,
             trade_time,
-            venue: Mic::parse(instrument.market.mic()).unwrap_or_else(|_| unreachable_mic()),
+            venue: instrument.venue,
             settlement_date: None,
         }
     }
-}
-
-#[allow(clippy::panic)]
-fn unreachable_mic() -> Mic {
-    panic!("a market's MIC is invalid")
 }
 
 /// Business days the generated trades are spread over.

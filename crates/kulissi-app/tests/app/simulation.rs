@@ -270,7 +270,7 @@ fn random_command_streams_keep_every_invariant() {
         std::iter::once((seed, Backend::sqlite("simulation"))).chain(postgres.map(|b| (seed, b)))
     });
     for (seed, backend) in runs {
-        let firm = DemoFirm::generate(seed);
+        let firm = DemoFirm::generate(seed).unwrap();
         let mut writer = Writer::open(backend.create()).unwrap();
         writer
             .execute_atomic(&firm.reference_data)

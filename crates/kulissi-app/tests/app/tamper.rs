@@ -10,7 +10,7 @@ use crate::support::Backend;
 #[test]
 fn a_changed_byte_is_found_at_its_sequence_number() {
     for backend in Backend::all("tamper") {
-        let firm = DemoFirm::generate(11);
+        let firm = DemoFirm::generate(11).unwrap();
         let mut writer = Writer::open(backend.create()).unwrap();
         writer
             .execute_atomic(&firm.reference_data)

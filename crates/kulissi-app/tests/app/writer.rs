@@ -11,7 +11,7 @@ use crate::support::Backend;
 #[test]
 fn generated_firm_books_verifies_and_reopens_to_the_same_state() {
     for backend in Backend::all("writer") {
-        let firm = DemoFirm::generate(7);
+        let firm = DemoFirm::generate(7).unwrap();
         let mut writer = Writer::open(backend.create()).unwrap();
         let answers = writer
             .execute_atomic(&firm.reference_data)
@@ -50,7 +50,7 @@ fn generated_firm_books_verifies_and_reopens_to_the_same_state() {
 #[test]
 fn group_commit_answers_every_caller_after_the_commit() {
     for backend in Backend::all("group") {
-        let firm = DemoFirm::generate(3);
+        let firm = DemoFirm::generate(3).unwrap();
         let mut writer = Writer::open(backend.create()).unwrap();
         writer
             .execute_atomic(&firm.reference_data)

@@ -101,7 +101,7 @@ fn book<S: EventStore + Send>(
     seed: u64,
     out: &mut impl Write,
 ) -> anyhow::Result<Booked> {
-    let firm = DemoFirm::generate(seed);
+    let firm = DemoFirm::generate(seed)?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("reference data command {i} rejected: {rejection}");
     }
@@ -272,7 +272,7 @@ pub(crate) fn crash_child(
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let mut writer = Writer::open(ctx.create()?)?;
-    let firm = DemoFirm::generate(seed);
+    let firm = DemoFirm::generate(seed)?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("reference data command {i} rejected: {rejection}");
     }

@@ -99,7 +99,7 @@ pub(crate) fn generate(
     seed: u64,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let firm = DemoFirm::generate(seed);
+    let firm = DemoFirm::generate(seed)?;
     let mut writer = Writer::open(ctx.open()?)?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
