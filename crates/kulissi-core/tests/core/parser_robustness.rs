@@ -39,6 +39,21 @@ proptest! {
         prop_assert_eq!(Lei::parse(lei.as_str()).unwrap(), lei);
     }
 
+    /// The log decoder answers arbitrary bytes with an event or an error, never a panic; and
+    /// flipping any one byte of a real event's encoding never panics either.
+    #[test]
+    fn event_decoder_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..300), flip in any::<usize>(), bit in 0u8..8) {
+        let _ = kulissi_core::engine::codec::decode(&bytes);
+        let mut with_header = vec![kulissi_core::engine::EVENT_SCHEMA_VERSION];
+        with_header.extend_from_slice(&bytes);
+        let _ = kulissi_core::engine::codec::decode(&with_header);
+        let event = kulissi_core::engine::Event::TradeCancelled { trade_id: 42, version: 3, reason: "booked twice".into() };
+        let mut encoded = kulissi_core::engine::codec::encode(&event);
+        let at = flip % encoded.len();
+        encoded[at] ^= 1 << bit;
+        let _ = kulissi_core::engine::codec::decode(&encoded);
+    }
+
     #[test]
     fn decimal_and_calendar_parsers_never_panic(input in any::<String>(), numeric in "[-+]?[0-9]{0,35}(\\.[0-9]{0,35})?") {
         let _ = parse_decimal(&input);
