@@ -12,11 +12,13 @@
 //! here are complete and reproduce domain.md §7 to the cent (see `tests.rs`).
 
 mod chart;
+mod derived;
 mod journal;
 mod posting;
 mod trial_balance;
 
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
+pub use derived::{post_settlement_part, post_trade_event};
 pub use journal::{EntryError, JournalEntry, JournalLine};
 pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
