@@ -83,6 +83,9 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
     }
     progress(records);
     if problem.is_none() {
+        problem = ledger_problem(&state).map(|what| (head.map_or(0, |h| h.seq), what));
+    }
+    if problem.is_none() {
         projector.finish(&state, &mut derived);
         problem = invariant_problem(&state, &derived);
     }
@@ -93,6 +96,32 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
         records,
         trades: state.trades.len(),
         first_problem: problem,
+    })
+}
+
+/// The ledger must balance in every currency, and its securities at cost equal the positions'
+/// cost sub-ledger.
+fn ledger_problem(state: &State) -> Option<String> {
+    use kulissi_core::identifiers::Currency;
+    use kulissi_core::ledger::codes::SECURITIES_AT_COST;
+    let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
+    for (_, currency, balance) in state.ledger.iter() {
+        *per_currency.entry(currency).or_default() += balance;
+    }
+    if let Some((currency, difference)) = per_currency.iter().find(|(_, b)| !b.is_zero()) {
+        return Some(format!(
+            "the ledger does not balance in {currency}: debits exceed credits by {difference}"
+        ));
+    }
+    let mut cost: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, instrument), position) in &state.holdings.positions {
+        if let Some(i) = state.refdata.instruments.get(*instrument) {
+            *cost.entry(i.currency).or_default() += position.cost;
+        }
+    }
+    cost.into_iter().find_map(|(currency, total)| {
+        let ledger = state.ledger.balance(SECURITIES_AT_COST, currency);
+        (ledger != total).then(|| format!("securities at cost in {currency} are {ledger} in the ledger but {total} in the positions"))
     })
 }
 

@@ -217,6 +217,11 @@ impl Holdings {
             record.economics.cash_flow(record.terms.side);
     }
 
+    /// The cost basis of a position (zero when there is none).
+    pub fn cost_of(&self, key: PositionKey) -> Decimal {
+        self.positions.get(&key).map_or(Decimal::ZERO, |p| p.cost)
+    }
+
     /// Moves the settled quantity of a trade's position by `quantity` settled now (signed by
     /// the trade's side).
     pub fn settle(&mut self, record: &TradeRecord, quantity: Decimal) {

@@ -185,7 +185,50 @@ impl Scenario {
 }
 
 /// Positions and cash recomputed from scratch from the live trades.
+/// The ledger balances: double entry per currency; securities at cost equal the positions'
+/// cost; commission expense equals the live trades' commissions.
+fn check_ledger(state: &State) {
+    use kulissi_core::ledger::codes;
+    let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
+    for (_, currency, balance) in state.ledger.iter() {
+        *per_currency.entry(currency).or_default() += balance;
+    }
+    assert!(
+        per_currency.values().all(|b| b.is_zero()),
+        "the ledger does not balance: {per_currency:?}"
+    );
+    let mut cost: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, instrument), position) in &state.holdings.positions {
+        let currency = state.refdata.instruments.get(*instrument).unwrap().currency;
+        *cost.entry(currency).or_default() += position.cost;
+    }
+    let mut commission: HashMap<Currency, Decimal> = HashMap::new();
+    for stored in state
+        .trades
+        .iter()
+        .filter(|t| t.record.status == TradeStatus::Live)
+    {
+        *commission.entry(stored.record.terms.currency).or_default() +=
+            stored.record.economics.commission;
+    }
+    for (currency, total) in cost {
+        assert_eq!(
+            state.ledger.balance(codes::SECURITIES_AT_COST, currency),
+            total,
+            "securities at cost in {currency}"
+        );
+    }
+    for (currency, total) in commission {
+        assert_eq!(
+            state.ledger.balance(codes::COMMISSION_EXPENSE, currency),
+            total,
+            "commission in {currency}"
+        );
+    }
+}
+
 fn check_invariants(state: &State) {
+    check_ledger(state);
     let mut trades_by_position: HashMap<(u32, u32), Vec<CostEntry>> = HashMap::new();
     let mut cash: HashMap<(u32, Currency, Date), Decimal> = HashMap::new();
     let mut settled: HashMap<(u32, u32), Decimal> = HashMap::new();

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Event;
+use crate::ledger;
 use crate::position::Holdings;
 use crate::refdata::RefData;
 use crate::trade::{TradeRecord, TradeStatus};
@@ -95,6 +96,8 @@ pub struct State {
     pub trades: Trades,
     /// Positions and projected cash.
     pub holdings: Holdings,
+    /// General-ledger balances, derived from the events by the posting rules.
+    pub ledger: ledger::LedgerBalances,
 }
 
 impl State {
@@ -146,7 +149,11 @@ impl State {
                     economics: *economics,
                     settled_quantity: rust_decimal::Decimal::ZERO,
                 };
+                let key = (record.terms.account, record.terms.instrument);
+                let before = self.holdings.cost_of(key);
                 self.holdings.add(&record);
+                let change = [(record.terms.currency, self.holdings.cost_of(key) - before)];
+                ledger::trade_event(None, Some(&record), &change, &mut self.ledger);
                 self.trades.names.insert(source.clone());
                 self.trades.names.insert(terms.trader.clone());
                 let by_source = &mut self.trades.by_external;
@@ -174,8 +181,25 @@ impl State {
                 new.terms = terms.clone();
                 new.economics = *economics;
                 self.trades.names.insert(new.terms.trader.clone());
+                let old_key = (old.terms.account, old.terms.instrument);
+                let new_key = (new.terms.account, new.terms.instrument);
+                let (old_before, new_before) = (
+                    self.holdings.cost_of(old_key),
+                    self.holdings.cost_of(new_key),
+                );
                 self.holdings.remove(&old);
                 self.holdings.add(&new);
+                let mut changes = vec![(
+                    old.terms.currency,
+                    self.holdings.cost_of(old_key) - old_before,
+                )];
+                if new_key != old_key {
+                    changes.push((
+                        new.terms.currency,
+                        self.holdings.cost_of(new_key) - new_before,
+                    ));
+                }
+                ledger::trade_event(Some(&old), Some(&new), &changes, &mut self.ledger);
                 if let Some(stored) = self.trades.get_mut(*trade_id) {
                     stored.record = new;
                 }
@@ -190,7 +214,11 @@ impl State {
                     stored.record.version = *version;
                     stored.record.status = TradeStatus::Cancelled;
                 }
+                let key = (old.terms.account, old.terms.instrument);
+                let before = self.holdings.cost_of(key);
                 self.holdings.remove(&old);
+                let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
+                ledger::trade_event(Some(&old), None, &change, &mut self.ledger);
             }
             Event::SettlementConfirmed {
                 trade_id,
@@ -201,8 +229,15 @@ impl State {
                 let Some(stored) = self.trades.get_mut(*trade_id) else {
                     return;
                 };
+                let settled_before = stored.record.settled_quantity;
                 stored.record.settled_quantity += *quantity;
                 let record = stored.record.clone();
+                ledger::settlement_part(
+                    &record,
+                    settled_before,
+                    record.settled_quantity,
+                    &mut self.ledger,
+                );
                 self.trades
                     .settlement_references
                     .insert(reference.clone(), *trade_id);

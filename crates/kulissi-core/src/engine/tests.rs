@@ -705,3 +705,107 @@ fn settlement_confirmations_partial_and_full() {
         Err(Rejection::SettlementBeforeTrade { .. })
     ));
 }
+
+/// domain.md §7's trades booked and settled through the engine leave the ledger balances
+/// the worked journal gives (without the opening capital and the marks, which need manual
+/// journals and prices): securities 12,000 at cost, realised 400, commission 28.40, and cash
+/// −20,020.00 + 8,391.60.
+#[test]
+fn the_engine_keeps_the_ledger_of_section_7() {
+    use crate::ledger::codes::*;
+    let mut s = firm();
+    run(
+        &mut s,
+        Command::BookTrade(trade(
+            "B",
+            FI_SHARE,
+            Side::Buy,
+            "1000",
+            "20.00",
+            "EUR",
+            date(2025, 7, 14),
+        )),
+    );
+    // §7 calls the sale's commission "4 bp" but books 8.40, which is 10 bp of 8,400: the
+    // schedule's 10 bp gives the journal's figure.
+    run(
+        &mut s,
+        Command::BookTrade(trade(
+            "S",
+            FI_SHARE,
+            Side::Sell,
+            "400",
+            "21.00",
+            "EUR",
+            date(2025, 7, 16),
+        )),
+    );
+    let eur = ccy("EUR");
+    assert_eq!(s.ledger.balance(UNSETTLED_PURCHASES, eur), d("-20000.00"));
+    assert_eq!(s.ledger.balance(UNSETTLED_SALES, eur), d("8400.00"));
+    let settle = |external_id: &str, quantity: &str, day: i8| Command::ConfirmSettlement {
+        source: "TEST".into(),
+        external_id: external_id.into(),
+        quantity: Quantity::new(d(quantity)),
+        settlement_date: date(2025, 7, day),
+        reference: format!("CUST-{external_id}"),
+    };
+    run(&mut s, settle("B", "1000", 16));
+    run(&mut s, settle("S", "400", 18));
+    let expected = [
+        (CASH, "-11628.40"),
+        (SECURITIES_AT_COST, "12000.00"),
+        (REALISED_PNL, "-400.00"),
+        (COMMISSION_EXPENSE, "28.40"),
+    ];
+    for (account, balance) in expected {
+        assert_eq!(
+            s.ledger.balance(account, eur),
+            d(balance),
+            "account {account}"
+        );
+    }
+    assert_eq!(
+        s.ledger.iter().count(),
+        expected.len(),
+        "{:?}",
+        s.ledger.iter().collect::<Vec<_>>()
+    );
+    // Cancelling the sale is refused now (it settled); amending the purchase too.
+    let cancel = Command::CancelTrade {
+        source: "TEST".into(),
+        external_id: "S".into(),
+        reason: "x".into(),
+    };
+    assert!(decide(&s, &envelope(cancel)).is_err());
+}
+
+/// A sale booked late, before an earlier sale in trade time, changes the cost released by
+/// the later one: realised P&L follows, and securities at cost stay equal to the position.
+#[test]
+fn late_trades_keep_the_ledger_equal_to_the_positions() {
+    use crate::ledger::codes::*;
+    let mut s = firm();
+    let eur = ccy("EUR");
+    let mut t = |id: &str, side: Side, quantity: &str, price: &str, day: i8| {
+        run(
+            &mut s,
+            Command::BookTrade(trade(
+                id,
+                FI_SHARE,
+                side,
+                quantity,
+                price,
+                "EUR",
+                date(2026, 3, day),
+            )),
+        );
+    };
+    t("B1", Side::Buy, "100", "10.00", 2);
+    t("S1", Side::Sell, "100", "15.00", 5);
+    t("B0", Side::Buy, "200", "13.00", 3); // reported late: average cost before S1 becomes 12
+    let position = s.holdings.positions.values().next().unwrap().clone();
+    assert_eq!(s.ledger.balance(SECURITIES_AT_COST, eur), position.cost);
+    // Realised: 1,500 proceeds − 100 × 12 = 300.
+    assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-300.00"));
+}

@@ -20,35 +20,100 @@ use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::trade::{Side, TradeRecord};
 
-/// Adds the consideration and charges of `record` to `lines`, mirrored when `sign` is −1.
-fn consideration(record: &TradeRecord, sign: Decimal, lines: &mut Vec<JournalLine>) {
+/// Where a rule sends its amounts: account, currency, debit-positive amount. The same rule
+/// feeds a journal entry (collecting lines) and the running balances (adding them up).
+pub trait Sink {
+    /// Adds `amount` (debit positive) to `account` in `currency`.
+    fn post(&mut self, account: u16, currency: Currency, amount: Decimal);
+}
+
+impl Sink for Vec<JournalLine> {
+    fn post(&mut self, account: u16, currency: Currency, amount: Decimal) {
+        self.push(JournalLine::debit(account, currency, amount));
+    }
+}
+
+/// Posts the consideration and charges of `record`, mirrored when `sign` is −1.
+fn consideration(record: &TradeRecord, sign: Decimal, sink: &mut impl Sink) {
     let e = &record.economics;
     let ccy = record.terms.currency;
     let principal = e.gross + e.accrued;
     match record.terms.side {
         Side::Buy => {
-            lines.push(JournalLine::debit(REALISED_PNL, ccy, sign * e.gross));
-            lines.push(JournalLine::debit(ACCRUED_INTEREST, ccy, sign * e.accrued));
-            lines.push(JournalLine::credit(UNSETTLED_PURCHASES, ccy, sign * principal));
+            sink.post(REALISED_PNL, ccy, sign * e.gross);
+            sink.post(ACCRUED_INTEREST, ccy, sign * e.accrued);
+            sink.post(UNSETTLED_PURCHASES, ccy, -sign * principal);
         }
         Side::Sell => {
-            lines.push(JournalLine::debit(UNSETTLED_SALES, ccy, sign * principal));
-            lines.push(JournalLine::credit(ACCRUED_INTEREST, ccy, sign * e.accrued));
-            lines.push(JournalLine::credit(REALISED_PNL, ccy, sign * e.gross));
+            sink.post(UNSETTLED_SALES, ccy, sign * principal);
+            sink.post(ACCRUED_INTEREST, ccy, -sign * e.accrued);
+            sink.post(REALISED_PNL, ccy, -sign * e.gross);
         }
     }
-    lines.push(JournalLine::debit(COMMISSION_EXPENSE, ccy, sign * e.commission));
-    lines.push(JournalLine::debit(EXCHANGE_FEES, ccy, sign * e.fees));
-    lines.push(JournalLine::debit(TRANSACTION_TAXES, ccy, sign * e.taxes));
-    lines.push(JournalLine::credit(FEES_PAYABLE, ccy, sign * (e.commission + e.fees)));
-    lines.push(JournalLine::credit(TAXES_PAYABLE, ccy, sign * e.taxes));
+    sink.post(COMMISSION_EXPENSE, ccy, sign * e.commission);
+    sink.post(EXCHANGE_FEES, ccy, sign * e.fees);
+    sink.post(TRANSACTION_TAXES, ccy, sign * e.taxes);
+    sink.post(FEES_PAYABLE, ccy, -sign * (e.commission + e.fees));
+    sink.post(TAXES_PAYABLE, ccy, -sign * e.taxes);
+}
+
+/// The rule for a trade event (see [`post_trade_event`]), into any sink.
+pub fn trade_event(
+    old: Option<&TradeRecord>,
+    new: Option<&TradeRecord>,
+    cost_changes: &[(Currency, Decimal)],
+    sink: &mut impl Sink,
+) {
+    if let Some(old) = old {
+        consideration(old, Decimal::NEGATIVE_ONE, sink);
+    }
+    if let Some(new) = new {
+        consideration(new, Decimal::ONE, sink);
+    }
+    for (currency, change) in cost_changes {
+        sink.post(SECURITIES_AT_COST, *currency, *change);
+        sink.post(REALISED_PNL, *currency, -*change);
+    }
+}
+
+/// The rule for a settlement part (see [`post_settlement_part`]), into any sink.
+pub fn settlement_part(
+    record: &TradeRecord,
+    settled_before: Decimal,
+    settled_after: Decimal,
+    sink: &mut impl Sink,
+) {
+    let e = &record.economics;
+    let ccy = record.terms.currency;
+    let part = |amount: Decimal| {
+        settled_part(record, settled_after, amount) - settled_part(record, settled_before, amount)
+    };
+    let principal = part(e.gross + e.accrued);
+    let fees = part(e.commission + e.fees);
+    let taxes = part(e.taxes);
+    sink.post(FEES_PAYABLE, ccy, fees);
+    sink.post(TAXES_PAYABLE, ccy, taxes);
+    // Cash is the sum of the parts, so the entry balances whatever the rounding.
+    match record.terms.side {
+        Side::Buy => {
+            sink.post(UNSETTLED_PURCHASES, ccy, principal);
+            sink.post(CASH, ccy, -(principal + fees + taxes));
+        }
+        Side::Sell => {
+            sink.post(CASH, ccy, principal - fees - taxes);
+            sink.post(UNSETTLED_SALES, ccy, -principal);
+        }
+    }
 }
 
 /// Sums lines by account and currency, dropping those that net to zero.
 fn net_lines(lines: Vec<JournalLine>) -> Vec<JournalLine> {
     let mut out: Vec<JournalLine> = Vec::new();
     for line in lines {
-        match out.iter_mut().find(|l| l.account == line.account && l.currency == line.currency) {
+        match out
+            .iter_mut()
+            .find(|l| l.account == line.account && l.currency == line.currency)
+        {
             Some(l) => {
                 let net = l.net() + line.net();
                 *l = JournalLine::debit(l.account, l.currency, net);
@@ -71,16 +136,7 @@ pub fn post_trade_event(
     cost_changes: &[(Currency, Decimal)],
 ) -> Result<Option<JournalEntry>, EntryError> {
     let mut lines = Vec::new();
-    if let Some(old) = old {
-        consideration(old, Decimal::NEGATIVE_ONE, &mut lines);
-    }
-    if let Some(new) = new {
-        consideration(new, Decimal::ONE, &mut lines);
-    }
-    for (currency, change) in cost_changes {
-        lines.push(JournalLine::debit(SECURITIES_AT_COST, *currency, *change));
-        lines.push(JournalLine::credit(REALISED_PNL, *currency, *change));
-    }
+    trade_event(old, new, cost_changes, &mut lines);
     let lines = net_lines(lines);
     if lines.is_empty() {
         return Ok(None);
@@ -90,7 +146,13 @@ pub fn post_trade_event(
         (Some(_), Some(_)) => "amended",
         _ => "cancelled",
     };
-    JournalEntry::new(date, format!("Trade {trade_id} {what}"), Some(trade_id), lines).map(Some)
+    JournalEntry::new(
+        date,
+        format!("Trade {trade_id} {what}"),
+        Some(trade_id),
+        lines,
+    )
+    .map(Some)
 }
 
 /// The amounts a trade has settled when `settled` of its quantity has: each amount pro rata,
@@ -114,28 +176,15 @@ pub fn post_settlement_part(
     settled_before: Decimal,
     settled_after: Decimal,
 ) -> Result<Option<JournalEntry>, EntryError> {
-    let e = &record.economics;
-    let ccy = record.terms.currency;
-    let part = |amount: Decimal| settled_part(record, settled_after, amount) - settled_part(record, settled_before, amount);
-    let principal = part(e.gross + e.accrued);
-    let fees = part(e.commission + e.fees);
-    let taxes = part(e.taxes);
-    let lines = match record.terms.side {
-        // Cash paid is the sum of the parts, so the entry balances whatever the rounding.
-        Side::Buy => vec![
-            JournalLine::debit(UNSETTLED_PURCHASES, ccy, principal),
-            JournalLine::debit(FEES_PAYABLE, ccy, fees),
-            JournalLine::debit(TAXES_PAYABLE, ccy, taxes),
-            JournalLine::credit(CASH, ccy, principal + fees + taxes),
-        ],
-        Side::Sell => vec![
-            JournalLine::debit(CASH, ccy, principal - fees - taxes),
-            JournalLine::debit(FEES_PAYABLE, ccy, fees),
-            JournalLine::debit(TAXES_PAYABLE, ccy, taxes),
-            JournalLine::credit(UNSETTLED_SALES, ccy, principal),
-        ],
-    };
-    match JournalEntry::new(date, format!("Settlement of trade {}", record.trade_id), Some(record.trade_id), lines) {
+    let mut lines = Vec::new();
+    settlement_part(record, settled_before, settled_after, &mut lines);
+    let lines = net_lines(lines);
+    match JournalEntry::new(
+        date,
+        format!("Settlement of trade {}", record.trade_id),
+        Some(record.trade_id),
+        lines,
+    ) {
         Ok(entry) => Ok(Some(entry)),
         Err(EntryError::Empty) => Ok(None),
         Err(e) => Err(e),

@@ -7,18 +7,21 @@
 //! ledger agrees with the sub-ledgers by construction. Entries are immutable; a correction
 //! is a reversal (the exact mirror) followed by the right entry.
 //!
-//! Not yet wired into the engine: the commands that record prices and confirm settlements,
-//! the journal read model and the period close come with the general-ledger issue. The rules
-//! here are complete and reproduce domain.md §7 to the cent (see `tests.rs`).
+//! The engine keeps [`LedgerBalances`] from its trade and settlement events with the rules of
+//! `derived.rs`; the journal itself is derived from the log when asked for, never stored
+//! twice. Prices, end of day, manual journals and periods come with the general-ledger
+//! issue. The rules reproduce domain.md §7 to the cent (see `tests.rs`).
 
+mod balances;
 mod chart;
 mod derived;
 mod journal;
 mod posting;
 mod trial_balance;
 
+pub use balances::LedgerBalances;
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
-pub use derived::{post_settlement_part, post_trade_event};
+pub use derived::{Sink, post_settlement_part, post_trade_event, settlement_part, trade_event};
 pub use journal::{EntryError, JournalEntry, JournalLine};
 pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,

@@ -257,22 +257,44 @@ fn a_sale_below_cost_realises_a_loss() {
 fn derived_entries_match_the_worked_journal() {
     let ccy = eur();
     let buy = record(1, Side::Buy, "1000", "20.00", 14, 16, "20.00");
-    let entry = post_trade_event(date(2025, 7, 14), 1, None, Some(&buy), &[(ccy, d("20000.00"))]).unwrap().unwrap();
+    let entry = post_trade_event(
+        date(2025, 7, 14),
+        1,
+        None,
+        Some(&buy),
+        &[(ccy, d("20000.00"))],
+    )
+    .unwrap()
+    .unwrap();
     let tb = TrialBalance::as_of([&entry], date(2025, 7, 14));
     assert_eq!(tb.balance(SECURITIES_AT_COST, ccy), d("20000.00"));
     assert_eq!(tb.balance(UNSETTLED_PURCHASES, ccy), d("-20000.00"));
     assert_eq!(tb.balance(COMMISSION_EXPENSE, ccy), d("20.00"));
-    assert_eq!(tb.balance(REALISED_PNL, ccy), Decimal::ZERO, "a purchase realises nothing");
+    assert_eq!(
+        tb.balance(REALISED_PNL, ccy),
+        Decimal::ZERO,
+        "a purchase realises nothing"
+    );
 
     let sell = record(2, Side::Sell, "400", "21.00", 16, 18, "8.40");
-    let sale = post_trade_event(date(2025, 7, 16), 2, None, Some(&sell), &[(ccy, d("-8000.00"))]).unwrap().unwrap();
+    let sale = post_trade_event(
+        date(2025, 7, 16),
+        2,
+        None,
+        Some(&sell),
+        &[(ccy, d("-8000.00"))],
+    )
+    .unwrap()
+    .unwrap();
     let tb = TrialBalance::as_of([&sale], date(2025, 7, 16));
     assert_eq!(tb.balance(UNSETTLED_SALES, ccy), d("8400.00"));
     assert_eq!(tb.balance(SECURITIES_AT_COST, ccy), d("-8000.00"));
     assert_eq!(tb.balance(REALISED_PNL, ccy), d("-400.00"));
 
     // Settling the sale in three parts posts what settling it at once posts.
-    let at_once = post_settlement_part(date(2025, 7, 18), &sell, Decimal::ZERO, d("400")).unwrap().unwrap();
+    let at_once = post_settlement_part(date(2025, 7, 18), &sell, Decimal::ZERO, d("400"))
+        .unwrap()
+        .unwrap();
     let parts: Vec<JournalEntry> = [("0", "133"), ("133", "266"), ("266", "400")]
         .iter()
         .filter_map(|(a, b)| post_settlement_part(date(2025, 7, 18), &sell, d(a), d(b)).unwrap())
@@ -288,18 +310,45 @@ fn derived_entries_match_the_worked_journal() {
 fn derived_entries_for_amendments_and_cancellations() {
     let ccy = eur();
     let v1 = record(1, Side::Buy, "1000", "20.00", 14, 16, "20.00");
-    let booked = post_trade_event(date(2025, 7, 14), 1, None, Some(&v1), &[(ccy, d("20000.00"))]).unwrap().unwrap();
-    let cancelled = post_trade_event(date(2025, 7, 15), 1, Some(&v1), None, &[(ccy, d("-20000.00"))]).unwrap().unwrap();
+    let booked = post_trade_event(
+        date(2025, 7, 14),
+        1,
+        None,
+        Some(&v1),
+        &[(ccy, d("20000.00"))],
+    )
+    .unwrap()
+    .unwrap();
+    let cancelled = post_trade_event(
+        date(2025, 7, 15),
+        1,
+        Some(&v1),
+        None,
+        &[(ccy, d("-20000.00"))],
+    )
+    .unwrap()
+    .unwrap();
     let tb = TrialBalance::as_of([&booked, &cancelled], date(2025, 7, 15));
     assert!(tb.rows.is_empty(), "nothing is left: {:?}", tb.rows);
 
     let v2 = record(1, Side::Buy, "1000", "20.10", 14, 16, "20.10");
-    let amended = post_trade_event(date(2025, 7, 15), 1, Some(&v1), Some(&v2), &[(ccy, d("100.00"))]).unwrap().unwrap();
+    let amended = post_trade_event(
+        date(2025, 7, 15),
+        1,
+        Some(&v1),
+        Some(&v2),
+        &[(ccy, d("100.00"))],
+    )
+    .unwrap()
+    .unwrap();
     let tb = TrialBalance::as_of([&booked, &amended], date(2025, 7, 15));
     assert_eq!(tb.balance(SECURITIES_AT_COST, ccy), d("20100.00"));
     assert_eq!(tb.balance(UNSETTLED_PURCHASES, ccy), d("-20100.00"));
     assert_eq!(tb.balance(COMMISSION_EXPENSE, ccy), d("20.10"));
     assert_eq!(tb.balance(REALISED_PNL, ccy), Decimal::ZERO);
     // An amendment that changes nothing the ledger sees posts nothing.
-    assert_eq!(post_trade_event(date(2025, 7, 15), 1, Some(&v1), Some(&v1), &[]).unwrap(), None);
+    assert_eq!(
+        post_trade_event(date(2025, 7, 15), 1, Some(&v1), Some(&v1), &[]).unwrap(),
+        None
+    );
 }
