@@ -16,6 +16,8 @@ use kulissi_store::{
 pub(crate) struct Projector {
     positions: HashMap<PositionKey, u64, IdHasher>,
     cash: HashMap<CashKey, u64, IdHasher>,
+    /// Whether an event of the batch moved the ledger.
+    ledger: bool,
 }
 
 impl Projector {
@@ -39,6 +41,9 @@ impl Projector {
     ) {
         if let Some(row) = reference_row(state, seq, event) {
             batch.reference.push(row);
+        }
+        if event.trade_id().is_some() {
+            self.ledger = true;
         }
         match event {
             Event::TradeBooked { trade_id, .. }
@@ -81,8 +86,12 @@ impl Projector {
             .insert((t.account, t.currency, t.settlement_date), seq);
     }
 
-    /// Adds the position and cash rows of every touched key, from the state after the batch.
+    /// Adds the position and cash rows of every touched key, and the ledger balances if they
+    /// moved (all of them: a few dozen rows), from the state after the batch.
     pub(crate) fn finish(self, state: &State, batch: &mut CommitBatch) {
+        if self.ledger {
+            batch.ledger_balances = ledger_rows(state);
+        }
         for (key, seq) in self.positions {
             if let Some(p) = state.holdings.positions.get(&key) {
                 batch.positions.push(position_row(key, p, seq));
@@ -239,4 +248,21 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
         description,
         seq,
     })
+}
+
+/// Every ledger balance of the state, by currency then account.
+pub(crate) fn ledger_rows(state: &State) -> Vec<kulissi_store::LedgerBalanceRow> {
+    let mut rows: Vec<kulissi_store::LedgerBalanceRow> = state
+        .ledger
+        .all()
+        .map(
+            |(account, currency, balance)| kulissi_store::LedgerBalanceRow {
+                account,
+                currency: currency.code().to_owned(),
+                balance,
+            },
+        )
+        .collect();
+    rows.sort_by(|a, b| (&a.currency, a.account).cmp(&(&b.currency, b.account)));
+    rows
 }

@@ -234,6 +234,7 @@ fn compare(derived: CommitBatch, stored: ReadModels) -> Option<(u64, String)> {
         .sort_by_key(|p| (p.account, p.instrument));
     expected.cash = derived.cash;
     expected.settlements = derived.settlements;
+    expected.ledger_balances = derived.ledger_balances;
     expected.cash.sort_by(|a, b| {
         (a.account, &a.currency, a.value_date).cmp(&(b.account, &b.currency, b.value_date))
     });
@@ -261,6 +262,14 @@ fn compare(derived: CommitBatch, stored: ReadModels) -> Option<(u64, String)> {
         &stored.positions,
         |r| r.seq,
         |r| format!("account {} instrument {}", r.account, r.instrument),
+        &mut problems,
+    );
+    diff(
+        "ledger balances",
+        &expected.ledger_balances,
+        &stored.ledger_balances,
+        |_| 0,
+        |r| format!("account {} in {}", r.account, r.currency),
         &mut problems,
     );
     diff(

@@ -74,6 +74,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reference       TEXT    NOT NULL
     );
     ",
+    // 3: general-ledger balances.
+    "
+    CREATE TABLE ledger_balances (
+        account  INTEGER NOT NULL,
+        currency TEXT    NOT NULL,
+        balance  NUMERIC NOT NULL,
+        PRIMARY KEY (currency, account)
+    );
+    ",
 ];
 
 pub(crate) fn latest() -> i64 {

@@ -255,6 +255,18 @@ impl PostgresStore {
                 ],
             )?;
         }
+        if !batch.ledger_balances.is_empty() {
+            let b = &batch.ledger_balances;
+            let accounts: Vec<i32> = b.iter().map(|r| i32::from(r.account)).collect();
+            let currencies: Vec<&str> = b.iter().map(|r| r.currency.as_str()).collect();
+            let balances: Vec<String> = b.iter().map(|r| r.balance.to_string()).collect();
+            tx.execute(
+                "INSERT INTO ledger_balances
+                 SELECT * FROM unnest($1::int4[], $2::text[], $3::text[]::numeric[])
+                 ON CONFLICT (currency, account) DO UPDATE SET balance = excluded.balance",
+                &[&accounts, &currencies, &balances],
+            )?;
+        }
         Ok(tx.commit()?)
     }
 
@@ -524,6 +536,21 @@ impl EventStore for PostgresStore {
                     quantity: decimal(&r, 2)?,
                     settlement_date: r.get::<_, PgDate>(3).0,
                     reference: r.get(4),
+                });
+            }
+            for r in client
+                .query(
+                    "SELECT account, currency, balance::text FROM ledger_balances
+                     ORDER BY currency COLLATE \"C\", account",
+                    &[],
+                )
+                .map_err(db)?
+            {
+                models.ledger_balances.push(kulissi_store::LedgerBalanceRow {
+                    account: u16::try_from(r.get::<_, i32>(0))
+                        .map_err(|_| StoreError::Database("ledger account code out of range".into()))?,
+                    currency: r.get(1),
+                    balance: decimal(&r, 2)?,
                 });
             }
             Ok(models)

@@ -73,6 +73,15 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         reference       TEXT    NOT NULL
     );
     ",
+    // 3: general-ledger balances.
+    "
+    CREATE TABLE ledger_balances (
+        account  INTEGER NOT NULL,
+        currency TEXT    NOT NULL,
+        balance  TEXT    NOT NULL,
+        PRIMARY KEY (currency, account)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this program writes.

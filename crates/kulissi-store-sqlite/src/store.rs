@@ -309,6 +309,17 @@ impl EventStore for SqliteStore {
                 ])
                 .map_err(db)?;
             }
+            let mut balances = tx
+                .prepare_cached(
+                    "INSERT INTO ledger_balances VALUES (?1, ?2, ?3)
+                     ON CONFLICT (currency, account) DO UPDATE SET balance = excluded.balance",
+                )
+                .map_err(db)?;
+            for b in &batch.ledger_balances {
+                balances
+                    .execute(params![b.account, b.currency, b.balance.to_string()])
+                    .map_err(db)?;
+            }
             let mut settlements = tx
                 .prepare_cached("INSERT INTO settlements VALUES (?1, ?2, ?3, ?4, ?5)")
                 .map_err(db)?;
@@ -447,6 +458,22 @@ impl EventStore for SqliteStore {
                 settlement_date: date(r, 3)?,
                 reference: r.get(4).map_err(db)?,
             });
+        }
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT account, currency, balance FROM ledger_balances ORDER BY currency, account",
+            )
+            .map_err(db)?;
+        let mut rows = stmt.query([]).map_err(db)?;
+        while let Some(r) = rows.next().map_err(db)? {
+            models
+                .ledger_balances
+                .push(kulissi_store::LedgerBalanceRow {
+                    account: r.get(0).map_err(db)?,
+                    currency: r.get(1).map_err(db)?,
+                    balance: decimal(r, 2)?,
+                });
         }
         Ok(models)
     }

@@ -10,8 +10,8 @@ use jiff::civil::date;
 use rust_decimal::Decimal;
 
 use crate::{
-    CashRow, ChainHead, CommitBatch, EventStore, GENESIS_HASH, LogRecord, PositionRow,
-    ReferenceRow, SettlementRow, StoreError, TradeVersionRow, record_hash,
+    CashRow, ChainHead, CommitBatch, EventStore, GENESIS_HASH, LedgerBalanceRow, LogRecord,
+    PositionRow, ReferenceRow, SettlementRow, StoreError, TradeVersionRow, record_hash,
 };
 
 /// Runs every conformance check, each on a fresh store from `fresh`.
@@ -201,6 +201,10 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
             positions: vec![position("1000.5", 2)],
             cash: vec![cash("-101310.76", 2)],
             settlements: Vec::new(),
+            ledger_balances: vec![
+                balance(1200, "EUR", "101300.63"),
+                balance(2100, "EUR", "-101300.63"),
+            ],
         })
         .unwrap();
     let settlement = SettlementRow {
@@ -221,6 +225,7 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
             positions: vec![position("-0.0000001", 3)],
             cash: vec![cash("0.00", 3)],
             settlements: vec![settlement.clone()],
+            ledger_balances: vec![balance(1200, "EUR", "0.00"), balance(1100, "USD", "-5.5")],
         })
         .unwrap();
     let models = store.read_models().unwrap();
@@ -234,6 +239,24 @@ fn read_models_are_upserted_and_read_back<S: EventStore>(store: &mut S) {
     assert_eq!(models.cash, vec![cash("0.00", 3)]);
     assert_eq!(models.cash[0].amount.to_string(), "0.00");
     assert_eq!(models.settlements, vec![settlement]);
+    assert_eq!(store.ledger_balances().unwrap(), models.ledger_balances);
+    // Upserted by account and currency, read back by currency then account.
+    assert_eq!(
+        models.ledger_balances,
+        vec![
+            balance(1200, "EUR", "0.00"),
+            balance(2100, "EUR", "-101300.63"),
+            balance(1100, "USD", "-5.5")
+        ]
+    );
+}
+
+fn balance(account: u16, currency: &str, amount: &str) -> LedgerBalanceRow {
+    LedgerBalanceRow {
+        account,
+        currency: currency.into(),
+        balance: amount.parse().unwrap(),
+    }
 }
 
 fn trade_versions_and_current_trades<S: EventStore>(store: &mut S) {

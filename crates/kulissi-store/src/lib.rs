@@ -16,8 +16,8 @@ mod rows;
 
 pub use chain::{ChainHead, GENESIS_HASH, record_hash};
 pub use rows::{
-    CashRow, CommitBatch, LogRecord, PositionRow, ReadModels, ReferenceRow, SettlementRow,
-    TradeVersionRow, names,
+    CashRow, CommitBatch, LedgerBalanceRow, LogRecord, PositionRow, ReadModels, ReferenceRow,
+    SettlementRow, TradeVersionRow, names,
 };
 
 /// Why a store operation failed.
@@ -86,6 +86,11 @@ pub trait EventStore {
     /// All versions of one trade, oldest first.
     fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError>;
 
+    /// Every general-ledger balance, by currency then account.
+    fn ledger_balances(&self) -> Result<Vec<LedgerBalanceRow>, StoreError> {
+        Ok(self.read_models()?.ledger_balances)
+    }
+
     /// The trade booked from `source` under `external_id`, if any.
     fn trade_id_by_external(
         &self,
@@ -130,6 +135,9 @@ impl<T: EventStore + ?Sized> EventStore for Box<T> {
     }
     fn read_models(&self) -> Result<ReadModels, StoreError> {
         (**self).read_models()
+    }
+    fn ledger_balances(&self) -> Result<Vec<LedgerBalanceRow>, StoreError> {
+        (**self).ledger_balances()
     }
     fn trade_id_by_external(
         &self,

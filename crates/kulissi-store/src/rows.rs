@@ -117,6 +117,17 @@ pub struct CashRow {
     pub seq: u64,
 }
 
+/// A general-ledger balance: one account in one currency, debit positive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerBalanceRow {
+    /// Account code.
+    pub account: u16,
+    /// Currency code.
+    pub currency: String,
+    /// Balance, debit positive.
+    pub balance: Decimal,
+}
+
 /// A settlement confirmation of (part of) a trade.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettlementRow {
@@ -147,6 +158,8 @@ pub struct CommitBatch {
     pub cash: Vec<CashRow>,
     /// Settlement confirmations to insert.
     pub settlements: Vec<SettlementRow>,
+    /// General-ledger balances to upsert.
+    pub ledger_balances: Vec<LedgerBalanceRow>,
 }
 
 impl CommitBatch {
@@ -190,6 +203,8 @@ pub struct ReadModels {
     pub cash: Vec<CashRow>,
     /// Settlement confirmations, by sequence number.
     pub settlements: Vec<SettlementRow>,
+    /// General-ledger balances, by currency then account.
+    pub ledger_balances: Vec<LedgerBalanceRow>,
 }
 
 /// The names a stored text column may hold, as `'static` strings, so that rows read back from

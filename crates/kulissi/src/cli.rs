@@ -65,6 +65,9 @@ pub(crate) enum Command {
         #[arg(long, conflicts_with = "as_of")]
         as_of_seq: Option<u64>,
     },
+    /// The general ledger.
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// Record the custodian's confirmation that (part of) a trade settled.
     Settle {
         /// The trade, as SOURCE:EXTERNAL_ID.
@@ -104,6 +107,17 @@ pub(crate) enum ImportCommand {
     Trades {
         /// The file.
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LedgerCommand {
+    /// Every account's balance per currency, with totals and profit: the current trial
+    /// balance (balances as the log stands).
+    TrialBalance {
+        /// table, csv or json.
+        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
+        format: String,
     },
 }
 

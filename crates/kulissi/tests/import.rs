@@ -233,6 +233,29 @@ fn import_is_atomic_idempotent_and_explains_errors() {
         positions.stdout
     );
 
+    // The ledger: T1 (now 1,500 at 20.00) and T2 (400 sold at 20.00, settled) are live, T3
+    // cancelled. Securities at cost 1,100 × 20.00; T2's sale realised nothing; T2's proceeds
+    // net of its 8.00 commission are in cash.
+    let tb = kulissi(&db, &["ledger", "trial-balance", "--format", "csv"]);
+    assert_eq!(tb.status, 0, "{}", tb.stderr);
+    for line in [
+        "EUR,1100,Cash at banks,7992.00,0",
+        "EUR,1200,Trading securities at cost,22000.00,0",
+        "EUR,5100,Commission and brokerage,38.00,0",
+    ] {
+        assert!(
+            tb.stdout.contains(line),
+            "{line} missing from\n{}",
+            tb.stdout
+        );
+    }
+    let table = kulissi(&db, &["ledger", "trial-balance"]);
+    assert!(
+        table.stdout.contains("profit for the period: -38.00"),
+        "{}",
+        table.stdout
+    );
+
     let verify = kulissi(&db, &["verify"]);
     assert_eq!(verify.status, 0, "{}", verify.stdout);
     std::fs::remove_dir_all(&dir).unwrap();

@@ -42,6 +42,9 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             database::positions(&ctx()?, as_of, as_of_seq, out)
         }
         Command::Verify => database::verify_command(&ctx()?, out),
+        Command::Ledger(crate::cli::LedgerCommand::TrialBalance { format }) => {
+            database::trial_balance(&ctx()?, &format, out)
+        }
         Command::Settle {
             trade,
             quantity,
