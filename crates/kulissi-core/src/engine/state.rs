@@ -153,7 +153,8 @@ impl State {
                 let before = self.holdings.cost_of(key);
                 self.holdings.add(&record);
                 let change = [(record.terms.currency, self.holdings.cost_of(key) - before)];
-                ledger::trade_event(None, Some(&record), &change, &mut self.ledger);
+                self.ledger
+                    .apply(|sink| ledger::trade_event(None, Some(&record), &change, sink));
                 self.trades.names.insert(source.clone());
                 self.trades.names.insert(terms.trader.clone());
                 let by_source = &mut self.trades.by_external;
@@ -199,7 +200,8 @@ impl State {
                         self.holdings.cost_of(new_key) - new_before,
                     ));
                 }
-                ledger::trade_event(Some(&old), Some(&new), &changes, &mut self.ledger);
+                self.ledger
+                    .apply(|sink| ledger::trade_event(Some(&old), Some(&new), &changes, sink));
                 if let Some(stored) = self.trades.get_mut(*trade_id) {
                     stored.record = new;
                 }
@@ -218,7 +220,8 @@ impl State {
                 let before = self.holdings.cost_of(key);
                 self.holdings.remove(&old);
                 let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
-                ledger::trade_event(Some(&old), None, &change, &mut self.ledger);
+                self.ledger
+                    .apply(|sink| ledger::trade_event(Some(&old), None, &change, sink));
             }
             Event::SettlementConfirmed {
                 trade_id,

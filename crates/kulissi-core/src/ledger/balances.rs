@@ -45,3 +45,53 @@ impl Sink for LedgerBalances {
         }
     }
 }
+
+impl LedgerBalances {
+    /// Runs a rule into a small local buffer that nets lines by account first, then adds the
+    /// non-zero results to the balances: a purchase in order touches five balances, not nine.
+    pub fn apply(&mut self, rule: impl FnOnce(&mut Netting)) {
+        let mut netting = Netting {
+            lines: [(0, None, Decimal::ZERO); NETTING_CAPACITY],
+            len: 0,
+            overflow: Vec::new(),
+        };
+        rule(&mut netting);
+        for (account, currency, amount) in netting.lines[..netting.len].iter().copied() {
+            if let Some(currency) = currency {
+                self.post(account, currency, amount);
+            }
+        }
+        for (account, currency, amount) in netting.overflow {
+            self.post(account, currency, amount);
+        }
+    }
+}
+
+const NETTING_CAPACITY: usize = 16;
+
+/// A [`Sink`] on the stack that nets lines by account and currency.
+#[derive(Debug)]
+pub struct Netting {
+    lines: [(u16, Option<Currency>, Decimal); NETTING_CAPACITY],
+    len: usize,
+    overflow: Vec<(u16, Currency, Decimal)>,
+}
+
+impl Sink for Netting {
+    fn post(&mut self, account: u16, currency: Currency, amount: Decimal) {
+        if amount.is_zero() {
+            return;
+        }
+        if let Some(line) = self.lines[..self.len]
+            .iter_mut()
+            .find(|l| l.0 == account && l.1 == Some(currency))
+        {
+            line.2 += amount;
+        } else if self.len < NETTING_CAPACITY {
+            self.lines[self.len] = (account, Some(currency), amount);
+            self.len += 1;
+        } else {
+            self.overflow.push((account, currency, amount));
+        }
+    }
+}

@@ -19,7 +19,7 @@ mod journal;
 mod posting;
 mod trial_balance;
 
-pub use balances::LedgerBalances;
+pub use balances::{LedgerBalances, Netting};
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
 pub use derived::{Sink, post_settlement_part, post_trade_event, settlement_part, trade_event};
 pub use journal::{EntryError, JournalEntry, JournalLine};
