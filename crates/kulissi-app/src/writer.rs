@@ -340,7 +340,7 @@ fn run_one(
 ) -> Answer {
     let events = decide(state, envelope)?;
     let first = head.map_or(1, |h| h.seq + 1);
-    let actor: std::sync::Arc<str> = envelope.actor.to_string().into();
+    let actor = shared_actor(&envelope.actor);
     let wall_time_us = envelope.wall_time.as_microsecond();
     for event in &events {
         let seq = head.map_or(1, |h| h.seq + 1);
@@ -390,5 +390,25 @@ fn run_one(
     Ok(Receipt {
         seqs: first..last + 1,
         trade_id,
+    })
+}
+
+/// The actor's text, shared by the records of consecutive commands of the same actor (most
+/// batches have one), so it is formatted and allocated once.
+fn shared_actor(actor: &kulissi_core::engine::Actor) -> std::sync::Arc<str> {
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(kulissi_core::engine::Actor, std::sync::Arc<str>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((a, text)) if a == actor => text.clone(),
+            _ => {
+                let text: std::sync::Arc<str> = actor.to_string().into();
+                *last = Some((actor.clone(), text.clone()));
+                text
+            }
+        }
     })
 }

@@ -206,15 +206,20 @@ impl std::hash::Hasher for FxHasher {
 
 impl Holdings {
     /// Adds a live trade version to its position and the cash ladder.
-    pub fn add(&mut self, record: &TradeRecord) {
+    /// Returns how much the position's cost changed.
+    pub fn add(&mut self, record: &TradeRecord) -> Decimal {
         let key = (record.terms.account, record.terms.instrument);
-        self.positions.entry(key).or_default().insert(
+        let position = self.positions.entry(key).or_default();
+        let before = position.cost;
+        position.insert(
             cost_order(record),
             record.terms.signed_quantity(),
             record.economics.gross,
         );
+        let change = position.cost - before;
         *self.cash.entry(cash_key(record)).or_default() +=
             record.economics.cash_flow(record.terms.side);
+        change
     }
 
     /// The cost basis of a position (zero when there is none).

@@ -474,10 +474,23 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
 /// length-prefixed into a buffer that is hashed eight bytes at a time (multiply-rotate, then
 /// a final avalanche); decimals enter normalised (`1.50` and `1.5` are the same quantity).
 pub fn input_digest(input: &TradeInput) -> u64 {
-    let mut buf = Vec::with_capacity(320);
+    // A stack buffer: inputs are bounded (text fields ≤ 128 bytes), and anything longer
+    // spills into the vector.
+    let mut stack = [0u8; 512];
+    let mut used = 0usize;
+    let mut spill: Vec<u8> = Vec::new();
     let mut field = |bytes: &[u8]| {
-        buf.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
-        buf.extend_from_slice(bytes);
+        for part in [&(bytes.len() as u32).to_le_bytes()[..], bytes] {
+            if spill.is_empty() && used + part.len() <= stack.len() {
+                stack[used..used + part.len()].copy_from_slice(part);
+                used += part.len();
+            } else {
+                if spill.is_empty() {
+                    spill.extend_from_slice(&stack[..used]);
+                }
+                spill.extend_from_slice(part);
+            }
+        }
     };
     field(input.source.as_bytes());
     field(input.external_id.as_bytes());
@@ -502,6 +515,11 @@ pub fn input_digest(input: &TradeInput) -> u64 {
     field(&input.trade_time.as_nanosecond().to_le_bytes());
     field(input.venue.as_str().as_bytes());
     field(&input.settlement_date.map(date).unwrap_or_default());
+    let buf: &[u8] = if spill.is_empty() {
+        &stack[..used]
+    } else {
+        &spill
+    };
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for chunk in buf.chunks(8) {
         let mut word = [0u8; 8];

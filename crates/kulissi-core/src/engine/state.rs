@@ -149,10 +149,7 @@ impl State {
                     economics: *economics,
                     settled_quantity: rust_decimal::Decimal::ZERO,
                 };
-                let key = (record.terms.account, record.terms.instrument);
-                let before = self.holdings.cost_of(key);
-                self.holdings.add(&record);
-                let change = [(record.terms.currency, self.holdings.cost_of(key) - before)];
+                let change = [(record.terms.currency, self.holdings.add(&record))];
                 self.ledger
                     .apply(|sink| ledger::trade_event(None, Some(&record), &change, sink));
                 self.trades.names.insert(source.clone());
