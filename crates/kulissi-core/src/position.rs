@@ -42,6 +42,9 @@ pub struct Position {
     /// Live trades in cost order, each with the running quantity and cost after it, so a
     /// trade placed anywhere refolds only the trades after it, without looking others up.
     trades: Vec<PositionTrade>,
+    /// Decimals the cost basis is kept to: the currency's minor units once a trade has been
+    /// placed through [`Holdings`] (so the ledger can carry it to the cent), 12 otherwise.
+    cost_decimals: Option<u32>,
 }
 
 /// The order trades enter average cost in: trade date, trade time, trade id.
@@ -74,11 +77,22 @@ impl Position {
         self.trades.iter().map(|t| t.order.2)
     }
 
+    /// An empty position whose cost basis is kept to `decimals` (a currency's minor units).
+    pub fn with_cost_decimals(decimals: u32) -> Position {
+        Position {
+            cost_decimals: Some(decimals),
+            ..Position::default()
+        }
+    }
+
     /// Folds one trade into quantity and cost at average cost: adding to a position adds its
-    /// gross; reducing one releases cost pro rata (the average is unchanged); crossing zero
-    /// closes the old position and opens the remainder at the trade's own price.
+    /// gross; reducing one releases cost pro rata, rounded half-up to the position's cost
+    /// decimals (the average is unchanged up to that rounding); crossing zero closes the old
+    /// position and opens the remainder at the trade's own price.
     pub fn fold(&mut self, signed_quantity: Decimal, gross: Decimal) {
-        (self.quantity, self.cost) = fold(self.quantity, self.cost, signed_quantity, gross);
+        let decimals = self.cost_decimals.unwrap_or(COST_DECIMALS);
+        (self.quantity, self.cost) =
+            fold(self.quantity, self.cost, signed_quantity, gross, decimals);
     }
 
     /// Places a trade in cost order and refolds from there.
@@ -109,12 +123,13 @@ impl Position {
     }
 
     fn refold_from(&mut self, at: usize) {
+        let decimals = self.cost_decimals.unwrap_or(COST_DECIMALS);
         let (mut quantity, mut cost) = match at.checked_sub(1).and_then(|i| self.trades.get(i)) {
             Some(before) => (before.quantity_after, before.cost_after),
             None => (Decimal::ZERO, Decimal::ZERO),
         };
         for t in self.trades.iter_mut().skip(at) {
-            (quantity, cost) = fold(quantity, cost, t.signed_quantity, t.gross);
+            (quantity, cost) = fold(quantity, cost, t.signed_quantity, t.gross, decimals);
             t.quantity_after = quantity;
             t.cost_after = cost;
         }
@@ -124,13 +139,23 @@ impl Position {
 }
 
 /// One step of average cost: the position (quantity, cost) after a trade.
-fn fold(q: Decimal, cost: Decimal, t: Decimal, gross: Decimal) -> (Decimal, Decimal) {
+fn fold(
+    q: Decimal,
+    cost: Decimal,
+    t: Decimal,
+    gross: Decimal,
+    decimals: u32,
+) -> (Decimal, Decimal) {
     if t.is_zero() {
         return (q, cost);
     }
     let trade_cost = if t.is_sign_negative() { -gross } else { gross };
-    let round =
-        |v: Decimal| v.round_dp_with_strategy(COST_DECIMALS, RoundingStrategy::MidpointNearestEven);
+    let round = |v: Decimal| {
+        let mut rounded =
+            v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        rounded.rescale(decimals);
+        rounded
+    };
     if q.is_zero() || q.is_sign_negative() == t.is_sign_negative() {
         (q + t, cost + trade_cost)
     } else if t.abs() <= q.abs() {
@@ -209,7 +234,11 @@ impl Holdings {
     /// Returns how much the position's cost changed.
     pub fn add(&mut self, record: &TradeRecord) -> Decimal {
         let key = (record.terms.account, record.terms.instrument);
-        let position = self.positions.entry(key).or_default();
+        let decimals = u32::from(record.terms.currency.minor_units().unwrap_or(2));
+        let position = self
+            .positions
+            .entry(key)
+            .or_insert_with(|| Position::with_cost_decimals(decimals));
         let before = position.cost;
         position.insert(
             cost_order(record),

@@ -267,7 +267,9 @@ fn check_invariants(state: &State) {
         );
         let mut trades = trades_by_position.remove(key).unwrap_or_default();
         trades.sort_by_key(|t| (t.0, t.1, t.2));
-        let mut expected = Position::default();
+        let currency = state.refdata.instruments.get(key.1).unwrap().currency;
+        let mut expected =
+            Position::with_cost_decimals(u32::from(currency.minor_units().unwrap_or(2)));
         for (_, _, _, quantity, gross) in &trades {
             expected.fold(*quantity, *gross);
         }

@@ -63,7 +63,7 @@ proptest! {
     fn ledger_agrees_with_the_sub_ledgers(steps in proptest::collection::vec((any::<bool>(), 1i64..500, 100i64..10_000, 0i64..2_000), 1..60)) {
         let eur = Currency::parse("EUR").unwrap();
         let mut journal = Vec::new();
-        let mut position = Position::default();
+        let mut position = Position::with_cost_decimals(2);
         let mut cash = Decimal::ZERO;
         for (i, (buy, quantity, price, commission)) in steps.into_iter().enumerate() {
             // Never sell more than is held: a short has its own accounts.
