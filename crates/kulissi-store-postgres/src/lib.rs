@@ -18,9 +18,30 @@ mod store;
 pub mod testing;
 mod types;
 
-pub use store::PostgresStore;
+pub use store::{PostgresStore, redact};
 
 /// Whether a `--db` value names a PostgreSQL database.
 pub fn is_postgres_url(location: &str) -> bool {
     location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn a_url_is_shown_without_its_password() {
+        assert_eq!(
+            redact("postgres://kulissi:s3cret@db.example:5432/books"),
+            "postgres://kulissi:***@db.example:5432/books"
+        );
+        assert_eq!(
+            redact("postgres://kulissi@db.example/books"),
+            "postgres://kulissi@db.example/books"
+        );
+        assert_eq!(
+            redact("/var/lib/kulissi/books.db"),
+            "/var/lib/kulissi/books.db"
+        );
+    }
 }

@@ -84,7 +84,3 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     );
     ",
 ];
-
-pub(crate) fn latest() -> i64 {
-    MIGRATIONS.len() as i64
-}

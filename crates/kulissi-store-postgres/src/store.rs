@@ -15,7 +15,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, NoTls, Row};
 use rust_decimal::Decimal;
 
-use crate::migrations::{MIGRATIONS, latest};
+use crate::migrations::MIGRATIONS;
 use crate::types::{PgDate, copy_text};
 
 fn db(e: postgres::Error) -> StoreError {
@@ -338,8 +338,8 @@ fn connect(url: &str) -> Result<Client, StoreError> {
         .map_err(|e| StoreError::Database(format!("cannot connect to {}: {e}", redact(url))))
 }
 
-/// The URL without its password.
-fn redact(url: &str) -> String {
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             let credentials = &url[scheme + 3..at];
@@ -363,21 +363,14 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         .map_err(db)?
         .get(0);
     let current = i64::from(current.unwrap_or(0));
-    if current > latest() {
-        return Err(StoreError::SchemaTooNew {
-            found: current,
-            known: latest(),
-        });
-    }
-    for (i, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(current).unwrap_or(0))
-    {
+    for (version, sql) in kulissi_store::pending_migrations(MIGRATIONS, current)? {
         let mut tx = client.transaction().map_err(db)?;
         tx.batch_execute(sql).map_err(db)?;
-        tx.execute("INSERT INTO schema_version VALUES ($1)", &[&(i as i32 + 1)])
-            .map_err(db)?;
+        tx.execute(
+            "INSERT INTO schema_version VALUES ($1)",
+            &[&(version as i32)],
+        )
+        .map_err(db)?;
         tx.commit().map_err(db)?;
     }
     Ok(())

@@ -83,8 +83,3 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ",
 ];
-
-/// The schema version this program writes.
-pub(crate) fn latest() -> i64 {
-    MIGRATIONS.len() as i64
-}

@@ -11,7 +11,7 @@ use kulissi_store::{
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
 
-use crate::migrations::{MIGRATIONS, latest};
+use crate::migrations::MIGRATIONS;
 
 fn db(e: rusqlite::Error) -> StoreError {
     StoreError::Database(e.to_string())
@@ -93,18 +93,7 @@ impl SqliteStore {
             })
             .map_err(db)?
             .unwrap_or(0);
-        if current > latest() {
-            return Err(StoreError::SchemaTooNew {
-                found: current,
-                known: latest(),
-            });
-        }
-        for (i, sql) in MIGRATIONS
-            .iter()
-            .enumerate()
-            .skip(usize::try_from(current).unwrap_or(0))
-        {
-            let version = i as i64 + 1;
+        for (version, sql) in kulissi_store::pending_migrations(MIGRATIONS, current)? {
             conn.execute_batch(&format!(
                 "BEGIN IMMEDIATE; {sql} INSERT INTO schema_version VALUES ({version}); COMMIT;"
             ))

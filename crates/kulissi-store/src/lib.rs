@@ -60,6 +60,29 @@ pub enum StoreError {
     },
 }
 
+/// The migrations a database at schema version `current` still needs, each with the version
+/// it brings the schema to, in order. `migrations[i]` brings the schema to version `i + 1`.
+///
+/// A database newer than the newest migration is refused: this program would misread it.
+pub fn pending_migrations<'a>(
+    migrations: &'a [&'a str],
+    current: i64,
+) -> Result<impl Iterator<Item = (i64, &'a str)> + 'a, StoreError> {
+    let known = migrations.len() as i64;
+    if current > known {
+        return Err(StoreError::SchemaTooNew {
+            found: current,
+            known,
+        });
+    }
+    let done = usize::try_from(current).unwrap_or(0);
+    Ok(migrations
+        .iter()
+        .enumerate()
+        .skip(done)
+        .map(|(i, sql)| (i as i64 + 1, *sql)))
+}
+
 /// What a backend provides. One writer appends; any number of readers may read.
 ///
 /// **Invariant:** `append` is atomic: after it returns `Ok`, every record and row of the batch

@@ -6,8 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -62,24 +63,9 @@ fn open_store(db: &str) -> Option<Box<dyn EventStore>> {
 
 /// Every booked trade's external id; fails if one is booked under two trade ids.
 fn booked_ids(db: &str) -> HashSet<String> {
-    let mut ids = HashSet::new();
-    let Some(store) = open_store(db) else {
-        return ids;
-    };
-    let mut after = 0;
-    loop {
-        let page = store.current_trades(after, 50_000).unwrap();
-        let Some(last) = page.last() else { break };
-        after = last.trade_id;
-        for v in page {
-            assert!(
-                ids.insert(v.external_id.to_string()),
-                "trade {} is booked twice",
-                v.external_id
-            );
-        }
-    }
-    ids
+    open_store(db).map_or_else(HashSet::new, |store| {
+        support::booked_external_ids(store.as_ref())
+    })
 }
 
 fn crash_test(db: &str) {
@@ -96,28 +82,11 @@ fn crash_test(db: &str) {
             "the child books too slowly to reach {TRADES} trades"
         );
         let start = next_start;
-        let mut child = kulissi()
-            .args(["--db", db, "bench", "crash-child"])
-            .args([
-                "--start",
-                &start.to_string(),
-                "--count",
-                &PER_ROUND.to_string(),
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (sender, acks) = std::sync::mpsc::channel::<String>();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(id) = line.strip_prefix("ack ") {
-                    let _ = sender.send(id.to_owned());
-                }
-            }
-        });
+        let support::CrashChild {
+            process: mut child,
+            acks,
+            reader,
+        } = support::CrashChild::spawn(db, start, PER_ROUND, Stdio::null());
         // Wait until the child books (it first replays the log), then kill it at a random
         // moment of its booking.
         let first = acks

@@ -5,12 +5,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use kulissi_store::EventStore;
 use kulissi_store_postgres::PostgresStore;
 use kulissi_store_postgres::testing::TempDatabase;
 
@@ -45,31 +45,11 @@ fn a_server_restart_during_booking_loses_no_acknowledged_trade() {
     };
     let database = database.unwrap();
     let url = database.url().to_owned();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_kulissi"))
-        .args([
-            "--db",
-            &url,
-            "bench",
-            "crash-child",
-            "--start",
-            "0",
-            "--count",
-            "60000",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (sender, acks) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(id) = line.strip_prefix("ack ") {
-                let _ = sender.send(id.to_owned());
-            }
-        }
-    });
+    let support::CrashChild {
+        process: mut child,
+        acks,
+        reader,
+    } = support::CrashChild::spawn(&url, 0, 60_000, Stdio::piped());
     let mut acknowledged: HashSet<String> = HashSet::new();
     // Let it book a while, restart the server under it, and let it carry on.
     while acknowledged.len() < 8_000 {
@@ -111,20 +91,7 @@ fn a_server_restart_during_booking_loses_no_acknowledged_trade() {
 
     // Every acknowledged trade is there exactly once.
     let store = PostgresStore::open(&url).unwrap();
-    let mut booked = HashSet::new();
-    let mut after = 0;
-    loop {
-        let page = store.current_trades(after, 50_000).unwrap();
-        let Some(last) = page.last() else { break };
-        after = last.trade_id;
-        for v in page {
-            assert!(
-                booked.insert(v.external_id.to_string()),
-                "trade {} is booked twice",
-                v.external_id
-            );
-        }
-    }
+    let booked = support::booked_external_ids(&store);
     let lost: Vec<&String> = acknowledged
         .iter()
         .filter(|id| !booked.contains(*id))

@@ -48,14 +48,7 @@ impl Context {
 
     /// The database location for messages, without any password.
     pub(crate) fn location(&self) -> String {
-        let text = self.db.display().to_string();
-        match (text.find("://"), text.rfind('@')) {
-            (Some(scheme), Some(at)) if at > scheme && text[scheme + 3..at].contains(':') => {
-                let user_end = scheme + 3 + text[scheme + 3..at].find(':').unwrap_or(0);
-                format!("{}:***{}", &text[..user_end], &text[at..])
-            }
-            _ => text,
-        }
+        kulissi_store_postgres::redact(&self.db.display().to_string())
     }
 
     /// Wraps a command with who, when and which business date.
