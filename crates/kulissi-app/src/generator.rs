@@ -10,7 +10,7 @@ use jiff::civil::{Date, date};
 use jiff::{Timestamp, ToSpan};
 use kulissi_core::calendar::Convention;
 use kulissi_core::daycount::{CouponTerms, DayCount};
-use kulissi_core::engine::{Actor, Command, CommandEnvelope};
+use kulissi_core::engine::{Actor, Command, CommandEnvelope, State};
 use kulissi_core::identifiers::{Bic, Currency, Cusip, IdentifierError, Isin, Lei, Mic};
 use kulissi_core::money::{Price, Quantity, Rate};
 use kulissi_core::refdata::{
@@ -18,7 +18,7 @@ use kulissi_core::refdata::{
     InstrumentType, LegalEntity,
 };
 use kulissi_core::settlement::Market;
-use kulissi_core::trade::{Side, TradeInput};
+use kulissi_core::trade::{Side, TradeInput, TradeStatus};
 use rust_decimal::Decimal;
 
 /// SplitMix64: small, fast, and the same on every platform.
@@ -564,6 +564,65 @@ impl DemoFirm {
             venue: instrument.venue,
             settlement_date: None,
         }
+    }
+}
+
+impl DemoFirm {
+    /// Settlement confirmations from the custodians for the live trades of `state` due on or
+    /// before `until`, as a believable book sees them: most settle in full on their intended
+    /// date, one in ten in two parts (the second a business day later, when that is still on
+    /// or before `until`), one in twenty fails and stays open. Deterministic from `seed`.
+    pub fn settlements(&self, state: &State, seed: u64, until: Date) -> Vec<CommandEnvelope> {
+        let mut commands = Vec::new();
+        for stored in state.trades.iter() {
+            let r = &stored.record;
+            let due = r.terms.settlement_date;
+            if r.status != TradeStatus::Live || due > until || !r.settled_quantity.is_zero() {
+                continue;
+            }
+            let mut rng = Rng::new(seed ^ r.trade_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let quantity = r.terms.quantity.value();
+            let time = jiff::tz::Offset::UTC
+                .to_timestamp(due.to_datetime(jiff::civil::Time::constant(17, 0, 0, 0)))
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            let confirm = |quantity: Decimal, date: Date, part: u32| {
+                envelope(
+                    Command::ConfirmSettlement {
+                        source: r.source.to_string(),
+                        external_id: r.external_id.to_string(),
+                        quantity: Quantity::new(quantity),
+                        settlement_date: date,
+                        reference: format!("CUST-{}-{part}", r.trade_id),
+                    },
+                    time,
+                )
+            };
+            match rng.below(20) {
+                0 => {}
+                1 | 2 => {
+                    let first = (quantity / Decimal::TWO).floor();
+                    let next = state
+                        .refdata
+                        .instruments
+                        .get(r.terms.instrument)
+                        .and_then(|i| {
+                            i.market
+                                .settlement_calendar()
+                                .add_business_days(due, 1)
+                                .ok()
+                        })
+                        .unwrap_or(due);
+                    if first.is_zero() || next > until {
+                        commands.push(confirm(quantity, due, 1));
+                    } else {
+                        commands.push(confirm(first, due, 1));
+                        commands.push(confirm(quantity - first, next, 2));
+                    }
+                }
+                _ => commands.push(confirm(quantity, due, 1)),
+            }
+        }
+        commands
     }
 }
 

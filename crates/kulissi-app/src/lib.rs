@@ -7,17 +7,21 @@
 //!   command and are answered after the commit of the batch it joined.
 //! - [`verify`]: replays the log from scratch, checks the chain and the invariants, compares
 //!   with the stored read models, and names the first sequence number that disagrees.
+//! - [`read_journal`]: the general ledger's journal, derived from the log by replaying it
+//!   with a journal attached to the engine; each entry names the event that caused it.
 //! - [`generator`]: the demo firm (a Helsinki broker) and seeded trades, for the CLI, tests
 //!   and benchmarks.
 
 pub mod generator;
 mod group_commit;
+mod journal;
 mod projection;
 mod replay;
 pub mod verify;
 mod writer;
 
 pub use group_commit::{GroupCommit, MAX_BATCH, Ticket};
+pub use journal::{JournalEntryRef, read_journal};
 pub use replay::replay;
 pub use writer::{Answer, Receipt, Timings, Writer};
 

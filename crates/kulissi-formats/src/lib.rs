@@ -1,5 +1,6 @@
 //! Kulissi's file formats: imports of trades (CSV and JSON lines) and reference data (JSON
-//! lines), turned into engine commands.
+//! lines), turned into engine commands; and the general ledger's journal exported for
+//! hledger, ledger and beancount ([`ledger_export`]).
 //!
 //! Every error names the file, the line and the column or JSON field, and says what was
 //! expected, e.g. `trades.csv line 12, column price: expected a decimal number such as
@@ -11,6 +12,7 @@
 
 mod error;
 mod fields;
+pub mod ledger_export;
 mod refdata;
 mod trades;
 

@@ -51,6 +51,10 @@ pub(crate) enum Command {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Then confirm the settlement of the trades due by the last trade date, as the
+        /// custodians would (most in full, some in two parts, some failing).
+        #[arg(long)]
+        settle: bool,
     },
     /// Trades: current versions and history.
     #[command(subcommand)]
@@ -112,12 +116,37 @@ pub(crate) enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum LedgerCommand {
-    /// Every account's balance per currency, with totals and profit: the current trial
-    /// balance (balances as the log stands).
+    /// Every account's balance per currency, with totals and profit: the trial balance as
+    /// the log stands, or of the entries posted on or before `--as-of`.
     TrialBalance {
+        /// Posting date to report as of (default: everything posted).
+        #[arg(long)]
+        as_of: Option<Date>,
         /// table, csv or json.
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
         format: String,
+    },
+    /// One account's entries between two posting dates, with opening, running and closing
+    /// balances per currency, each line naming its event (sequence number) and trade.
+    Statement {
+        /// Account code, e.g. 1100.
+        #[arg(long)]
+        account: u16,
+        /// First posting date.
+        #[arg(long)]
+        from: Date,
+        /// Last posting date.
+        #[arg(long)]
+        to: Date,
+    },
+    /// The whole journal for plain-text accounting tools.
+    Export {
+        /// hledger (also read by ledger) or beancount.
+        #[arg(long, value_parser = ["hledger", "ledger", "beancount"])]
+        format: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
     },
 }
 

@@ -536,7 +536,17 @@ pub fn input_digest(input: &TradeInput) -> u64 {
 
 /// Applies an event to the state. Infallible: events were decided against this state.
 pub fn apply(state: &mut State, event: &Event) {
-    state.apply(event);
+    state.apply(event, &mut crate::ledger::NoJournal);
+}
+
+/// Applies an event and hands the journal entries it derives to `journal`: how the general
+/// ledger's journal is read back from the log (replay with a journal), never stored twice.
+pub fn apply_with_journal<J: crate::ledger::Journal>(
+    state: &mut State,
+    event: &Event,
+    journal: &mut J,
+) {
+    state.apply(event, journal);
 }
 
 #[cfg(test)]

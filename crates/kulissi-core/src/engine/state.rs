@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Event;
-use crate::ledger;
+use crate::ledger::{self, EntryHeader, EntryKind};
 use crate::position::Holdings;
 use crate::refdata::RefData;
 use crate::trade::{TradeRecord, TradeStatus};
@@ -101,7 +101,7 @@ pub struct State {
 }
 
 impl State {
-    pub(super) fn apply(&mut self, event: &Event) {
+    pub(super) fn apply<J: ledger::Journal>(&mut self, event: &Event, journal: &mut J) {
         let refdata = &mut self.refdata;
         match event {
             Event::LegalEntityDefined { id, entity } => {
@@ -150,8 +150,10 @@ impl State {
                     settled_quantity: rust_decimal::Decimal::ZERO,
                 };
                 let change = [(record.terms.currency, self.holdings.add(&record))];
-                self.ledger
-                    .apply(|sink| ledger::trade_event(None, Some(&record), &change, sink));
+                let header = entry_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
+                self.ledger.apply(&header, journal, |sink| {
+                    ledger::trade_event(None, Some(&record), &change, sink)
+                });
                 self.trades.names.insert(source.clone());
                 self.trades.names.insert(terms.trader.clone());
                 let by_source = &mut self.trades.by_external;
@@ -197,8 +199,10 @@ impl State {
                         self.holdings.cost_of(new_key) - new_before,
                     ));
                 }
-                self.ledger
-                    .apply(|sink| ledger::trade_event(Some(&old), Some(&new), &changes, sink));
+                let header = entry_header(EntryKind::TradeAmended, &new, new.terms.trade_date);
+                self.ledger.apply(&header, journal, |sink| {
+                    ledger::trade_event(Some(&old), Some(&new), &changes, sink)
+                });
                 if let Some(stored) = self.trades.get_mut(*trade_id) {
                     stored.record = new;
                 }
@@ -217,13 +221,16 @@ impl State {
                 let before = self.holdings.cost_of(key);
                 self.holdings.remove(&old);
                 let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
-                self.ledger
-                    .apply(|sink| ledger::trade_event(Some(&old), None, &change, sink));
+                let header = entry_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);
+                self.ledger.apply(&header, journal, |sink| {
+                    ledger::trade_event(Some(&old), None, &change, sink)
+                });
             }
             Event::SettlementConfirmed {
                 trade_id,
                 quantity,
                 reference,
+                settlement_date,
                 ..
             } => {
                 let Some(stored) = self.trades.get_mut(*trade_id) else {
@@ -232,17 +239,25 @@ impl State {
                 let settled_before = stored.record.settled_quantity;
                 stored.record.settled_quantity += *quantity;
                 let record = stored.record.clone();
-                ledger::settlement_part(
-                    &record,
-                    settled_before,
-                    record.settled_quantity,
-                    &mut self.ledger,
-                );
+                let header = entry_header(EntryKind::Settlement, &record, *settlement_date);
+                self.ledger.apply(&header, journal, |sink| {
+                    ledger::settlement_part(&record, settled_before, record.settled_quantity, sink)
+                });
                 self.trades
                     .settlement_references
                     .insert(reference.clone(), *trade_id);
                 self.holdings.settle(&record, *quantity);
             }
         }
+    }
+}
+
+/// The header of the entry a trade event derives, effective on `date`.
+fn entry_header(kind: EntryKind, record: &TradeRecord, date: jiff::civil::Date) -> EntryHeader {
+    EntryHeader {
+        kind,
+        effective_date: date,
+        posting_date: date,
+        trade_id: Some(record.trade_id),
     }
 }

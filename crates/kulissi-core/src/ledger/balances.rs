@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use super::derived::Sink;
+use super::derived::{EntryHeader, Journal, Sink};
 use crate::identifiers::Currency;
 use crate::position::IdHasher;
 
@@ -48,21 +48,39 @@ impl Sink for LedgerBalances {
 
 impl LedgerBalances {
     /// Runs a rule into a small local buffer that nets lines by account first, then adds the
-    /// non-zero results to the balances: a purchase in order touches five balances, not nine.
-    pub fn apply(&mut self, rule: impl FnOnce(&mut Netting)) {
+    /// non-zero results to the balances and hands them, as one entry under `header`, to
+    /// `journal`: a purchase in order touches five balances, not nine. With [`NoJournal`]
+    /// nothing is collected, so keeping balances allocates nothing.
+    pub fn apply<J: Journal>(
+        &mut self,
+        header: &EntryHeader,
+        journal: &mut J,
+        rule: impl FnOnce(&mut Netting),
+    ) {
         let mut netting = Netting {
             lines: [(0, None, Decimal::ZERO); NETTING_CAPACITY],
             len: 0,
             overflow: Vec::new(),
         };
         rule(&mut netting);
-        for (account, currency, amount) in netting.lines[..netting.len].iter().copied() {
-            if let Some(currency) = currency {
+        let lines = netting.lines[..netting.len]
+            .iter()
+            .filter_map(|(a, c, v)| c.map(|c| (*a, c, *v)))
+            .chain(netting.overflow.iter().copied())
+            .filter(|(_, _, v)| !v.is_zero());
+        if J::ENABLED {
+            let mut lines: Vec<(u16, Currency, Decimal)> = lines.collect();
+            lines.sort_by_key(|(account, currency, _)| (*account, currency.code()));
+            for (account, currency, amount) in &lines {
+                self.post(*account, *currency, *amount);
+            }
+            if !lines.is_empty() {
+                journal.entry(header, &lines);
+            }
+        } else {
+            for (account, currency, amount) in lines {
                 self.post(account, currency, amount);
             }
-        }
-        for (account, currency, amount) in netting.overflow {
-            self.post(account, currency, amount);
         }
     }
 }

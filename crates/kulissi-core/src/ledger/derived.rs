@@ -20,6 +20,70 @@ use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::trade::{Side, TradeRecord};
 
+/// What a derived journal entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EntryKind {
+    /// A trade was booked.
+    TradeBooked,
+    /// A trade was amended: the old version reversed, the new one booked.
+    TradeAmended,
+    /// A trade was cancelled: its version reversed.
+    TradeCancelled,
+    /// (Part of) a trade settled.
+    Settlement,
+}
+
+impl EntryKind {
+    /// A short description for people ("Trade 12 booked").
+    pub fn describe(self, trade_id: Option<u64>) -> String {
+        let id = trade_id.unwrap_or_default();
+        match self {
+            EntryKind::TradeBooked => format!("Trade {id} booked"),
+            EntryKind::TradeAmended => format!("Trade {id} amended"),
+            EntryKind::TradeCancelled => format!("Trade {id} cancelled"),
+            EntryKind::Settlement => format!("Settlement of trade {id}"),
+        }
+    }
+}
+
+/// Where and when a derived entry belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntryHeader {
+    /// What it records.
+    pub kind: EntryKind,
+    /// The date the business event takes effect (trade date, settlement date).
+    pub effective_date: Date,
+    /// The date it is posted on: the effective date, unless that falls in a closed period.
+    pub posting_date: Date,
+    /// The trade it comes from, if any.
+    pub trade_id: Option<u64>,
+}
+
+/// Receives the entries the engine derives as it applies events: one call per entry, with
+/// its lines netted by account and currency (debit positive, none zero, balanced per
+/// currency).
+pub trait Journal {
+    /// Whether entries are wanted at all; when not, the engine collects nothing.
+    const ENABLED: bool = true;
+    /// One entry.
+    fn entry(&mut self, header: &EntryHeader, lines: &[(u16, Currency, Decimal)]);
+}
+
+/// A journal that keeps nothing: the engine's hot path, which only keeps balances.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoJournal;
+
+impl Journal for NoJournal {
+    const ENABLED: bool = false;
+    fn entry(&mut self, _: &EntryHeader, _: &[(u16, Currency, Decimal)]) {}
+}
+
+impl<F: FnMut(&EntryHeader, &[(u16, Currency, Decimal)])> Journal for F {
+    fn entry(&mut self, header: &EntryHeader, lines: &[(u16, Currency, Decimal)]) {
+        self(header, lines)
+    }
+}
+
 /// Where a rule sends its amounts: account, currency, debit-positive amount. The same rule
 /// feeds a journal entry (collecting lines) and the running balances (adding them up).
 pub trait Sink {

@@ -21,7 +21,10 @@ mod trial_balance;
 
 pub use balances::{LedgerBalances, Netting};
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
-pub use derived::{Sink, post_settlement_part, post_trade_event, settlement_part, trade_event};
+pub use derived::{
+    EntryHeader, EntryKind, Journal, NoJournal, Sink, post_settlement_part, post_trade_event,
+    settlement_part, trade_event,
+};
 pub use journal::{EntryError, JournalEntry, JournalLine};
 pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,

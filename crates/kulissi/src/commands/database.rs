@@ -97,6 +97,7 @@ pub(crate) fn generate(
     ctx: &Context,
     trades: u64,
     seed: u64,
+    settle: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let firm = DemoFirm::generate(seed)?;
@@ -139,6 +140,23 @@ pub(crate) fn generate(
         state.refdata.counterparties.len(),
         state.refdata.accounts.len(),
     )?;
+    if settle {
+        let until = state.trades.iter().map(|t| t.record.terms.trade_date).max();
+        let confirmations = match until {
+            Some(until) => firm.settlements(state, seed, until),
+            None => Vec::new(),
+        };
+        let mut settled = 0usize;
+        for chunk in confirmations.chunks(kulissi_app::MAX_BATCH) {
+            for (i, answer) in writer.execute(chunk)?.into_iter().enumerate() {
+                if let Err(rejection) = answer {
+                    anyhow::bail!("generated settlement {} was rejected: {rejection}", i + 1);
+                }
+                settled += 1;
+            }
+        }
+        writeln!(out, "{settled} settlement confirmations recorded")?;
+    }
     Ok(0)
 }
 
@@ -430,100 +448,4 @@ pub(crate) fn settle(
             Ok(0)
         }
     }
-}
-
-pub(crate) fn trial_balance(
-    ctx: &Context,
-    format: &str,
-    out: &mut impl Write,
-) -> anyhow::Result<u8> {
-    use kulissi_core::ledger::ChartOfAccounts;
-    let store = ctx.open()?;
-    let chart = ChartOfAccounts::broker_dealer();
-    let rows: Vec<_> = store
-        .ledger_balances()?
-        .into_iter()
-        .filter(|r| !r.balance.is_zero())
-        .collect();
-    let name = |code: u16| chart.get(code).map_or("(not in the chart)", |a| a.name);
-    let side = |balance: Decimal| {
-        if balance.is_sign_negative() {
-            (Decimal::ZERO, -balance)
-        } else {
-            (balance, Decimal::ZERO)
-        }
-    };
-    let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
-    currencies.dedup();
-    match format {
-        "csv" => {
-            writeln!(out, "currency,account,name,debit,credit")?;
-            for r in &rows {
-                let (debit, credit) = side(r.balance);
-                writeln!(
-                    out,
-                    "{},{},{},{debit},{credit}",
-                    r.currency,
-                    r.account,
-                    name(r.account)
-                )?;
-            }
-        }
-        "json" => {
-            let items: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    let (debit, credit) = side(r.balance);
-                    format!(
-                        "{{\"currency\":\"{}\",\"account\":{},\"name\":\"{}\",\"debit\":\"{debit}\",\"credit\":\"{credit}\"}}",
-                        r.currency,
-                        r.account,
-                        name(r.account)
-                    )
-                })
-                .collect();
-            writeln!(out, "[{}]", items.join(","))?;
-        }
-        _ => {
-            for currency in currencies {
-                writeln!(out, "{currency}")?;
-                writeln!(
-                    out,
-                    "  {:<6} {:<42} {:>18} {:>18}",
-                    "acct", "name", "debit", "credit"
-                )?;
-                let (mut debits, mut credits, mut profit) =
-                    (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-                for r in rows.iter().filter(|r| r.currency == currency) {
-                    let (debit, credit) = side(r.balance);
-                    debits += debit;
-                    credits += credit;
-                    if chart
-                        .get(r.account)
-                        .is_some_and(|a| a.account_type.is_profit_and_loss())
-                    {
-                        profit -= r.balance;
-                    }
-                    writeln!(
-                        out,
-                        "  {:<6} {:<42} {:>18} {:>18}",
-                        r.account,
-                        name(r.account),
-                        debit.to_string(),
-                        credit.to_string()
-                    )?;
-                }
-                writeln!(
-                    out,
-                    "  {:<6} {:<42} {:>18} {:>18}",
-                    "",
-                    "total",
-                    debits.to_string(),
-                    credits.to_string()
-                )?;
-                writeln!(out, "  profit for the period: {profit}")?;
-            }
-        }
-    }
-    Ok(0)
 }

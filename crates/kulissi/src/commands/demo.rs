@@ -94,7 +94,7 @@ pub(crate) fn run(
     walkthrough(out)?;
     writeln!(out, "\nThe demo firm in {}", ctx.db.display())?;
     super::database::init(ctx, out)?;
-    super::database::generate(ctx, trades, 1, out)?;
+    super::database::generate(ctx, trades, 1, true, out)?;
     writeln!(out, "\nThe first trades (kulissi trades list):")?;
     super::database::trades_list(ctx, 0, 8, out)?;
     writeln!(out, "\nkulissi verify:")?;

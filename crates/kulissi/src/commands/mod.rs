@@ -7,10 +7,11 @@ mod context;
 mod database;
 mod demo;
 mod id;
+mod ledger;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ImportCommand, TradesCommand};
+use crate::cli::{Cli, Command, ImportCommand, LedgerCommand, TradesCommand};
 
 /// Runs the command line; `Ok(status)` is the exit status, `Err` a failure reported with
 /// status 2.
@@ -31,7 +32,11 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Import(ImportCommand::Trades { file }) => {
             database::import(&ctx()?, &file, true, out)
         }
-        Command::Generate { trades, seed } => database::generate(&ctx()?, trades, seed, out),
+        Command::Generate {
+            trades,
+            seed,
+            settle,
+        } => database::generate(&ctx()?, trades, seed, settle, out),
         Command::Trades(TradesCommand::List { after, limit }) => {
             database::trades_list(&ctx()?, after, limit, out)
         }
@@ -42,8 +47,14 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             database::positions(&ctx()?, as_of, as_of_seq, out)
         }
         Command::Verify => database::verify_command(&ctx()?, out),
-        Command::Ledger(crate::cli::LedgerCommand::TrialBalance { format }) => {
-            database::trial_balance(&ctx()?, &format, out)
+        Command::Ledger(LedgerCommand::TrialBalance { as_of, format }) => {
+            ledger::trial_balance(&ctx()?, as_of, &format, out)
+        }
+        Command::Ledger(LedgerCommand::Statement { account, from, to }) => {
+            ledger::statement(&ctx()?, account, from, to, out)
+        }
+        Command::Ledger(LedgerCommand::Export { format, to }) => {
+            ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
         Command::Settle {
             trade,

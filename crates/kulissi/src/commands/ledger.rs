@@ -1,0 +1,316 @@
+//! The general-ledger commands: `ledger trial-balance`, `ledger statement` and
+//! `ledger export`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use jiff::civil::Date;
+use kulissi_app::read_journal;
+use kulissi_core::ledger::ChartOfAccounts;
+use kulissi_formats::ledger_export::{ExportFormat, JournalWriter};
+use kulissi_store::EventStore;
+use rust_decimal::Decimal;
+
+use super::context::Context;
+
+/// One account's balance in one currency, debit positive.
+struct Balance {
+    account: u16,
+    currency: String,
+    balance: Decimal,
+}
+
+/// `kulissi ledger trial-balance`: from the `ledger_balances` read model as the log stands,
+/// or, with `--as-of`, from the journal of entries posted on or before that date.
+pub(crate) fn trial_balance(
+    ctx: &Context,
+    as_of: Option<Date>,
+    format: &str,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let chart = ChartOfAccounts::broker_dealer();
+    let rows: Vec<Balance> = match as_of {
+        None => store
+            .ledger_balances()?
+            .into_iter()
+            .filter(|r| !r.balance.is_zero())
+            .map(|r| Balance {
+                account: r.account,
+                currency: r.currency,
+                balance: r.balance,
+            })
+            .collect(),
+        Some(date) => {
+            let mut sums: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
+            read_journal::<_, anyhow::Error>(&store, None, |entry| {
+                if entry.header.posting_date <= date {
+                    for (account, currency, amount) in entry.lines {
+                        *sums
+                            .entry((currency.code().to_owned(), *account))
+                            .or_default() += *amount;
+                    }
+                }
+                Ok(())
+            })?;
+            sums.into_iter()
+                .filter(|(_, b)| !b.is_zero())
+                .map(|((currency, account), balance)| Balance {
+                    account,
+                    currency,
+                    balance,
+                })
+                .collect()
+        }
+    };
+    let name = |code: u16| chart.get(code).map_or("(not in the chart)", |a| a.name);
+    let side = |balance: Decimal| {
+        if balance.is_sign_negative() {
+            (Decimal::ZERO, -balance)
+        } else {
+            (balance, Decimal::ZERO)
+        }
+    };
+    let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
+    currencies.dedup();
+    match format {
+        "csv" => {
+            writeln!(out, "currency,account,name,debit,credit")?;
+            for r in &rows {
+                let (debit, credit) = side(r.balance);
+                writeln!(
+                    out,
+                    "{},{},{},{debit},{credit}",
+                    r.currency,
+                    r.account,
+                    name(r.account)
+                )?;
+            }
+        }
+        "json" => {
+            let items: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let (debit, credit) = side(r.balance);
+                    format!(
+                        "{{\"currency\":\"{}\",\"account\":{},\"name\":\"{}\",\"debit\":\"{debit}\",\"credit\":\"{credit}\"}}",
+                        r.currency,
+                        r.account,
+                        name(r.account)
+                    )
+                })
+                .collect();
+            writeln!(out, "[{}]", items.join(","))?;
+        }
+        _ => {
+            for currency in currencies {
+                writeln!(out, "{currency}")?;
+                writeln!(
+                    out,
+                    "  {:<6} {:<42} {:>18} {:>18}",
+                    "acct", "name", "debit", "credit"
+                )?;
+                let (mut debits, mut credits, mut profit) =
+                    (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+                for r in rows.iter().filter(|r| r.currency == currency) {
+                    let (debit, credit) = side(r.balance);
+                    debits += debit;
+                    credits += credit;
+                    if chart
+                        .get(r.account)
+                        .is_some_and(|a| a.account_type.is_profit_and_loss())
+                    {
+                        profit -= r.balance;
+                    }
+                    writeln!(
+                        out,
+                        "  {:<6} {:<42} {:>18} {:>18}",
+                        r.account,
+                        name(r.account),
+                        debit.to_string(),
+                        credit.to_string()
+                    )?;
+                }
+                writeln!(
+                    out,
+                    "  {:<6} {:<42} {:>18} {:>18}",
+                    "",
+                    "total",
+                    debits.to_string(),
+                    credits.to_string()
+                )?;
+                writeln!(out, "  profit for the period: {profit}")?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+/// One line of an account statement.
+struct StatementLine {
+    posted: Date,
+    effective: Date,
+    seq: u64,
+    what: String,
+    trade: Option<u64>,
+    currency: String,
+    amount: Decimal,
+}
+
+/// `kulissi ledger statement`: one account's entries between two posting dates, with the
+/// opening balance, a running balance, and for each line the event and trade it comes from.
+pub(crate) fn statement(
+    ctx: &Context,
+    account: u16,
+    from: Date,
+    to: Date,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let store = ctx.open()?;
+    let chart = ChartOfAccounts::broker_dealer();
+    let name = chart.get(account).map_or("(not in the chart)", |a| a.name);
+    let mut opening: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut lines: Vec<StatementLine> = Vec::new();
+    read_journal::<_, anyhow::Error>(&store, None, |entry| {
+        let date = entry.header.posting_date;
+        if date > to {
+            return Ok(());
+        }
+        for (a, currency, amount) in entry.lines {
+            if *a != account {
+                continue;
+            }
+            if date < from {
+                *opening.entry(currency.code().to_owned()).or_default() += *amount;
+            } else {
+                lines.push(StatementLine {
+                    posted: date,
+                    effective: entry.header.effective_date,
+                    seq: entry.seq,
+                    what: entry.header.kind.describe(entry.header.trade_id),
+                    trade: entry.header.trade_id,
+                    currency: currency.code().to_owned(),
+                    amount: *amount,
+                });
+            }
+        }
+        Ok(())
+    })?;
+    // By posting date, then log order (the sort is stable).
+    lines.sort_by_key(|l| l.posted);
+    let mut currencies: Vec<String> = opening.keys().cloned().collect();
+    currencies.extend(lines.iter().map(|l| l.currency.clone()));
+    currencies.sort();
+    currencies.dedup();
+    writeln!(out, "account {account} {name}, {from} to {to}")?;
+    if currencies.is_empty() {
+        writeln!(out, "no balance and no entries")?;
+    }
+    for currency in currencies {
+        let mut balance = opening.get(&currency).copied().unwrap_or_default();
+        writeln!(out)?;
+        writeln!(out, "{currency}")?;
+        writeln!(
+            out,
+            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
+            "posted", "effective", "event", "trade", "entry", "debit", "credit", "balance"
+        )?;
+        writeln!(
+            out,
+            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
+            from,
+            "",
+            "",
+            "",
+            "opening balance",
+            "",
+            "",
+            balance.to_string()
+        )?;
+        let (mut debits, mut credits) = (Decimal::ZERO, Decimal::ZERO);
+        for StatementLine {
+            posted,
+            effective,
+            seq,
+            what,
+            trade,
+            amount,
+            ..
+        } in lines.iter().filter(|l| l.currency == currency)
+        {
+            balance += *amount;
+            let (debit, credit) = if amount.is_sign_negative() {
+                (String::new(), (-*amount).to_string())
+            } else {
+                (amount.to_string(), String::new())
+            };
+            debits += amount.max(&Decimal::ZERO);
+            credits += (-*amount).max(Decimal::ZERO);
+            writeln!(
+                out,
+                "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
+                posted,
+                effective,
+                seq,
+                trade.map(|t| t.to_string()).unwrap_or_default(),
+                what,
+                debit,
+                credit,
+                balance.to_string()
+            )?;
+        }
+        writeln!(
+            out,
+            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
+            to,
+            "",
+            "",
+            "",
+            "closing balance",
+            debits.to_string(),
+            credits.to_string(),
+            balance.to_string()
+        )?;
+    }
+    Ok(0)
+}
+
+/// `kulissi ledger export`: the whole journal for hledger/ledger or beancount, to a file or
+/// to `out`. Prints (to stderr) how many entries it wrote.
+pub(crate) fn export(
+    ctx: &Context,
+    format: &str,
+    to: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let format: ExportFormat = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let store = ctx.open()?;
+    let chart = ChartOfAccounts::broker_dealer();
+    let operating = "EUR".parse()?;
+    let entries = match to {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
+            let writer = std::io::BufWriter::with_capacity(1 << 20, file);
+            write_journal(&store, format, chart, operating, writer)?
+        }
+        None => write_journal(&store, format, chart, operating, &mut *out)?,
+    };
+    eprintln!("exported {entries} journal entries");
+    Ok(0)
+}
+
+fn write_journal<W: Write>(
+    store: &impl EventStore,
+    format: ExportFormat,
+    chart: ChartOfAccounts,
+    operating: kulissi_core::identifiers::Currency,
+    out: W,
+) -> anyhow::Result<u64> {
+    let mut writer = JournalWriter::new(out, format, chart, operating)?;
+    read_journal::<_, anyhow::Error>(store, None, |entry| {
+        writer.entry(entry.seq, entry.header, entry.lines)?;
+        Ok(())
+    })?;
+    Ok(writer.finish()?)
+}

@@ -1,0 +1,162 @@
+//! `kulissi ledger`: the trial balance (as the log stands and as of a date), account
+//! statements that lead back to events and trades, and the export for hledger and beancount
+//! whose balances are the trial balance's (CI also runs hledger and beancount on it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use rust_decimal::Decimal;
+
+fn kulissi(db: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "kulissi {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// A scratch directory, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A generated book of 300 trades with their settlements.
+fn book(name: &str) -> (Scratch, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("kulissi-ledger-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join(format!("{name}.db"));
+    let dir = Scratch(dir);
+    kulissi(&db, &["init"]);
+    let out = kulissi(&db, &["generate", "--trades", "300", "--settle"]);
+    assert!(out.contains("settlement confirmations recorded"), "{out}");
+    (dir, db)
+}
+
+/// (account, currency) → debit-positive balance, from `trial-balance --format csv`.
+fn trial_balance(db: &Path, extra: &[&str]) -> BTreeMap<(u16, String), Decimal> {
+    let mut args = vec!["ledger", "trial-balance", "--format", "csv"];
+    args.extend_from_slice(extra);
+    kulissi(db, &args)
+        .lines()
+        .skip(1)
+        .map(|line| {
+            let f: Vec<&str> = line.split(',').collect();
+            let debit: Decimal = f[3].parse().unwrap();
+            let credit: Decimal = f[4].parse().unwrap();
+            ((f[1].parse().unwrap(), f[0].to_owned()), debit - credit)
+        })
+        .collect()
+}
+
+#[test]
+fn the_hledger_export_balances_entry_by_entry_and_adds_up_to_the_trial_balance() {
+    let (_dir, db) = book("export");
+    let tb = trial_balance(&db, &[]);
+    assert!(tb.keys().any(|(a, _)| *a == 1100), "settlements moved cash");
+    let journal = kulissi(&db, &["ledger", "export", "--format", "hledger"]);
+    let mut sums: BTreeMap<(u16, String), Decimal> = BTreeMap::new();
+    let mut entry: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut entries = 0;
+    for line in journal.lines().chain([""]) {
+        if let Some(posting) = line.strip_prefix("    ") {
+            let (account, amount) = posting.split_once("  ").unwrap();
+            let (amount, currency) = amount.split_once(' ').unwrap();
+            let code: u16 = account.split([':', '-']).nth(1).unwrap().parse().unwrap();
+            let amount: Decimal = amount.parse().unwrap();
+            *sums.entry((code, currency.to_owned())).or_default() += amount;
+            *entry.entry(currency.to_owned()).or_default() += amount;
+        } else if line.is_empty() && !entry.is_empty() {
+            assert!(entry.values().all(|v| v.is_zero()), "unbalanced: {entry:?}");
+            entry.clear();
+            entries += 1;
+        } else if !line.is_empty() && !line.starts_with(';') && !line.starts_with("account ") {
+            assert!(
+                line.contains("; seq:"),
+                "each entry names its event: {line}"
+            );
+        }
+    }
+    assert!(
+        entries >= 600,
+        "{entries} entries: 300 bookings and their settlements"
+    );
+    sums.retain(|_, v| !v.is_zero());
+    assert_eq!(sums, tb);
+
+    let beancount = kulissi(&db, &["ledger", "export", "--format", "beancount"]);
+    assert!(beancount.contains("option \"operating_currency\" \"EUR\""));
+    assert_eq!(
+        beancount.matches(" * \"").count(),
+        entries,
+        "the same entries in both formats"
+    );
+}
+
+#[test]
+fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
+    let (_dir, db) = book("statement");
+    let all = trial_balance(&db, &[]);
+    assert!(trial_balance(&db, &["--as-of", "2025-12-31"]).is_empty());
+    assert_eq!(trial_balance(&db, &["--as-of", "2099-12-31"]), all);
+    let early = trial_balance(&db, &["--as-of", "2026-03-31"]);
+    assert!(!early.is_empty() && early != all);
+    for currency in early.keys().map(|(_, c)| c.clone()) {
+        let (debits, credits) = early
+            .iter()
+            .filter(|((_, c), _)| *c == currency)
+            .fold((Decimal::ZERO, Decimal::ZERO), |(d, c), (_, v)| {
+                (d + v.max(&Decimal::ZERO), c + (-*v).max(Decimal::ZERO))
+            });
+        assert_eq!(debits, credits, "{currency} balances as of 2026-03-31");
+    }
+
+    // The cash statement from the first quarter on: opening balance = the trial balance as
+    // of 31 March, closing balance = the trial balance as the log stands.
+    let statement = kulissi(
+        &db,
+        &[
+            "ledger",
+            "statement",
+            "--account",
+            "1100",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2099-12-31",
+        ],
+    );
+    assert!(
+        statement.starts_with("account 1100 Cash at banks"),
+        "{statement}"
+    );
+    let eur = statement.split("\nEUR\n").nth(1).unwrap();
+    let last = |label: &str| -> Decimal {
+        let line = eur.lines().find(|l| l.contains(label)).unwrap();
+        line.split_whitespace().last().unwrap().parse().unwrap()
+    };
+    let key = (1100, "EUR".to_owned());
+    assert_eq!(
+        last("opening balance"),
+        early.get(&key).copied().unwrap_or_default()
+    );
+    assert_eq!(last("closing balance"), all[&key]);
+    assert!(
+        eur.lines().any(|l| l.contains("Settlement of trade")),
+        "lines lead to their trades: {eur}"
+    );
+}
