@@ -568,6 +568,91 @@ impl DemoFirm {
 }
 
 impl DemoFirm {
+    /// The opening capital: EUR 500 million paid into each house account's cash before the
+    /// first trade, so the firm's cash starts from its equity.
+    pub fn opening_capital(&self) -> Result<Vec<CommandEnvelope>, IdentifierError> {
+        let eur = Currency::parse("EUR")?;
+        let value_date = FIRST_TRADE_DATE.yesterday().unwrap_or(FIRST_TRADE_DATE);
+        let time = jiff::tz::Offset::UTC
+            .to_timestamp(value_date.to_datetime(jiff::civil::Time::midnight()))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        Ok(self
+            .accounts
+            .iter()
+            .filter(|code| code.starts_with("HOUSE"))
+            .map(|code| {
+                envelope(
+                    Command::RecordCashMovement {
+                        reference: format!("CAPITAL-{code}"),
+                        movement: kulissi_core::cash::CashMovementType::CapitalContribution,
+                        account: code.clone(),
+                        to_account: None,
+                        currency: eur,
+                        amount: Decimal::new(50_000_000_000, 2),
+                        value_date,
+                        pending_until: None,
+                    },
+                    time,
+                )
+            })
+            .collect())
+    }
+
+    /// End-of-day market data for `date`: a close for every instrument (its typical price
+    /// moved by up to ±5%, from `seed` and the date) and the EUR rates of the other
+    /// currencies (moved by up to ±1%), then the end of day itself.
+    pub fn end_of_day(
+        &self,
+        seed: u64,
+        date: Date,
+    ) -> Result<Vec<CommandEnvelope>, IdentifierError> {
+        let day = i64::from(date.year()) * 400 + i64::from(date.day_of_year());
+        let mut rng = Rng::new(seed ^ (day as u64).wrapping_mul(0xd6e8_feb8_6659_fd93));
+        let time = jiff::tz::Offset::UTC
+            .to_timestamp(date.to_datetime(jiff::civil::Time::constant(18, 0, 0, 0)))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut commands = Vec::new();
+        for i in &self.instruments {
+            let cents = i.price_cents as i64 * (1_000 + rng.below(101) as i64 - 50) / 1_000;
+            commands.push(envelope(
+                Command::RecordPrice {
+                    instrument: i.isin,
+                    date,
+                    price: Price::new(Decimal::new(cents.max(1), 2)),
+                    source: format!("{} close", i.venue),
+                },
+                time,
+            ));
+        }
+        let eur = Currency::parse("EUR")?;
+        for (code, typical) in [
+            ("SEK", 112_000),
+            ("DKK", 74_600),
+            ("GBP", 8_500),
+            ("USD", 10_800),
+        ] {
+            let quote = Currency::parse(code)?;
+            let moved = typical * (10_000 + rng.below(201) as i64 - 100) / 10_000;
+            commands.push(envelope(
+                Command::RecordFxRate {
+                    base: eur,
+                    quote,
+                    date,
+                    rate: Decimal::new(moved, 4),
+                },
+                time,
+            ));
+        }
+        commands.push(envelope(
+            Command::RunEndOfDay {
+                legal_entity: self.legal_entity,
+                date,
+            },
+            time,
+        ));
+        Ok(commands)
+    }
+
     /// Settlement confirmations from the custodians for the live trades of `state` due on or
     /// before `until`, as a believable book sees them: most settle in full on their intended
     /// date, one in ten in two parts (the second a business day later, when that is still on

@@ -42,7 +42,7 @@ impl Projector {
         if let Some(row) = reference_row(state, seq, event) {
             batch.reference.push(row);
         }
-        if event.trade_id().is_some() {
+        if event.moves_ledger() {
             self.ledger = true;
         }
         match event {

@@ -99,11 +99,12 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
     })
 }
 
-/// The ledger must balance in every currency, and its securities at cost equal the positions'
-/// cost sub-ledger.
+/// The ledger must balance in every currency; its securities at cost equal the positions'
+/// cost sub-ledger, its cash the cash sub-ledger, and its valuation adjustment the
+/// positions' adjustments.
 fn ledger_problem(state: &State) -> Option<String> {
     use kulissi_core::identifiers::Currency;
-    use kulissi_core::ledger::codes::SECURITIES_AT_COST;
+    use kulissi_core::ledger::codes::{CASH, SECURITIES_AT_COST, VALUATION_ADJUSTMENT};
     let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
     for (_, currency, balance) in state.ledger.iter() {
         *per_currency.entry(currency).or_default() += balance;
@@ -119,10 +120,45 @@ fn ledger_problem(state: &State) -> Option<String> {
             *cost.entry(i.currency).or_default() += position.cost;
         }
     }
-    cost.into_iter().find_map(|(currency, total)| {
+    let cost_problem = cost.into_iter().find_map(|(currency, total)| {
         let ledger = state.ledger.balance(SECURITIES_AT_COST, currency);
         (ledger != total).then(|| format!("securities at cost in {currency} are {ledger} in the ledger but {total} in the positions"))
-    })
+    });
+    let mut cash: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, currency), balance) in state.cash.balances() {
+        *cash.entry(currency).or_default() += balance.posted;
+    }
+    for (_, currency, _) in state.ledger.iter().filter(|(a, _, _)| *a == CASH) {
+        cash.entry(currency).or_default();
+    }
+    let cash_problem = cash.into_iter().find_map(|(currency, total)| {
+        let ledger = state.ledger.balance(CASH, currency);
+        (ledger != total).then(|| {
+            format!(
+                "cash in {currency} is {ledger} in the ledger but {total} in the cash sub-ledger"
+            )
+        })
+    });
+    let mut adjustments: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, instrument), adjustment) in state.valuations.adjusted_positions() {
+        if let Some(i) = state.refdata.instruments.get(instrument) {
+            *adjustments.entry(i.currency).or_default() += adjustment;
+        }
+    }
+    for (_, currency, _) in state
+        .ledger
+        .iter()
+        .filter(|(a, _, _)| *a == VALUATION_ADJUSTMENT)
+    {
+        adjustments.entry(currency).or_default();
+    }
+    let valuation_problem = adjustments.into_iter().find_map(|(currency, total)| {
+        let ledger = state.ledger.balance(VALUATION_ADJUSTMENT, currency);
+        (ledger != total).then(|| {
+            format!("the valuation adjustment in {currency} is {ledger} in the ledger but {total} over the positions")
+        })
+    });
+    cost_problem.or(cash_problem).or(valuation_problem)
 }
 
 /// Trade versions must run 1, 2, 3, ... per trade.

@@ -31,10 +31,12 @@
 //! ```
 
 pub mod calendar;
+pub mod cash;
 pub mod daycount;
 pub mod engine;
 pub mod identifiers;
 pub mod ledger;
+pub mod market_data;
 pub mod money;
 pub mod position;
 pub mod refdata;

@@ -251,6 +251,13 @@ impl Holdings {
         change
     }
 
+    /// The trade-date quantity of a position (zero when there is none).
+    pub fn quantity_of(&self, key: PositionKey) -> Decimal {
+        self.positions
+            .get(&key)
+            .map_or(Decimal::ZERO, |p| p.quantity)
+    }
+
     /// The cost basis of a position (zero when there is none).
     pub fn cost_of(&self, key: PositionKey) -> Decimal {
         self.positions.get(&key).map_or(Decimal::ZERO, |p| p.cost)

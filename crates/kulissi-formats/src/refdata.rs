@@ -13,7 +13,15 @@
 //!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"..."}
 //! {"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"4",
 //!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0"}
+//! {"type":"price","isin":"...","date":"2025-07-14","price":"20.50","source":"XHEL official close"}
+//! {"type":"fx_rate","base":"EUR","quote":"USD","date":"2025-07-14","rate":"1.0800"}
+//! {"type":"cash_movement","reference":"...","movement":"capital|deposit|withdrawal|transfer|custody_fee|penalty",
+//!  "account":"...","to_account":"... (transfers)","currency":"EUR","amount":"50000.00",
+//!  "value_date":"2025-07-11","pending_until":"... (two-phase, optional)"}
 //! ```
+//!
+//! Prices, FX rates and cash movements travel in the same files: they are what a back office
+//! receives from its market-data vendor and its banks, one line each.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
@@ -278,12 +286,64 @@ fn refdata_command(
                 purchase_tax: tax?.unwrap_or(Rate::new(Decimal::ZERO)),
             })
         }
+        "price" => {
+            let (isin, date, price, source) = (
+                read!("isin", parsed),
+                read!("date", date),
+                read!("price", decimal),
+                read!("source", text),
+            );
+            Command::RecordPrice {
+                instrument: isin?,
+                date: date?,
+                price: kulissi_core::money::Price::new(price?),
+                source: source?,
+            }
+        }
+        "fx_rate" => {
+            let (base, quote, date, rate) = (
+                read!("base", parsed),
+                read!("quote", parsed),
+                read!("date", date),
+                read!("rate", decimal),
+            );
+            Command::RecordFxRate {
+                base: base?,
+                quote: quote?,
+                date: date?,
+                rate: rate?,
+            }
+        }
+        "cash_movement" => {
+            let (reference, movement, account, to_account) = (
+                read!("reference", text),
+                read!("movement", parsed),
+                read!("account", text),
+                optional!("to_account", text),
+            );
+            let (currency, amount, value_date, pending_until) = (
+                read!("currency", parsed),
+                read!("amount", decimal),
+                read!("value_date", date),
+                optional!("pending_until", date),
+            );
+            Command::RecordCashMovement {
+                reference: reference?,
+                movement: movement?,
+                account: account?,
+                to_account: to_account?,
+                currency: currency?,
+                amount: amount?,
+                value_date: value_date?,
+                pending_until: pending_until?,
+            }
+        }
         other => {
             errors.push(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi or fee_schedule, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, price, fx_rate or cash_movement, found '{other}'"
                 ),
             );
             return None;

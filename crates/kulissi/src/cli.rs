@@ -51,10 +51,12 @@ pub(crate) enum Command {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Then confirm the settlement of the trades due by the last trade date, as the
-        /// custodians would (most in full, some in two parts, some failing).
+        /// Then run the back office on them: the opening capital, the custodians'
+        /// settlement confirmations of the trades due by the last trade date (most in full,
+        /// some in two parts, some failing), and the end of day of that date and the next
+        /// business day with prices and FX rates.
         #[arg(long)]
-        settle: bool,
+        back_office: bool,
     },
     /// Trades: current versions and history.
     #[command(subcommand)]
@@ -86,6 +88,20 @@ pub(crate) enum Command {
         #[arg(long)]
         reference: String,
     },
+    /// Run a legal entity's end of day: mark positions to market at the recorded prices and
+    /// revalue foreign-currency balances at the recorded FX rates (import them as `price`
+    /// and `fx_rate` lines). Refused, naming them, when prices or rates are missing or stale.
+    Eod {
+        /// The business date to close, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// The legal entity (LEI); may be left out when there is only one.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Cash movements that are not trades (record them by importing `cash_movement` lines).
+    #[command(subcommand)]
+    Cash(CashCommand),
     /// Replay the log from scratch, check the chain and the invariants, and compare with the
     /// stored read models. Exit 0 when all agree, 1 naming the first sequence that does not.
     Verify,
@@ -112,6 +128,43 @@ pub(crate) enum ImportCommand {
         /// The file.
         file: std::path::PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CashCommand {
+    /// Post a pending movement (no later than its last date).
+    Post {
+        /// Its reference.
+        reference: String,
+    },
+    /// Void a pending movement.
+    Void {
+        /// Its reference.
+        reference: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Expire pending movements whose last date is before DATE.
+    Expire {
+        /// The date reached.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+    },
+    /// Set an account's overdraft limit in a currency (0: no overdraft).
+    Limit {
+        /// Account code.
+        #[arg(long)]
+        account: String,
+        /// Currency.
+        #[arg(long)]
+        currency: String,
+        /// The limit.
+        #[arg(long)]
+        limit: String,
+    },
+    /// Every account's posted, held and available cash per currency.
+    Balances,
 }
 
 #[derive(Debug, Subcommand)]

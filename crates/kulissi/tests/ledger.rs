@@ -42,7 +42,7 @@ fn book(name: &str) -> (Scratch, PathBuf) {
     let db = dir.join(format!("{name}.db"));
     let dir = Scratch(dir);
     kulissi(&db, &["init"]);
-    let out = kulissi(&db, &["generate", "--trades", "300", "--settle"]);
+    let out = kulissi(&db, &["generate", "--trades", "300", "--back-office"]);
     assert!(out.contains("settlement confirmations recorded"), "{out}");
     (dir, db)
 }

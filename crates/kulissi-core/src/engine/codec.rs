@@ -16,8 +16,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::{EVENT_SCHEMA_VERSION, Event};
+use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus};
 use crate::daycount::{CouponTerms, DayCount};
 use crate::identifiers::{Bic, Currency, Isin, Lei, Mic};
+use crate::ledger::{FxRevaluation, PositionMark};
 use crate::money::{Price, Quantity, Rate};
 use crate::refdata::{
     Account, AccountOwner, Book, Counterparty, CounterpartyRole, FeeSchedule, Instrument,
@@ -190,6 +192,117 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.date(*settlement_date);
             w.str(reference);
         }
+        Event::PriceRecorded {
+            instrument,
+            date,
+            price,
+            source,
+        } => {
+            w.u8(12);
+            w.u32(*instrument);
+            w.date(*date);
+            w.decimal(*price);
+            w.str(source);
+        }
+        Event::FxRateRecorded {
+            base,
+            quote,
+            date,
+            rate,
+        } => {
+            w.u8(13);
+            w.str(base.code());
+            w.str(quote.code());
+            w.date(*date);
+            w.decimal(*rate);
+        }
+        Event::EndOfDayRun {
+            legal_entity,
+            date,
+            reporting_currency,
+            marks,
+            revaluations,
+        } => {
+            w.u8(14);
+            w.u32(*legal_entity);
+            w.date(*date);
+            w.str(reporting_currency.code());
+            w.u64(marks.len() as u64);
+            for m in marks {
+                w.u32(m.account);
+                w.u32(m.instrument);
+                w.str(m.currency.code());
+                w.decimal(m.price);
+                w.decimal(m.adjustment);
+            }
+            w.u64(revaluations.len() as u64);
+            for r in revaluations {
+                w.str(r.currency.code());
+                w.decimal(r.rate);
+                w.decimal(r.balance);
+                w.decimal(r.gain);
+            }
+        }
+        Event::CashMovementRecorded(m) => {
+            w.u8(15);
+            w.u64(m.id);
+            w.str(&m.reference);
+            match m.kind {
+                CashMovementKind::CapitalContribution => w.u8(0),
+                CashMovementKind::ClientDeposit => w.u8(1),
+                CashMovementKind::ClientWithdrawal => w.u8(2),
+                CashMovementKind::Transfer { to } => {
+                    w.u8(3);
+                    w.u32(to);
+                }
+                CashMovementKind::CustodyFee => w.u8(4),
+                CashMovementKind::SettlementPenalty => w.u8(5),
+            }
+            w.u32(m.account);
+            w.str(m.currency.code());
+            w.decimal(m.amount);
+            w.date(m.value_date);
+            match m.pending_until {
+                None => w.u8(0),
+                Some(d) => {
+                    w.u8(1);
+                    w.date(d);
+                }
+            }
+            w.u8(match m.status {
+                CashMovementStatus::Pending => 0,
+                CashMovementStatus::Posted => 1,
+                CashMovementStatus::Voided => 2,
+                CashMovementStatus::Expired => 3,
+            });
+        }
+        Event::CashMovementPosted { id } => {
+            w.u8(16);
+            w.u64(*id);
+        }
+        Event::CashMovementVoided { id, reason } => {
+            w.u8(17);
+            w.u64(*id);
+            w.str(reason);
+        }
+        Event::CashMovementsExpired { date, ids } => {
+            w.u8(18);
+            w.date(*date);
+            w.u64(ids.len() as u64);
+            for id in ids {
+                w.u64(*id);
+            }
+        }
+        Event::OverdraftLimitSet {
+            account,
+            currency,
+            limit,
+        } => {
+            w.u8(19);
+            w.u32(*account);
+            w.str(currency.code());
+            w.decimal(*limit);
+        }
     }
 }
 
@@ -349,6 +462,107 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             quantity: r.decimal()?,
             settlement_date: r.date()?,
             reference: r.string()?.into(),
+        },
+        12 => Event::PriceRecorded {
+            instrument: r.u32()?,
+            date: r.date()?,
+            price: r.decimal()?,
+            source: r.string()?.into(),
+        },
+        13 => Event::FxRateRecorded {
+            base: r.currency()?,
+            quote: r.currency()?,
+            date: r.date()?,
+            rate: r.decimal()?,
+        },
+        14 => {
+            let legal_entity = r.u32()?;
+            let date = r.date()?;
+            let reporting_currency = r.currency()?;
+            let mut marks = Vec::new();
+            for _ in 0..r.u64()? {
+                marks.push(PositionMark {
+                    account: r.u32()?,
+                    instrument: r.u32()?,
+                    currency: r.currency()?,
+                    price: r.decimal()?,
+                    adjustment: r.decimal()?,
+                });
+            }
+            let mut revaluations = Vec::new();
+            for _ in 0..r.u64()? {
+                revaluations.push(FxRevaluation {
+                    currency: r.currency()?,
+                    rate: r.decimal()?,
+                    balance: r.decimal()?,
+                    gain: r.decimal()?,
+                });
+            }
+            Event::EndOfDayRun {
+                legal_entity,
+                date,
+                reporting_currency,
+                marks,
+                revaluations,
+            }
+        }
+        15 => {
+            let id = r.u64()?;
+            let reference = r.string()?.into();
+            let kind = match r.u8()? {
+                0 => CashMovementKind::CapitalContribution,
+                1 => CashMovementKind::ClientDeposit,
+                2 => CashMovementKind::ClientWithdrawal,
+                3 => CashMovementKind::Transfer { to: r.u32()? },
+                4 => CashMovementKind::CustodyFee,
+                5 => CashMovementKind::SettlementPenalty,
+                n => return Err(r.error(format!("unknown cash movement kind {n}"))),
+            };
+            let account = r.u32()?;
+            let currency = r.currency()?;
+            let amount = r.decimal()?;
+            let value_date = r.date()?;
+            let pending_until = match r.u8()? {
+                0 => None,
+                1 => Some(r.date()?),
+                n => return Err(r.error(format!("bad option flag {n}"))),
+            };
+            let status = match r.u8()? {
+                0 => CashMovementStatus::Pending,
+                1 => CashMovementStatus::Posted,
+                2 => CashMovementStatus::Voided,
+                3 => CashMovementStatus::Expired,
+                n => return Err(r.error(format!("unknown cash movement status {n}"))),
+            };
+            Event::CashMovementRecorded(CashMovement {
+                id,
+                reference,
+                kind,
+                account,
+                currency,
+                amount,
+                value_date,
+                pending_until,
+                status,
+            })
+        }
+        16 => Event::CashMovementPosted { id: r.u64()? },
+        17 => Event::CashMovementVoided {
+            id: r.u64()?,
+            reason: r.string()?.into(),
+        },
+        18 => {
+            let date = r.date()?;
+            let mut ids = Vec::new();
+            for _ in 0..r.u64()? {
+                ids.push(r.u64()?);
+            }
+            Event::CashMovementsExpired { date, ids }
+        }
+        19 => Event::OverdraftLimitSet {
+            account: r.u32()?,
+            currency: r.currency()?,
+            limit: r.decimal()?,
         },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };

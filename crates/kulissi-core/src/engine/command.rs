@@ -128,6 +128,82 @@ pub enum Command {
         /// The custodian's reference for this confirmation.
         reference: String,
     },
+    /// Record an instrument's end-of-day price on a date (replacing one recorded for it).
+    RecordPrice {
+        /// The instrument.
+        instrument: crate::identifiers::Isin,
+        /// The date it is the close of.
+        date: Date,
+        /// The price, in the instrument's quotation.
+        price: crate::money::Price,
+        /// Where it comes from (e.g. "XHEL official close").
+        source: String,
+    },
+    /// Record an FX rate: one unit of `base` buys `rate` units of `quote` on `date`
+    /// (EUR/USD 1.0800: base EUR, quote USD).
+    RecordFxRate {
+        /// Base currency.
+        base: Currency,
+        /// Quote currency.
+        quote: Currency,
+        /// The date it is the closing rate of.
+        date: Date,
+        /// Units of quote per unit of base (positive).
+        rate: rust_decimal::Decimal,
+    },
+    /// Run a legal entity's end of day: mark its positions to market at the day's prices and
+    /// revalue foreign-currency balances into its reporting currency at the closing rates.
+    RunEndOfDay {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The business date being closed.
+        date: Date,
+    },
+    /// Move cash other than by a trade: posted at once, or held pending until a date.
+    RecordCashMovement {
+        /// The sender's reference (the idempotency key).
+        reference: String,
+        /// What it is.
+        movement: crate::cash::CashMovementType,
+        /// Our account (code) it moves cash in or out of.
+        account: String,
+        /// For a transfer, the receiving account (code).
+        to_account: Option<String>,
+        /// Currency.
+        currency: Currency,
+        /// Amount, positive, in the currency's minor units at most.
+        amount: rust_decimal::Decimal,
+        /// Value date.
+        value_date: Date,
+        /// Hold it pending until this date (two-phase), instead of posting it now.
+        pending_until: Option<Date>,
+    },
+    /// Post a pending cash movement (no later than its expiry).
+    PostCashMovement {
+        /// Its reference.
+        reference: String,
+    },
+    /// Void a pending cash movement.
+    VoidCashMovement {
+        /// Its reference.
+        reference: String,
+        /// Why.
+        reason: String,
+    },
+    /// Expire the pending cash movements whose last date is before `date`.
+    ExpireCashMovements {
+        /// The date reached.
+        date: Date,
+    },
+    /// Set how far below zero an account's available cash in a currency may go.
+    SetOverdraftLimit {
+        /// Our account (code).
+        account: String,
+        /// Currency.
+        currency: Currency,
+        /// The limit, zero or positive.
+        limit: rust_decimal::Decimal,
+    },
     /// Cancel a live trade: a new, cancelled version.
     CancelTrade {
         /// Source system.

@@ -105,6 +105,71 @@ pub enum Event {
         /// The custodian's reference.
         reference: Arc<str>,
     },
+    /// An end-of-day price was recorded.
+    PriceRecorded {
+        /// Instrument (id).
+        instrument: u32,
+        /// Close of.
+        date: jiff::civil::Date,
+        /// Price.
+        price: rust_decimal::Decimal,
+        /// Source.
+        source: Arc<str>,
+    },
+    /// An FX rate was recorded.
+    FxRateRecorded {
+        /// Base currency.
+        base: crate::identifiers::Currency,
+        /// Quote currency.
+        quote: crate::identifiers::Currency,
+        /// Close of.
+        date: jiff::civil::Date,
+        /// Units of quote per unit of base.
+        rate: rust_decimal::Decimal,
+    },
+    /// A legal entity's end of day ran: positions marked, foreign balances revalued.
+    EndOfDayRun {
+        /// Legal entity (id).
+        legal_entity: u32,
+        /// The business date closed.
+        date: jiff::civil::Date,
+        /// Its reporting currency.
+        reporting_currency: crate::identifiers::Currency,
+        /// Positions whose valuation adjustment changed, with the new adjustment.
+        marks: Vec<crate::ledger::PositionMark>,
+        /// Foreign currencies revalued.
+        revaluations: Vec<crate::ledger::FxRevaluation>,
+    },
+    /// A cash movement was recorded, posted at once or pending.
+    CashMovementRecorded(crate::cash::CashMovement),
+    /// A pending cash movement was posted.
+    CashMovementPosted {
+        /// Its id.
+        id: u64,
+    },
+    /// A pending cash movement was voided.
+    CashMovementVoided {
+        /// Its id.
+        id: u64,
+        /// Why.
+        reason: Box<str>,
+    },
+    /// Pending cash movements expired.
+    CashMovementsExpired {
+        /// The date reached.
+        date: jiff::civil::Date,
+        /// Their ids.
+        ids: Vec<u64>,
+    },
+    /// An account's overdraft limit was set.
+    OverdraftLimitSet {
+        /// Account (id).
+        account: u32,
+        /// Currency.
+        currency: crate::identifiers::Currency,
+        /// The limit.
+        limit: rust_decimal::Decimal,
+    },
     /// A trade was cancelled: `version` (cancelled) replaces `version - 1`.
     TradeCancelled {
         /// Trade id.
@@ -131,7 +196,26 @@ impl Event {
             Event::TradeAmended { .. } => "TradeAmended",
             Event::TradeCancelled { .. } => "TradeCancelled",
             Event::SettlementConfirmed { .. } => "SettlementConfirmed",
+            Event::PriceRecorded { .. } => "PriceRecorded",
+            Event::FxRateRecorded { .. } => "FxRateRecorded",
+            Event::EndOfDayRun { .. } => "EndOfDayRun",
+            Event::CashMovementRecorded(_) => "CashMovementRecorded",
+            Event::CashMovementPosted { .. } => "CashMovementPosted",
+            Event::CashMovementVoided { .. } => "CashMovementVoided",
+            Event::CashMovementsExpired { .. } => "CashMovementsExpired",
+            Event::OverdraftLimitSet { .. } => "OverdraftLimitSet",
         }
+    }
+
+    /// Whether applying it may move general-ledger balances.
+    pub fn moves_ledger(&self) -> bool {
+        self.trade_id().is_some()
+            || matches!(
+                self,
+                Event::EndOfDayRun { .. }
+                    | Event::CashMovementRecorded(_)
+                    | Event::CashMovementPosted { .. }
+            )
     }
 
     /// The trade this event is about, if any.

@@ -10,8 +10,10 @@
 //! with the same content, an amendment identical to the current version, a repeated cancel.
 //! That is what lets every door deliver at least once while Kulissi books exactly once.
 
+mod cash;
 pub mod codec;
 mod command;
+mod end_of_day;
 mod event;
 mod rejection;
 mod state;
@@ -257,6 +259,97 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 economics,
             }]
         }
+        Command::RecordPrice {
+            instrument,
+            date,
+            price,
+            source,
+        } => {
+            text("price source", source)?;
+            let id = refdata
+                .instruments
+                .id(instrument)
+                .ok_or(Rejection::UnknownInstrument(*instrument))?;
+            let price = price.value();
+            if price <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::NonPositivePrice(price));
+            }
+            if state
+                .market_data
+                .price_recorded(id, *date)
+                .is_some_and(|p| p.price == price && *p.source == **source)
+            {
+                return Ok(Vec::new());
+            }
+            vec![Event::PriceRecorded {
+                instrument: id,
+                date: *date,
+                price,
+                source: source.as_str().into(),
+            }]
+        }
+        Command::RecordFxRate {
+            base,
+            quote,
+            date,
+            rate,
+        } => {
+            if base == quote {
+                return Err(Rejection::Invalid(format!(
+                    "an FX rate needs two currencies, found {base}/{quote}"
+                )));
+            }
+            if *rate <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::Invalid(format!(
+                    "FX rate {base}/{quote} must be positive, found {rate}"
+                )));
+            }
+            if state.market_data.rate_recorded(*base, *quote, *date) == Some(*rate) {
+                return Ok(Vec::new());
+            }
+            vec![Event::FxRateRecorded {
+                base: *base,
+                quote: *quote,
+                date: *date,
+                rate: *rate,
+            }]
+        }
+        Command::RunEndOfDay { legal_entity, date } => {
+            end_of_day::decide(state, legal_entity, *date)?
+        }
+        Command::RecordCashMovement {
+            reference,
+            movement,
+            account,
+            to_account,
+            currency,
+            amount,
+            value_date,
+            pending_until,
+        } => cash::record(
+            state,
+            envelope.business_date,
+            cash::Request {
+                reference,
+                movement: *movement,
+                account,
+                to_account: to_account.as_deref(),
+                currency: *currency,
+                amount: *amount,
+                value_date: *value_date,
+                pending_until: *pending_until,
+            },
+        )?,
+        Command::PostCashMovement { reference } => {
+            cash::post(state, envelope.business_date, reference)?
+        }
+        Command::VoidCashMovement { reference, reason } => cash::void(state, reference, reason)?,
+        Command::ExpireCashMovements { date } => cash::expire(state, *date),
+        Command::SetOverdraftLimit {
+            account,
+            currency,
+            limit,
+        } => cash::overdraft_limit(state, account, *currency, *limit)?,
         Command::CancelTrade {
             source,
             external_id,

@@ -183,6 +183,53 @@ pub enum Rejection {
         /// The trade it confirmed.
         trade_id: u64,
     },
+    /// Positions or balances to value have no price or rate recent enough.
+    #[error("end of day {date}: no recent {what} for {items} (none within {max_days} days)", items = .missing.join(", "), max_days = crate::market_data::MAX_STALENESS_DAYS)]
+    StaleMarketData {
+        /// The valuation date.
+        date: Date,
+        /// "price" or "FX rate".
+        what: &'static str,
+        /// What lacks one (ISINs, currency pairs), at most a dozen.
+        missing: Vec<String>,
+    },
+    /// An end of day earlier than the last one run.
+    #[error("end of day {date} is before the last end of day run, {last}")]
+    EndOfDayOutOfOrder {
+        /// Asked for.
+        date: Date,
+        /// Last run.
+        last: Date,
+    },
+    /// An outflow would take an account below its overdraft limit.
+    #[error(
+        "account '{account}' has {available} {currency} available (overdraft limit {limit}): an outflow of {amount} is refused"
+    )]
+    Overdraft {
+        /// Account code.
+        account: String,
+        /// Currency.
+        currency: Currency,
+        /// Posted minus held.
+        available: rust_decimal::Decimal,
+        /// The overdraft limit.
+        limit: rust_decimal::Decimal,
+        /// The outflow asked for.
+        amount: rust_decimal::Decimal,
+    },
+    /// No cash movement has this reference.
+    #[error("no cash movement has reference '{0}'")]
+    UnknownCashMovement(String),
+    /// The movement is not pending, or its time to post has passed.
+    #[error("cash movement '{reference}' cannot be {action}: it is {state}")]
+    CashMovementNotPending {
+        /// Its reference.
+        reference: String,
+        /// "posted" or "voided".
+        action: &'static str,
+        /// Where it stands ("voided", "expired", "already posted", "past its expiry on ...").
+        state: String,
+    },
     /// A reference was to something of the wrong kind (e.g. a custodian that is not one).
     #[error("{0}")]
     Invalid(String),

@@ -4,10 +4,14 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::Event;
-use crate::ledger::{self, EntryHeader, EntryKind};
-use crate::position::Holdings;
+use crate::cash::{CashLedger, CashMovement, CashMovementStatus};
+use crate::identifiers::Currency;
+use crate::ledger::{self, EntryHeader, EntryKind, Sink};
+use crate::market_data::{MarketData, RecordedPrice};
+use crate::position::{Holdings, PositionKey};
 use crate::refdata::RefData;
 use crate::trade::{TradeRecord, TradeStatus};
+use rust_decimal::Decimal;
 
 /// A trade record with the fingerprint of its original booking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +102,12 @@ pub struct State {
     pub holdings: Holdings,
     /// General-ledger balances, derived from the events by the posting rules.
     pub ledger: ledger::LedgerBalances,
+    /// End-of-day prices and FX rates.
+    pub market_data: MarketData,
+    /// Valuation adjustments of positions and the last FX revaluations.
+    pub valuations: ledger::Valuations,
+    /// Cash movements and the cash sub-ledger (posted cash per account and currency).
+    pub cash: CashLedger,
 }
 
 impl State {
@@ -149,10 +159,14 @@ impl State {
                     economics: *economics,
                     settled_quantity: rust_decimal::Decimal::ZERO,
                 };
+                let key = (record.terms.account, record.terms.instrument);
+                let before = self.quantities(key);
                 let change = [(record.terms.currency, self.holdings.add(&record))];
+                let released = [self.release(key, record.terms.currency, before)];
                 let header = entry_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(None, Some(&record), &change, sink)
+                    ledger::trade_event(None, Some(&record), &change, sink);
+                    release(&released, sink);
                 });
                 self.trades.names.insert(source.clone());
                 self.trades.names.insert(terms.trader.clone());
@@ -187,6 +201,8 @@ impl State {
                     self.holdings.cost_of(old_key),
                     self.holdings.cost_of(new_key),
                 );
+                let (old_quantity, new_quantity) =
+                    (self.quantities(old_key), self.quantities(new_key));
                 self.holdings.remove(&old);
                 self.holdings.add(&new);
                 let mut changes = vec![(
@@ -199,9 +215,17 @@ impl State {
                         self.holdings.cost_of(new_key) - new_before,
                     ));
                 }
+                let mut released = [
+                    self.release(old_key, old.terms.currency, old_quantity),
+                    None,
+                ];
+                if new_key != old_key {
+                    released[1] = self.release(new_key, new.terms.currency, new_quantity);
+                }
                 let header = entry_header(EntryKind::TradeAmended, &new, new.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(Some(&old), Some(&new), &changes, sink)
+                    ledger::trade_event(Some(&old), Some(&new), &changes, sink);
+                    release(&released, sink);
                 });
                 if let Some(stored) = self.trades.get_mut(*trade_id) {
                     stored.record = new;
@@ -219,11 +243,14 @@ impl State {
                 }
                 let key = (old.terms.account, old.terms.instrument);
                 let before = self.holdings.cost_of(key);
+                let quantity = self.quantities(key);
                 self.holdings.remove(&old);
                 let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
+                let released = [self.release(key, old.terms.currency, quantity)];
                 let header = entry_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(Some(&old), None, &change, sink)
+                    ledger::trade_event(Some(&old), None, &change, sink);
+                    release(&released, sink);
                 });
             }
             Event::SettlementConfirmed {
@@ -243,12 +270,174 @@ impl State {
                 self.ledger.apply(&header, journal, |sink| {
                     ledger::settlement_part(&record, settled_before, record.settled_quantity, sink)
                 });
+                let mut cash = CashOnly(Decimal::ZERO);
+                ledger::settlement_part(
+                    &record,
+                    settled_before,
+                    record.settled_quantity,
+                    &mut cash,
+                );
+                self.cash
+                    .settle(record.terms.account, record.terms.currency, cash.0);
                 self.trades
                     .settlement_references
                     .insert(reference.clone(), *trade_id);
                 self.holdings.settle(&record, *quantity);
             }
+            Event::PriceRecorded {
+                instrument,
+                date,
+                price,
+                source,
+            } => self.market_data.record_price(
+                *instrument,
+                *date,
+                RecordedPrice {
+                    price: *price,
+                    source: source.clone(),
+                },
+            ),
+            Event::FxRateRecorded {
+                base,
+                quote,
+                date,
+                rate,
+            } => self.market_data.record_rate(*base, *quote, *date, *rate),
+            Event::EndOfDayRun {
+                legal_entity,
+                date,
+                reporting_currency,
+                marks,
+                revaluations,
+            } => {
+                let changes: Vec<(Currency, Decimal)> = marks
+                    .iter()
+                    .map(|m| {
+                        let key = (m.account, m.instrument);
+                        (m.currency, self.valuations.mark(key, m.adjustment))
+                    })
+                    .collect();
+                let header = |kind| EntryHeader {
+                    kind,
+                    effective_date: *date,
+                    posting_date: *date,
+                    trade_id: None,
+                };
+                self.ledger
+                    .apply(&header(EntryKind::MarkToMarket), journal, |sink| {
+                        for (currency, change) in &changes {
+                            sink.post(ledger::codes::VALUATION_ADJUSTMENT, *currency, *change);
+                            sink.post(ledger::codes::UNREALISED_PNL, *currency, -*change);
+                        }
+                    });
+                self.ledger
+                    .apply(&header(EntryKind::FxRevaluation), journal, |sink| {
+                        for r in revaluations {
+                            sink.post(
+                                ledger::codes::FX_REVALUATION_ADJUSTMENT,
+                                *reporting_currency,
+                                r.gain,
+                            );
+                            sink.post(ledger::codes::FX_REVALUATION, *reporting_currency, -r.gain);
+                        }
+                    });
+                for r in revaluations {
+                    self.valuations.revalued(r);
+                }
+                self.valuations.last_end_of_day.insert(*legal_entity, *date);
+            }
+            Event::CashMovementRecorded(movement) => {
+                self.cash.record(movement.clone());
+                if movement.status == CashMovementStatus::Posted {
+                    post_cash_movement(&mut self.ledger, movement, journal);
+                }
+            }
+            Event::CashMovementPosted { id } => {
+                self.cash.post(*id);
+                if let Some(movement) = self.cash.get(*id) {
+                    post_cash_movement(&mut self.ledger, movement, journal);
+                }
+            }
+            Event::CashMovementVoided { id, .. } => {
+                self.cash.release(*id, CashMovementStatus::Voided)
+            }
+            Event::CashMovementsExpired { ids, .. } => {
+                for id in ids {
+                    self.cash.release(*id, CashMovementStatus::Expired);
+                }
+            }
+            Event::OverdraftLimitSet {
+                account,
+                currency,
+                limit,
+            } => self.cash.set_overdraft_limit(*account, *currency, *limit),
         }
+    }
+
+    /// A position's quantity, when a valuation adjustment may need releasing (`None` when
+    /// no position carries one: the common case costs nothing).
+    fn quantities(&self, key: PositionKey) -> Option<Decimal> {
+        (!self.valuations.is_empty()).then(|| self.holdings.quantity_of(key))
+    }
+
+    /// Releases the share of a position's valuation adjustment that its change of quantity
+    /// since `before` calls for.
+    fn release(
+        &mut self,
+        key: PositionKey,
+        currency: Currency,
+        before: Option<Decimal>,
+    ) -> Option<(Currency, Decimal)> {
+        let before = before?;
+        let after = self.holdings.quantity_of(key);
+        let released = self.valuations.release(key, currency, before, after);
+        (!released.is_zero()).then_some((currency, released))
+    }
+}
+
+/// The cash part of a rule's lines.
+struct CashOnly(Decimal);
+
+impl Sink for CashOnly {
+    fn post(&mut self, account: u16, _: Currency, amount: Decimal) {
+        if account == ledger::codes::CASH {
+            self.0 += amount;
+        }
+    }
+}
+
+/// The entry of a posted cash movement: cash against its contra account (nothing for a
+/// transfer, which moves cash between two of our accounts).
+fn post_cash_movement<J: ledger::Journal>(
+    balances: &mut ledger::LedgerBalances,
+    m: &CashMovement,
+    journal: &mut J,
+) {
+    let Some(contra) = m.kind.contra_account() else {
+        return;
+    };
+    let header = EntryHeader {
+        kind: EntryKind::CashMovement { id: m.id },
+        effective_date: m.value_date,
+        posting_date: m.value_date,
+        trade_id: None,
+    };
+    let cash = if m.kind.is_outflow() {
+        -m.amount
+    } else {
+        m.amount
+    };
+    balances.apply(&header, journal, |sink| {
+        sink.post(ledger::codes::CASH, m.currency, cash);
+        sink.post(contra, m.currency, -cash);
+    });
+}
+
+/// Books released valuation adjustments: Dr unrealised P&L / Cr valuation adjustment.
+fn release(released: &[Option<(Currency, Decimal)>], sink: &mut impl Sink) {
+    for (currency, amount) in released.iter().flatten() {
+        sink.post(ledger::codes::UNREALISED_PNL, *currency, *amount);
+        sink.post(ledger::codes::VALUATION_ADJUSTMENT, *currency, -*amount);
     }
 }
 

@@ -43,12 +43,16 @@ pub mod codes {
     pub const UNSETTLED_SALES: u16 = 1300;
     /// Accrued interest receivable.
     pub const ACCRUED_INTEREST: u16 = 1500;
+    /// FX revaluation of foreign-currency monetary balances, in the reporting currency.
+    pub const FX_REVALUATION_ADJUSTMENT: u16 = 1190;
     /// Unsettled purchases payable.
     pub const UNSETTLED_PURCHASES: u16 = 2100;
     /// Commissions and fees payable.
     pub const FEES_PAYABLE: u16 = 2200;
     /// Transaction taxes payable.
     pub const TAXES_PAYABLE: u16 = 2300;
+    /// Client money held (owed to clients).
+    pub const CLIENT_MONEY: u16 = 2500;
     /// Share capital.
     pub const SHARE_CAPITAL: u16 = 3100;
     /// Retained earnings.
@@ -69,6 +73,8 @@ pub mod codes {
     pub const TRANSACTION_TAXES: u16 = 5300;
     /// Settlement penalties.
     pub const SETTLEMENT_PENALTIES: u16 = 5400;
+    /// Custody fees.
+    pub const CUSTODY_FEES: u16 = 5500;
 }
 
 /// One account of the chart.
@@ -101,6 +107,11 @@ impl ChartOfAccounts {
                 "Trading securities valuation adjustment",
                 Asset,
             ),
+            (
+                FX_REVALUATION_ADJUSTMENT,
+                "FX revaluation of foreign-currency balances",
+                Asset,
+            ),
             (UNSETTLED_SALES, "Unsettled sales receivable", Asset),
             (ACCRUED_INTEREST, "Accrued interest receivable", Asset),
             (
@@ -110,6 +121,7 @@ impl ChartOfAccounts {
             ),
             (FEES_PAYABLE, "Commissions and fees payable", Liability),
             (TAXES_PAYABLE, "Transaction taxes payable", Liability),
+            (CLIENT_MONEY, "Client money held", Liability),
             (SHARE_CAPITAL, "Share capital", Equity),
             (RETAINED_EARNINGS, "Retained earnings", Equity),
             (REALISED_PNL, "Realised trading P&L", Income),
@@ -120,6 +132,7 @@ impl ChartOfAccounts {
             (EXCHANGE_FEES, "Exchange and clearing fees", Expense),
             (TRANSACTION_TAXES, "Transaction taxes", Expense),
             (SETTLEMENT_PENALTIES, "Settlement penalties", Expense),
+            (CUSTODY_FEES, "Custody fees", Expense),
         ];
         ChartOfAccounts {
             accounts: accounts

@@ -31,6 +31,15 @@ pub enum EntryKind {
     TradeCancelled,
     /// (Part of) a trade settled.
     Settlement,
+    /// End-of-day mark-to-market of positions.
+    MarkToMarket,
+    /// End-of-day revaluation of foreign-currency balances.
+    FxRevaluation,
+    /// A cash movement other than a trade's settlement was posted.
+    CashMovement {
+        /// The movement's id.
+        id: u64,
+    },
 }
 
 impl EntryKind {
@@ -42,6 +51,9 @@ impl EntryKind {
             EntryKind::TradeAmended => format!("Trade {id} amended"),
             EntryKind::TradeCancelled => format!("Trade {id} cancelled"),
             EntryKind::Settlement => format!("Settlement of trade {id}"),
+            EntryKind::MarkToMarket => "Mark to market".to_owned(),
+            EntryKind::FxRevaluation => "FX revaluation".to_owned(),
+            EntryKind::CashMovement { id } => format!("Cash movement {id}"),
         }
     }
 }

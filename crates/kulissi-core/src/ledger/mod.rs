@@ -9,8 +9,8 @@
 //!
 //! The engine keeps [`LedgerBalances`] from its trade and settlement events with the rules of
 //! `derived.rs`; the journal itself is derived from the log when asked for, never stored
-//! twice. Prices, end of day, manual journals and periods come with the general-ledger
-//! issue. The rules reproduce domain.md §7 to the cent (see `tests.rs`).
+//! twice. End of day marks positions to market and revalues foreign-currency balances
+//! (`valuation.rs`). Manual journals and periods come with the general-ledger issue. The rules reproduce domain.md §7 to the cent (see `tests.rs`).
 
 mod balances;
 mod chart;
@@ -18,6 +18,7 @@ mod derived;
 mod journal;
 mod posting;
 mod trial_balance;
+mod valuation;
 
 pub use balances::{LedgerBalances, Netting};
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
@@ -30,6 +31,7 @@ pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
 };
 pub use trial_balance::{TrialBalance, TrialBalanceRow};
+pub use valuation::{FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations, revaluation_gain};
 
 #[cfg(test)]
 mod tests;

@@ -11,11 +11,9 @@ use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::trade::{Side, TradeRecord};
 
+/// Rounds half-up to the currency's minor units.
 fn round(currency: Currency, value: Decimal) -> Decimal {
-    let dp = u32::from(currency.minor_units().unwrap_or(2));
-    let mut v = RoundingMode::HalfUp.round(value, dp);
-    v.rescale(dp);
-    v
+    RoundingMode::HalfUp.round_to_currency(value, currency)
 }
 
 /// The entries of a trade version on its trade date.

@@ -34,6 +34,19 @@ impl RoundingMode {
         value.round_dp_with_strategy(decimals, self.strategy())
     }
 
+    /// Rounds `value` to `currency`'s minor units (2 when it has none defined) and shows
+    /// them all: 8.4 in EUR is 8.40.
+    pub fn round_to_currency(
+        self,
+        value: Decimal,
+        currency: crate::identifiers::Currency,
+    ) -> Decimal {
+        let dp = u32::from(currency.minor_units().unwrap_or(2));
+        let mut v = self.round(value, dp);
+        v.rescale(dp);
+        v
+    }
+
     /// Rounds `value` to a multiple of `increment` (e.g. 5 for "the next £5"); `None` when
     /// the increment is not positive or the result overflows.
     pub fn round_to_increment(self, value: Decimal, increment: Decimal) -> Option<Decimal> {

@@ -97,13 +97,16 @@ pub(crate) fn generate(
     ctx: &Context,
     trades: u64,
     seed: u64,
-    settle: bool,
+    back_office: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let firm = DemoFirm::generate(seed)?;
     let mut writer = Writer::open(ctx.open()?)?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
+    }
+    if back_office && let Err((i, rejection)) = writer.execute_atomic(&firm.opening_capital()?)? {
+        anyhow::bail!("generated opening capital {i} was rejected: {rejection}");
     }
     let bar = progress(trades, "booking");
     let mut booked = 0u64;
@@ -140,12 +143,9 @@ pub(crate) fn generate(
         state.refdata.counterparties.len(),
         state.refdata.accounts.len(),
     )?;
-    if settle {
-        let until = state.trades.iter().map(|t| t.record.terms.trade_date).max();
-        let confirmations = match until {
-            Some(until) => firm.settlements(state, seed, until),
-            None => Vec::new(),
-        };
+    let last_trade_date = state.trades.iter().map(|t| t.record.terms.trade_date).max();
+    if back_office && let Some(until) = last_trade_date {
+        let confirmations = firm.settlements(state, seed, until);
         let mut settled = 0usize;
         for chunk in confirmations.chunks(kulissi_app::MAX_BATCH) {
             for (i, answer) in writer.execute(chunk)?.into_iter().enumerate() {
@@ -156,6 +156,18 @@ pub(crate) fn generate(
             }
         }
         writeln!(out, "{settled} settlement confirmations recorded")?;
+        let next =
+            kulissi_core::calendar::Calendar::from(kulissi_core::calendar::CalendarName::Target)
+                .add_business_days(until, 1)?;
+        for date in [until, next] {
+            if let Err((i, rejection)) = writer.execute_atomic(&firm.end_of_day(seed, date)?)? {
+                anyhow::bail!("generated end of day {date}, command {i}: {rejection}");
+            }
+        }
+        writeln!(
+            out,
+            "end of day run for {until} and {next} with prices and FX rates"
+        )?;
     }
     Ok(0)
 }

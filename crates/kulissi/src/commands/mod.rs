@@ -3,6 +3,7 @@
 
 mod bench;
 mod calendar;
+mod cash;
 mod context;
 mod database;
 mod demo;
@@ -35,8 +36,8 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Generate {
             trades,
             seed,
-            settle,
-        } => database::generate(&ctx()?, trades, seed, settle, out),
+            back_office,
+        } => database::generate(&ctx()?, trades, seed, back_office, out),
         Command::Trades(TradesCommand::List { after, limit }) => {
             database::trades_list(&ctx()?, after, limit, out)
         }
@@ -47,6 +48,10 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             database::positions(&ctx()?, as_of, as_of_seq, out)
         }
         Command::Verify => database::verify_command(&ctx()?, out),
+        Command::Eod { date, legal_entity } => {
+            cash::end_of_day(&ctx()?, date, legal_entity.as_deref(), out)
+        }
+        Command::Cash(cmd) => cash::run(&ctx()?, cmd, out),
         Command::Ledger(LedgerCommand::TrialBalance { as_of, format }) => {
             ledger::trial_balance(&ctx()?, as_of, &format, out)
         }

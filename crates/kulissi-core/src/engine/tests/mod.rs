@@ -612,3 +612,4 @@ fn codec_round_trips_every_event_of_a_session() {
 }
 
 mod settlement_and_ledger;
+mod valuation_and_cash;

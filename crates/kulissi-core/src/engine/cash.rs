@@ -1,0 +1,219 @@
+//! Deciding cash movements: recording (posted at once or held pending), posting, voiding,
+//! expiring, and overdraft limits. Every outflow is checked against the account's available
+//! balance and its limit when it is recorded, so a pending outflow reserves its amount.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::{Event, Rejection, State, text};
+use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus, CashMovementType};
+use crate::identifiers::Currency;
+
+/// The fields of a cash movement as asked for.
+pub(super) struct Request<'a> {
+    pub(super) reference: &'a str,
+    pub(super) movement: CashMovementType,
+    pub(super) account: &'a str,
+    pub(super) to_account: Option<&'a str>,
+    pub(super) currency: Currency,
+    pub(super) amount: Decimal,
+    pub(super) value_date: Date,
+    pub(super) pending_until: Option<Date>,
+}
+
+fn account_id(state: &State, code: &str) -> Result<u32, Rejection> {
+    state
+        .refdata
+        .accounts
+        .id(&code.to_owned())
+        .ok_or_else(|| Rejection::UnknownAccount(code.to_owned()))
+}
+
+pub(super) fn record(
+    state: &State,
+    business_date: Date,
+    r: Request<'_>,
+) -> Result<Vec<Event>, Rejection> {
+    text("cash movement reference", r.reference)?;
+    let account = account_id(state, r.account)?;
+    let kind = match (r.movement, r.to_account) {
+        (CashMovementType::Transfer, Some(to)) => {
+            let to_id = account_id(state, to)?;
+            if to_id == account {
+                return Err(Rejection::Invalid(format!(
+                    "a transfer needs two different accounts, found '{to}' twice"
+                )));
+            }
+            CashMovementKind::Transfer { to: to_id }
+        }
+        (CashMovementType::Transfer, None) => {
+            return Err(Rejection::Invalid(
+                "a transfer needs the receiving account (to_account)".to_owned(),
+            ));
+        }
+        (_, Some(to)) => {
+            return Err(Rejection::Invalid(format!(
+                "only a transfer has a receiving account, found '{to}'"
+            )));
+        }
+        (CashMovementType::CapitalContribution, None) => CashMovementKind::CapitalContribution,
+        (CashMovementType::ClientDeposit, None) => CashMovementKind::ClientDeposit,
+        (CashMovementType::ClientWithdrawal, None) => CashMovementKind::ClientWithdrawal,
+        (CashMovementType::CustodyFee, None) => CashMovementKind::CustodyFee,
+        (CashMovementType::SettlementPenalty, None) => CashMovementKind::SettlementPenalty,
+    };
+    if r.amount <= Decimal::ZERO {
+        return Err(Rejection::Invalid(format!(
+            "a cash movement's amount must be positive, found {}",
+            r.amount
+        )));
+    }
+    let minor = u32::from(r.currency.minor_units().unwrap_or(2));
+    if r.amount.normalize().scale() > minor {
+        return Err(Rejection::Invalid(format!(
+            "amount {} has more decimals than {}'s {minor}",
+            r.amount, r.currency
+        )));
+    }
+    if let Some(until) = r.pending_until
+        && (until < r.value_date.min(business_date))
+    {
+        return Err(Rejection::Invalid(format!(
+            "a pending movement's last date {until} is before its value date or today"
+        )));
+    }
+    let movement = CashMovement {
+        id: state.cash.next_id(),
+        reference: r.reference.into(),
+        kind,
+        account,
+        currency: r.currency,
+        amount: r.amount,
+        value_date: r.value_date,
+        pending_until: r.pending_until,
+        status: if r.pending_until.is_some() {
+            CashMovementStatus::Pending
+        } else {
+            CashMovementStatus::Posted
+        },
+    };
+    if let Some(existing) = state.cash.by_reference(r.reference) {
+        let same = CashMovement {
+            id: existing.id,
+            status: existing.status,
+            ..movement.clone()
+        };
+        if *existing == same {
+            return Ok(Vec::new());
+        }
+        return Err(Rejection::Invalid(format!(
+            "cash movement reference '{}' was already used for a different movement",
+            r.reference
+        )));
+    }
+    if kind.is_outflow() {
+        let balance = state.cash.balance(account, r.currency);
+        if !balance.allows(r.amount) {
+            return Err(Rejection::Overdraft {
+                account: r.account.to_owned(),
+                currency: r.currency,
+                available: balance.available(),
+                limit: balance.overdraft_limit,
+                amount: r.amount,
+            });
+        }
+    }
+    Ok(vec![Event::CashMovementRecorded(movement)])
+}
+
+fn pending<'s>(
+    state: &'s State,
+    reference: &str,
+    action: &'static str,
+) -> Result<Option<&'s CashMovement>, Rejection> {
+    let m = state
+        .cash
+        .by_reference(reference)
+        .ok_or_else(|| Rejection::UnknownCashMovement(reference.to_owned()))?;
+    let refuse = |what: &str| {
+        Err(Rejection::CashMovementNotPending {
+            reference: reference.to_owned(),
+            action,
+            state: what.to_owned(),
+        })
+    };
+    match (m.status, action) {
+        (CashMovementStatus::Pending, _) => Ok(Some(m)),
+        (CashMovementStatus::Posted, "posted") | (CashMovementStatus::Voided, "voided") => Ok(None),
+        (CashMovementStatus::Posted, _) => refuse("already posted"),
+        (CashMovementStatus::Voided, _) => refuse("voided"),
+        (CashMovementStatus::Expired, _) => refuse("expired"),
+    }
+}
+
+pub(super) fn post(
+    state: &State,
+    business_date: Date,
+    reference: &str,
+) -> Result<Vec<Event>, Rejection> {
+    let Some(m) = pending(state, reference, "posted")? else {
+        return Ok(Vec::new());
+    };
+    if let Some(until) = m.pending_until
+        && business_date > until
+    {
+        return Err(Rejection::CashMovementNotPending {
+            reference: reference.to_owned(),
+            action: "posted",
+            state: format!("past its last date, {until}"),
+        });
+    }
+    Ok(vec![Event::CashMovementPosted { id: m.id }])
+}
+
+pub(super) fn void(state: &State, reference: &str, reason: &str) -> Result<Vec<Event>, Rejection> {
+    text("reason", reason)?;
+    let Some(m) = pending(state, reference, "voided")? else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![Event::CashMovementVoided {
+        id: m.id,
+        reason: reason.into(),
+    }])
+}
+
+pub(super) fn expire(state: &State, date: Date) -> Vec<Event> {
+    let ids: Vec<u64> = state
+        .cash
+        .iter()
+        .filter(|m| m.status == CashMovementStatus::Pending)
+        .filter(|m| m.pending_until.is_some_and(|until| until < date))
+        .map(|m| m.id)
+        .collect();
+    if ids.is_empty() {
+        return Vec::new();
+    }
+    vec![Event::CashMovementsExpired { date, ids }]
+}
+
+pub(super) fn overdraft_limit(
+    state: &State,
+    account: &str,
+    currency: Currency,
+    limit: Decimal,
+) -> Result<Vec<Event>, Rejection> {
+    let id = account_id(state, account)?;
+    if limit < Decimal::ZERO {
+        return Err(Rejection::Invalid(format!(
+            "an overdraft limit is zero or positive, found {limit}"
+        )));
+    }
+    if state.cash.balance(id, currency).overdraft_limit == limit {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::OverdraftLimitSet {
+        account: id,
+        currency,
+        limit,
+    }])
+}

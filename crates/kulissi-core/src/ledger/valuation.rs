@@ -1,0 +1,192 @@
+//! End-of-day valuation kept by the engine: each position's valuation adjustment (market
+//! value minus cost, booked to 1210 against unrealised P&L) and, per foreign currency, the
+//! rate and net monetary balance of the last FX revaluation.
+//!
+//! FX revaluation follows the closing-rate method: a day's movements enter the reporting
+//! currency at that day's closing rate, and the balance carried from the previous end of day
+//! earns the change of rate: `round(N / r_today) − round(N / r_previous)` for a net monetary
+//! balance `N` in currency units per unit of reporting currency `r` (domain.md §7: USD
+//! 10,000 with EUR/USD 1.1000 → 1.0800 gains EUR 168.35).
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use super::chart::codes::*;
+use crate::identifiers::Currency;
+use crate::money::RoundingMode;
+use crate::position::{IdHasher, PositionKey};
+
+/// Accounts whose balances are monetary (fixed amounts of currency) and are revalued.
+pub const MONETARY_ACCOUNTS: [u16; 7] = [
+    CASH,
+    UNSETTLED_SALES,
+    ACCRUED_INTEREST,
+    UNSETTLED_PURCHASES,
+    FEES_PAYABLE,
+    TAXES_PAYABLE,
+    CLIENT_MONEY,
+];
+
+/// A position's new valuation adjustment at an end of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PositionMark {
+    /// Account (id).
+    pub account: u32,
+    /// Instrument (id).
+    pub instrument: u32,
+    /// Currency of the position.
+    pub currency: Currency,
+    /// The price it was marked at.
+    pub price: Decimal,
+    /// Market value minus cost, rounded to the currency: the adjustment after the mark.
+    pub adjustment: Decimal,
+}
+
+/// The revaluation of one foreign currency's net monetary balance at an end of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FxRevaluation {
+    /// The foreign currency.
+    pub currency: Currency,
+    /// Units of it per unit of the reporting currency, at the close.
+    pub rate: Decimal,
+    /// Its net monetary balance (debit positive) at the close.
+    pub balance: Decimal,
+    /// Gain (positive) or loss in the reporting currency on the balance carried from the
+    /// previous revaluation.
+    pub gain: Decimal,
+}
+
+/// The valuation state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Valuations {
+    adjustments: HashMap<PositionKey, Decimal, IdHasher>,
+    fx: HashMap<Currency, (Decimal, Decimal)>,
+    /// The last end of day run, per legal entity (id).
+    pub last_end_of_day: HashMap<u32, Date>,
+}
+
+impl Valuations {
+    /// The valuation adjustment booked for a position.
+    pub fn adjustment(&self, key: PositionKey) -> Decimal {
+        self.adjustments.get(&key).copied().unwrap_or_default()
+    }
+
+    /// Every position with a valuation adjustment.
+    pub fn adjusted_positions(&self) -> impl Iterator<Item = (PositionKey, Decimal)> + '_ {
+        self.adjustments.iter().map(|(k, v)| (*k, *v))
+    }
+
+    /// Whether any position carries an adjustment (trades need not look otherwise).
+    pub fn is_empty(&self) -> bool {
+        self.adjustments.is_empty()
+    }
+
+    /// Sets a position's adjustment after a mark; returns the change to book.
+    pub fn mark(&mut self, key: PositionKey, adjustment: Decimal) -> Decimal {
+        let before = self.adjustment(key);
+        if adjustment.is_zero() {
+            self.adjustments.remove(&key);
+        } else {
+            self.adjustments.insert(key, adjustment);
+        }
+        adjustment - before
+    }
+
+    /// The share of a position's adjustment that a change of quantity from `before` to
+    /// `after` releases, rounded to the currency: all of it when the position closes or
+    /// flips, the sold fraction when it shrinks, nothing when it grows. The adjustment is
+    /// reduced by what is released (booked Dr unrealised P&L / Cr valuation adjustment, so
+    /// realised and unrealised P&L do not count the same gain twice).
+    pub fn release(
+        &mut self,
+        key: PositionKey,
+        currency: Currency,
+        before: Decimal,
+        after: Decimal,
+    ) -> Decimal {
+        let Some(current) = self.adjustments.get(&key).copied() else {
+            return Decimal::ZERO;
+        };
+        let released = if after.is_zero() || (before.is_sign_negative() != after.is_sign_negative())
+        {
+            current
+        } else if after.abs() < before.abs() {
+            round(
+                currency,
+                current * (before.abs() - after.abs()) / before.abs(),
+            )
+        } else {
+            Decimal::ZERO
+        };
+        self.mark(key, current - released);
+        released
+    }
+
+    /// The rate and net monetary balance of the last revaluation of `currency`.
+    pub fn last_revaluation(&self, currency: Currency) -> Option<(Decimal, Decimal)> {
+        self.fx.get(&currency).copied()
+    }
+
+    /// Records a revaluation.
+    pub fn revalued(&mut self, r: &FxRevaluation) {
+        self.fx.insert(r.currency, (r.rate, r.balance));
+    }
+}
+
+/// Rounds half-up to the currency's minor units.
+fn round(currency: Currency, value: Decimal) -> Decimal {
+    RoundingMode::HalfUp.round_to_currency(value, currency)
+}
+
+/// The reporting-currency gain on `balance` of a foreign currency carried from rate
+/// `previous` to rate `now` (units of foreign currency per unit of `reporting`).
+pub fn revaluation_gain(
+    reporting: Currency,
+    balance: Decimal,
+    previous: Decimal,
+    now: Decimal,
+) -> Decimal {
+    if previous.is_zero() || now.is_zero() {
+        return Decimal::ZERO;
+    }
+    round(reporting, balance / now) - round(reporting, balance / previous)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    /// domain.md §7: USD 10,000 of cash, EUR/USD 1.1000 → 1.0800: EUR 9,090.91 → 9,259.26,
+    /// a gain of 168.35.
+    #[test]
+    fn fx_revaluation_worked_example() {
+        let eur: Currency = "EUR".parse().unwrap();
+        assert_eq!(
+            revaluation_gain(eur, d("10000"), d("1.1000"), d("1.0800")),
+            d("168.35")
+        );
+        assert_eq!(
+            revaluation_gain(eur, d("-10000"), d("1.1000"), d("1.0800")),
+            d("-168.35")
+        );
+    }
+
+    /// domain.md §7: selling 400 of 1,000 with an adjustment of 800 releases 320.
+    #[test]
+    fn a_sale_releases_its_share_of_the_adjustment() {
+        let eur: Currency = "EUR".parse().unwrap();
+        let mut v = Valuations::default();
+        assert_eq!(v.mark((1, 1), d("800.00")), d("800.00"));
+        assert_eq!(v.release((1, 1), eur, d("1000"), d("600")), d("320.00"));
+        assert_eq!(v.adjustment((1, 1)), d("480.00"));
+        assert_eq!(v.release((1, 1), eur, d("600"), d("700")), Decimal::ZERO);
+        assert_eq!(v.release((1, 1), eur, d("700"), d("-100")), d("480.00"));
+        assert!(v.is_empty());
+    }
+}

@@ -1,0 +1,156 @@
+//! The end of day and cash commands: `eod`, `cash post|void|expire|limit|balances`.
+
+use std::io::Write;
+
+use jiff::civil::Date;
+use kulissi_app::Writer;
+use kulissi_core::engine::{Command, Event};
+use kulissi_core::identifiers::Lei;
+use kulissi_store::EventStore;
+use rust_decimal::Decimal;
+
+use super::context::Context;
+use crate::cli::CashCommand;
+
+/// Executes one command; returns the events it caused (none for an acknowledged repeat).
+fn execute(ctx: &Context, command: Command) -> anyhow::Result<Vec<Event>> {
+    let envelope = ctx.envelope(command);
+    let mut writer = Writer::open(ctx.open()?)?;
+    match writer.execute_atomic(std::slice::from_ref(&envelope))? {
+        Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
+        Ok(receipts) => {
+            let seqs = receipts.first().map(|r| r.seqs.clone()).unwrap_or(0..0);
+            let mut events = Vec::new();
+            if !seqs.is_empty() {
+                writer
+                    .store()
+                    .read_log(seqs.start, Some(seqs.end - 1), &mut |record| {
+                        if let Ok(event) = kulissi_core::engine::codec::decode(&record.payload) {
+                            events.push(event);
+                        }
+                        Ok(true)
+                    })?;
+            }
+            Ok(events)
+        }
+    }
+}
+
+pub(crate) fn end_of_day(
+    ctx: &Context,
+    date: Date,
+    legal_entity: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let lei = match legal_entity {
+        Some(text) => Lei::parse(text).map_err(|e| anyhow::anyhow!("--legal-entity: {e}"))?,
+        None => {
+            let state = Writer::open(ctx.open()?)?.state().clone();
+            let mut entities = state.refdata.legal_entities.iter().map(|(_, e)| e.lei);
+            match (entities.next(), entities.next()) {
+                (Some(lei), None) => lei,
+                (None, _) => anyhow::bail!("no legal entity is defined"),
+                (Some(_), Some(_)) => {
+                    anyhow::bail!("there are several legal entities: name one with --legal-entity")
+                }
+            }
+        }
+    };
+    let events = execute(
+        ctx,
+        Command::RunEndOfDay {
+            legal_entity: lei,
+            date,
+        },
+    )?;
+    match events.first() {
+        Some(Event::EndOfDayRun {
+            marks,
+            revaluations,
+            reporting_currency,
+            ..
+        }) => {
+            writeln!(
+                out,
+                "end of day {date} for {lei}: {} positions marked to market, {} currencies revalued",
+                marks.len(),
+                revaluations.len()
+            )?;
+            for r in revaluations {
+                writeln!(
+                    out,
+                    "  {}: balance {} at {} per {reporting_currency}, gain {} {reporting_currency}",
+                    r.currency, r.balance, r.rate, r.gain
+                )?;
+            }
+        }
+        _ => writeln!(
+            out,
+            "end of day {date} for {lei}: nothing changed since it ran"
+        )?,
+    }
+    Ok(0)
+}
+
+pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyhow::Result<u8> {
+    let command = match cmd {
+        CashCommand::Post { reference } => Command::PostCashMovement { reference },
+        CashCommand::Void { reference, reason } => Command::VoidCashMovement { reference, reason },
+        CashCommand::Expire { date } => Command::ExpireCashMovements { date },
+        CashCommand::Limit {
+            account,
+            currency,
+            limit,
+        } => Command::SetOverdraftLimit {
+            account,
+            currency: currency
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--currency: {e}"))?,
+            limit: limit.parse::<Decimal>().map_err(|_| {
+                anyhow::anyhow!("--limit: expected a decimal number, found '{limit}'")
+            })?,
+        },
+        CashCommand::Balances => return balances(ctx, out),
+    };
+    let events = execute(ctx, command)?;
+    match events.first() {
+        None => writeln!(out, "nothing changed")?,
+        Some(Event::CashMovementsExpired { ids, .. }) => {
+            writeln!(out, "{} pending movements expired", ids.len())?
+        }
+        Some(event) => writeln!(out, "done: {}", event.kind())?,
+    }
+    Ok(0)
+}
+
+fn balances(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
+    let writer = Writer::open(ctx.open()?)?;
+    let state = writer.state();
+    let mut rows: Vec<_> = state
+        .cash
+        .balances()
+        .filter_map(|((account, currency), b)| {
+            let code = state.refdata.accounts.get(account)?.code.clone();
+            Some((code, currency.code(), b))
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    writeln!(
+        out,
+        "{:<16} {:<4} {:>18} {:>14} {:>18} {:>14}",
+        "account", "ccy", "posted", "held", "available", "overdraft"
+    )?;
+    for (code, currency, b) in rows {
+        writeln!(
+            out,
+            "{:<16} {:<4} {:>18} {:>14} {:>18} {:>14}",
+            code,
+            currency,
+            b.posted.to_string(),
+            b.held.to_string(),
+            b.available().to_string(),
+            b.overdraft_limit.to_string()
+        )?;
+    }
+    Ok(0)
+}
