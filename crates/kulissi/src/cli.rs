@@ -192,6 +192,70 @@ pub(crate) enum LedgerCommand {
         #[arg(long)]
         to: Date,
     },
+    /// Close the accounting periods through a date: later entries effective on or before it
+    /// post on the first open day.
+    Close {
+        /// The last date closed.
+        #[arg(long, value_parser = parse_date)]
+        through: Date,
+        /// The legal entity (LEI); may be left out when there is only one.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Reopen closed periods from a date (exceptional; the reason is logged); a year-end
+    /// close of a reopened year is reversed.
+    Reopen {
+        /// The first date reopened.
+        #[arg(long, value_parser = parse_date)]
+        from: Date,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+        /// The legal entity (LEI); may be left out when there is only one.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Close a year: lock it and move its income and expenses into retained earnings.
+    CloseYear {
+        /// The year.
+        #[arg(long)]
+        year: i16,
+        /// The legal entity (LEI); may be left out when there is only one.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Propose a manual journal entry; it posts when another person approves it.
+    Propose {
+        /// Your reference for it.
+        #[arg(long)]
+        reference: String,
+        /// The date it takes effect.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// What it is for.
+        #[arg(long)]
+        description: String,
+        /// A line as ACCOUNT:CURRENCY:AMOUNT, debit positive (e.g. 5500:EUR:120.00 and
+        /// 2200:EUR:-120.00); two or more, balanced per currency.
+        #[arg(long = "line", required = true)]
+        lines: Vec<String>,
+        /// The legal entity (LEI); may be left out when there is only one.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Approve a proposed manual journal entry (not your own): it posts.
+    Approve {
+        /// Its reference.
+        reference: String,
+    },
+    /// Reject a proposed manual journal entry.
+    Reject {
+        /// Its reference.
+        reference: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
     /// The whole journal for plain-text accounting tools.
     Export {
         /// hledger (also read by ledger) or beancount.

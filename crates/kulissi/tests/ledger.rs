@@ -160,3 +160,106 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
         "lines lead to their trades: {eur}"
     );
 }
+
+/// The status and output of a run that may fail.
+fn attempt(db: &Path, args: &[&str]) -> (bool, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned()
+            + &String::from_utf8_lossy(&output.stderr),
+    )
+}
+
+#[test]
+fn manual_entries_periods_and_year_end_from_the_command_line() {
+    let (_dir, db) = book("accounting");
+    let as_maija = ["--actor", "person:maija"];
+    let propose = [
+        "ledger",
+        "propose",
+        "--reference",
+        "ACC-1",
+        "--date",
+        "2026-06-30",
+        "--description",
+        "Custody fee accrual",
+        "--line",
+        "5500:EUR:120.00",
+        "--line",
+        "2200:EUR:-120.00",
+    ];
+    let out = kulissi(&db, &[&as_maija[..], &propose[..]].concat());
+    assert!(out.contains("proposed by person:maija"), "{out}");
+    let (ok, message) = attempt(
+        &db,
+        &[&as_maija[..], &["ledger", "approve", "ACC-1"]].concat(),
+    );
+    assert!(
+        !ok && message.contains("another person must approve"),
+        "{message}"
+    );
+    kulissi(
+        &db,
+        &["--actor", "person:ville", "ledger", "approve", "ACC-1"],
+    );
+    let tb = trial_balance(&db, &[]);
+    assert_eq!(tb[&(5500, "EUR".to_owned())], "120.00".parse().unwrap());
+
+    let (ok, message) = attempt(
+        &db,
+        &[
+            "ledger",
+            "propose",
+            "--reference",
+            "X",
+            "--date",
+            "2026-06-30",
+            "--description",
+            "d",
+            "--line",
+            "5500:EUR:1",
+            "--line",
+            "bad",
+        ],
+    );
+    assert!(
+        !ok && message.contains("--line 2: expected ACCOUNT:CURRENCY:AMOUNT"),
+        "{message}"
+    );
+
+    // Close 2026: income and expenses move to retained earnings; the trial balance still
+    // balances and shows no income or expense.
+    let out = kulissi(&db, &["ledger", "close-year", "--year", "2026"]);
+    assert!(out.contains("year 2026 closed"), "{out}");
+    let tb = trial_balance(&db, &[]);
+    assert!(tb.keys().all(|(a, _)| *a < 4000), "{tb:?}");
+    assert!(tb.keys().any(|(a, _)| *a == 3900));
+    let (ok, message) = attempt(&db, &["ledger", "close", "--through", "2026-06-30"]);
+    assert!(
+        !ok && message.contains("already closed through 2026-12-31"),
+        "{message}"
+    );
+    kulissi(
+        &db,
+        &[
+            "ledger",
+            "reopen",
+            "--from",
+            "2026-12-01",
+            "--reason",
+            "audit",
+        ],
+    );
+    let tb = trial_balance(&db, &[]);
+    assert!(
+        tb.keys().any(|(a, _)| *a >= 4000),
+        "income is back after the reopen"
+    );
+    assert!(kulissi(&db, &["verify"]).contains("the read models agree"));
+}

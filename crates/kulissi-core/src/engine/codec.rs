@@ -19,7 +19,7 @@ use super::{EVENT_SCHEMA_VERSION, Event};
 use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus};
 use crate::daycount::{CouponTerms, DayCount};
 use crate::identifiers::{Bic, Currency, Isin, Lei, Mic};
-use crate::ledger::{FxRevaluation, PositionMark};
+use crate::ledger::{FxRevaluation, ManualEntry, ManualEntryStatus, PositionMark};
 use crate::money::{Price, Quantity, Rate};
 use crate::refdata::{
     Account, AccountOwner, Book, Counterparty, CounterpartyRole, FeeSchedule, Instrument,
@@ -303,6 +303,64 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.str(currency.code());
             w.decimal(*limit);
         }
+        Event::PeriodClosed {
+            legal_entity,
+            through,
+        } => {
+            w.u8(20);
+            w.u32(*legal_entity);
+            w.date(*through);
+        }
+        Event::PeriodReopened {
+            legal_entity,
+            from,
+            reason,
+        } => {
+            w.u8(21);
+            w.u32(*legal_entity);
+            w.date(*from);
+            w.str(reason);
+        }
+        Event::YearClosed {
+            legal_entity,
+            year,
+            lines,
+        } => {
+            w.u8(22);
+            w.u32(*legal_entity);
+            w.year(*year);
+            w.lines(lines);
+        }
+        Event::JournalEntryProposed(e) => {
+            w.u8(23);
+            w.u64(e.id);
+            w.str(&e.reference);
+            w.u32(e.legal_entity);
+            w.date(e.effective_date);
+            w.str(&e.description);
+            w.lines(&e.lines);
+            w.str(&e.maker);
+            w.u8(match e.status {
+                ManualEntryStatus::Proposed => 0,
+                ManualEntryStatus::Posted => 1,
+                ManualEntryStatus::Rejected => 2,
+            });
+        }
+        Event::JournalEntryApproved { id, checker } => {
+            w.u8(24);
+            w.u64(*id);
+            w.str(checker);
+        }
+        Event::JournalEntryRejected {
+            id,
+            checker,
+            reason,
+        } => {
+            w.u8(25);
+            w.u64(*id);
+            w.str(checker);
+            w.str(reason);
+        }
     }
 }
 
@@ -564,6 +622,44 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             currency: r.currency()?,
             limit: r.decimal()?,
         },
+        20 => Event::PeriodClosed {
+            legal_entity: r.u32()?,
+            through: r.date()?,
+        },
+        21 => Event::PeriodReopened {
+            legal_entity: r.u32()?,
+            from: r.date()?,
+            reason: r.string()?.into(),
+        },
+        22 => Event::YearClosed {
+            legal_entity: r.u32()?,
+            year: r.year()?,
+            lines: r.lines()?,
+        },
+        23 => Event::JournalEntryProposed(ManualEntry {
+            id: r.u64()?,
+            reference: r.string()?.into(),
+            legal_entity: r.u32()?,
+            effective_date: r.date()?,
+            description: r.string()?.into(),
+            lines: r.lines()?,
+            maker: r.string()?.into(),
+            status: match r.u8()? {
+                0 => ManualEntryStatus::Proposed,
+                1 => ManualEntryStatus::Posted,
+                2 => ManualEntryStatus::Rejected,
+                n => return Err(r.error(format!("unknown journal entry status {n}"))),
+            },
+        }),
+        24 => Event::JournalEntryApproved {
+            id: r.u64()?,
+            checker: r.string()?.into(),
+        },
+        25 => Event::JournalEntryRejected {
+            id: r.u64()?,
+            checker: r.string()?.into(),
+            reason: r.string()?.into(),
+        },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {
@@ -575,6 +671,17 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
 struct Writer<'a>(&'a mut Vec<u8>);
 
 impl Writer<'_> {
+    fn year(&mut self, year: i16) {
+        self.0.extend_from_slice(&year.to_le_bytes());
+    }
+    fn lines(&mut self, lines: &[(u16, Currency, Decimal)]) {
+        self.u64(lines.len() as u64);
+        for (account, currency, amount) in lines {
+            self.u32(u32::from(*account));
+            self.str(currency.code());
+            self.decimal(*amount);
+        }
+    }
     fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
@@ -675,6 +782,19 @@ impl Reader<'_> {
         let mut out = [0u8; N];
         out.copy_from_slice(slice);
         Ok(out)
+    }
+    fn year(&mut self) -> Result<i16, DecodeError> {
+        Ok(i16::from_le_bytes(self.take::<2>()?))
+    }
+    fn lines(&mut self) -> Result<Vec<(u16, Currency, Decimal)>, DecodeError> {
+        let mut lines = Vec::new();
+        for _ in 0..self.u64()? {
+            let account = self.u32()?;
+            let account =
+                u16::try_from(account).map_err(|_| self.error(format!("account {account}")))?;
+            lines.push((account, self.currency()?, self.decimal()?));
+        }
+        Ok(lines)
     }
     fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.take::<1>()?[0])

@@ -204,6 +204,58 @@ pub enum Command {
         /// The limit, zero or positive.
         limit: rust_decimal::Decimal,
     },
+    /// Close a legal entity's accounting periods through a date: later entries effective
+    /// on or before it post on the first open day.
+    ClosePeriod {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The last date closed.
+        through: Date,
+    },
+    /// Reopen a legal entity's periods from a date (an exceptional act, logged with its
+    /// reason); a year-end close of a reopened year is reversed.
+    ReopenPeriod {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The first date reopened.
+        from: Date,
+        /// Why.
+        reason: String,
+    },
+    /// Close a legal entity's year: lock it through 31 December and move the year's income
+    /// and expenses into retained earnings with a closing entry.
+    CloseYear {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The year.
+        year: i16,
+    },
+    /// Propose a manual journal entry (an accrual, an adjustment); it posts when another
+    /// person approves it.
+    ProposeJournalEntry {
+        /// The maker's reference (the idempotency key).
+        reference: String,
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The date it takes effect.
+        effective_date: Date,
+        /// What it is for.
+        description: String,
+        /// Account, currency, amount (debit positive); balanced per currency.
+        lines: Vec<(u16, Currency, rust_decimal::Decimal)>,
+    },
+    /// Approve a proposed journal entry (the checker must not be its maker): it posts.
+    ApproveJournalEntry {
+        /// Its reference.
+        reference: String,
+    },
+    /// Reject a proposed journal entry.
+    RejectJournalEntry {
+        /// Its reference.
+        reference: String,
+        /// Why.
+        reason: String,
+    },
     /// Cancel a live trade: a new, cancelled version.
     CancelTrade {
         /// Source system.

@@ -170,6 +170,50 @@ pub enum Event {
         /// The limit.
         limit: rust_decimal::Decimal,
     },
+    /// A legal entity's periods were closed through a date.
+    PeriodClosed {
+        /// Legal entity (id).
+        legal_entity: u32,
+        /// Last date closed.
+        through: jiff::civil::Date,
+    },
+    /// A legal entity's periods were reopened from a date; year-end closes of reopened
+    /// years are reversed.
+    PeriodReopened {
+        /// Legal entity (id).
+        legal_entity: u32,
+        /// First date reopened.
+        from: jiff::civil::Date,
+        /// Why.
+        reason: Box<str>,
+    },
+    /// A legal entity's year was closed into retained earnings.
+    YearClosed {
+        /// Legal entity (id).
+        legal_entity: u32,
+        /// The year.
+        year: i16,
+        /// The closing entry's lines.
+        lines: crate::ledger::Lines,
+    },
+    /// A manual journal entry was proposed.
+    JournalEntryProposed(crate::ledger::ManualEntry),
+    /// A manual journal entry was approved, and posted.
+    JournalEntryApproved {
+        /// Its id.
+        id: u64,
+        /// Who approved it.
+        checker: Box<str>,
+    },
+    /// A manual journal entry was rejected.
+    JournalEntryRejected {
+        /// Its id.
+        id: u64,
+        /// Who rejected it.
+        checker: Box<str>,
+        /// Why.
+        reason: Box<str>,
+    },
     /// A trade was cancelled: `version` (cancelled) replaces `version - 1`.
     TradeCancelled {
         /// Trade id.
@@ -204,6 +248,12 @@ impl Event {
             Event::CashMovementVoided { .. } => "CashMovementVoided",
             Event::CashMovementsExpired { .. } => "CashMovementsExpired",
             Event::OverdraftLimitSet { .. } => "OverdraftLimitSet",
+            Event::PeriodClosed { .. } => "PeriodClosed",
+            Event::PeriodReopened { .. } => "PeriodReopened",
+            Event::YearClosed { .. } => "YearClosed",
+            Event::JournalEntryProposed(_) => "JournalEntryProposed",
+            Event::JournalEntryApproved { .. } => "JournalEntryApproved",
+            Event::JournalEntryRejected { .. } => "JournalEntryRejected",
         }
     }
 
@@ -215,6 +265,9 @@ impl Event {
                 Event::EndOfDayRun { .. }
                     | Event::CashMovementRecorded(_)
                     | Event::CashMovementPosted { .. }
+                    | Event::PeriodReopened { .. }
+                    | Event::YearClosed { .. }
+                    | Event::JournalEntryApproved { .. }
             )
     }
 

@@ -10,6 +10,7 @@
 //! with the same content, an amendment identical to the current version, a repeated cancel.
 //! That is what lets every door deliver at least once while Kulissi books exactly once.
 
+mod accounting;
 mod cash;
 pub mod codec;
 mod command;
@@ -350,6 +351,41 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             currency,
             limit,
         } => cash::overdraft_limit(state, account, *currency, *limit)?,
+        Command::ClosePeriod {
+            legal_entity,
+            through,
+        } => accounting::close_period(state, legal_entity, *through)?,
+        Command::ReopenPeriod {
+            legal_entity,
+            from,
+            reason,
+        } => accounting::reopen_period(state, legal_entity, *from, reason)?,
+        Command::CloseYear { legal_entity, year } => {
+            accounting::close_year(state, legal_entity, *year)?
+        }
+        Command::ProposeJournalEntry {
+            reference,
+            legal_entity,
+            effective_date,
+            description,
+            lines,
+        } => accounting::propose(
+            state,
+            &envelope.actor,
+            accounting::Proposal {
+                reference,
+                legal_entity,
+                effective_date: *effective_date,
+                description,
+                lines,
+            },
+        )?,
+        Command::ApproveJournalEntry { reference } => {
+            accounting::decide_proposal(state, &envelope.actor, reference, None)?
+        }
+        Command::RejectJournalEntry { reference, reason } => {
+            accounting::decide_proposal(state, &envelope.actor, reference, Some(reason))?
+        }
         Command::CancelTrade {
             source,
             external_id,

@@ -11,6 +11,7 @@ use crate::market_data::{MarketData, RecordedPrice};
 use crate::position::{Holdings, PositionKey};
 use crate::refdata::RefData;
 use crate::trade::{TradeRecord, TradeStatus};
+use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 /// A trade record with the fingerprint of its original booking.
@@ -108,6 +109,10 @@ pub struct State {
     pub valuations: ledger::Valuations,
     /// Cash movements and the cash sub-ledger (posted cash per account and currency).
     pub cash: CashLedger,
+    /// Accounting periods per legal entity.
+    pub periods: ledger::Periods,
+    /// Manual journal entries.
+    pub manual_entries: ledger::ManualEntries,
 }
 
 impl State {
@@ -163,7 +168,8 @@ impl State {
                 let before = self.quantities(key);
                 let change = [(record.terms.currency, self.holdings.add(&record))];
                 let released = [self.release(key, record.terms.currency, before)];
-                let header = entry_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
+                let header =
+                    self.trade_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
                     ledger::trade_event(None, Some(&record), &change, sink);
                     release(&released, sink);
@@ -222,7 +228,7 @@ impl State {
                 if new_key != old_key {
                     released[1] = self.release(new_key, new.terms.currency, new_quantity);
                 }
-                let header = entry_header(EntryKind::TradeAmended, &new, new.terms.trade_date);
+                let header = self.trade_header(EntryKind::TradeAmended, &new, new.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
                     ledger::trade_event(Some(&old), Some(&new), &changes, sink);
                     release(&released, sink);
@@ -247,7 +253,8 @@ impl State {
                 self.holdings.remove(&old);
                 let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
                 let released = [self.release(key, old.terms.currency, quantity)];
-                let header = entry_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);
+                let header =
+                    self.trade_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
                     ledger::trade_event(Some(&old), None, &change, sink);
                     release(&released, sink);
@@ -266,7 +273,7 @@ impl State {
                 let settled_before = stored.record.settled_quantity;
                 stored.record.settled_quantity += *quantity;
                 let record = stored.record.clone();
-                let header = entry_header(EntryKind::Settlement, &record, *settlement_date);
+                let header = self.trade_header(EntryKind::Settlement, &record, *settlement_date);
                 self.ledger.apply(&header, journal, |sink| {
                     ledger::settlement_part(&record, settled_before, record.settled_quantity, sink)
                 });
@@ -317,10 +324,11 @@ impl State {
                         (m.currency, self.valuations.mark(key, m.adjustment))
                     })
                     .collect();
+                let posting_date = self.periods.posting_date(*legal_entity, *date);
                 let header = |kind| EntryHeader {
                     kind,
                     effective_date: *date,
-                    posting_date: *date,
+                    posting_date,
                     trade_id: None,
                 };
                 self.ledger
@@ -349,13 +357,15 @@ impl State {
             Event::CashMovementRecorded(movement) => {
                 self.cash.record(movement.clone());
                 if movement.status == CashMovementStatus::Posted {
-                    post_cash_movement(&mut self.ledger, movement, journal);
+                    let posting = self.cash_posting_date(movement);
+                    post_cash_movement(&mut self.ledger, movement, posting, journal);
                 }
             }
             Event::CashMovementPosted { id } => {
                 self.cash.post(*id);
                 if let Some(movement) = self.cash.get(*id) {
-                    post_cash_movement(&mut self.ledger, movement, journal);
+                    let posting = self.cash_posting_date(movement);
+                    post_cash_movement(&mut self.ledger, movement, posting, journal);
                 }
             }
             Event::CashMovementVoided { id, .. } => {
@@ -371,6 +381,94 @@ impl State {
                 currency,
                 limit,
             } => self.cash.set_overdraft_limit(*account, *currency, *limit),
+            Event::PeriodClosed {
+                legal_entity,
+                through,
+            } => self.periods.close(*legal_entity, *through),
+            Event::PeriodReopened {
+                legal_entity, from, ..
+            } => {
+                for (year, lines) in self.periods.reopen(*legal_entity, *from) {
+                    let end = super::accounting::year_end(year);
+                    let header = EntryHeader {
+                        kind: EntryKind::YearEndCloseReversed { year },
+                        effective_date: end,
+                        posting_date: end,
+                        trade_id: None,
+                    };
+                    self.ledger.apply(&header, journal, |sink| {
+                        for (account, currency, amount) in &lines {
+                            sink.post(*account, *currency, -*amount);
+                        }
+                    });
+                }
+            }
+            Event::YearClosed {
+                legal_entity,
+                year,
+                lines,
+            } => {
+                let end = super::accounting::year_end(*year);
+                let header = EntryHeader {
+                    kind: EntryKind::YearEndClose { year: *year },
+                    effective_date: end,
+                    posting_date: end,
+                    trade_id: None,
+                };
+                self.ledger.apply(&header, journal, |sink| {
+                    for (account, currency, amount) in lines {
+                        sink.post(*account, *currency, *amount);
+                    }
+                });
+                self.periods
+                    .record_closing(*legal_entity, *year, lines.clone());
+                self.periods.close(*legal_entity, end);
+            }
+            Event::JournalEntryProposed(entry) => self.manual_entries.propose(entry.clone()),
+            Event::JournalEntryApproved { id, .. } => {
+                self.manual_entries
+                    .set_status(*id, ledger::ManualEntryStatus::Posted);
+                if let Some(entry) = self.manual_entries.get(*id) {
+                    let header = EntryHeader {
+                        kind: EntryKind::Manual { id: *id },
+                        effective_date: entry.effective_date,
+                        posting_date: self
+                            .periods
+                            .posting_date(entry.legal_entity, entry.effective_date),
+                        trade_id: None,
+                    };
+                    self.ledger.apply(&header, journal, |sink| {
+                        for (account, currency, amount) in &entry.lines {
+                            sink.post(*account, *currency, *amount);
+                        }
+                    });
+                }
+            }
+            Event::JournalEntryRejected { id, .. } => self
+                .manual_entries
+                .set_status(*id, ledger::ManualEntryStatus::Rejected),
+        }
+    }
+
+    /// The header of the entry a trade event derives, effective on `date` and posted on the
+    /// first open day from it.
+    fn trade_header(&self, kind: EntryKind, record: &TradeRecord, date: Date) -> EntryHeader {
+        EntryHeader {
+            kind,
+            effective_date: date,
+            posting_date: self.periods.posting_date(record.terms.legal_entity, date),
+            trade_id: Some(record.trade_id),
+        }
+    }
+
+    /// The posting date of a cash movement: its value date, or the first open day of its
+    /// account's legal entity.
+    fn cash_posting_date(&self, m: &CashMovement) -> Date {
+        match self.refdata.accounts.get(m.account) {
+            Some(account) => self
+                .periods
+                .posting_date(account.legal_entity, m.value_date),
+            None => m.value_date,
         }
     }
 
@@ -411,6 +509,7 @@ impl Sink for CashOnly {
 fn post_cash_movement<J: ledger::Journal>(
     balances: &mut ledger::LedgerBalances,
     m: &CashMovement,
+    posting_date: Date,
     journal: &mut J,
 ) {
     let Some(contra) = m.kind.contra_account() else {
@@ -419,7 +518,7 @@ fn post_cash_movement<J: ledger::Journal>(
     let header = EntryHeader {
         kind: EntryKind::CashMovement { id: m.id },
         effective_date: m.value_date,
-        posting_date: m.value_date,
+        posting_date,
         trade_id: None,
     };
     let cash = if m.kind.is_outflow() {
@@ -438,15 +537,5 @@ fn release(released: &[Option<(Currency, Decimal)>], sink: &mut impl Sink) {
     for (currency, amount) in released.iter().flatten() {
         sink.post(ledger::codes::UNREALISED_PNL, *currency, *amount);
         sink.post(ledger::codes::VALUATION_ADJUSTMENT, *currency, -*amount);
-    }
-}
-
-/// The header of the entry a trade event derives, effective on `date`.
-fn entry_header(kind: EntryKind, record: &TradeRecord, date: jiff::civil::Date) -> EntryHeader {
-    EntryHeader {
-        kind,
-        effective_date: date,
-        posting_date: date,
-        trade_id: Some(record.trade_id),
     }
 }

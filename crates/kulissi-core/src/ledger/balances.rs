@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 
 use super::derived::{EntryHeader, Journal, Sink};
+use super::periods::is_profit_and_loss;
 use crate::identifiers::Currency;
 use crate::position::IdHasher;
 
@@ -13,6 +14,9 @@ use crate::position::IdHasher;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerBalances {
     balances: HashMap<(u16, Currency), Decimal, IdHasher>,
+    /// Income and expense balances by year of posting date: what a year-end close moves
+    /// into retained earnings.
+    yearly: HashMap<(i16, u16, Currency), Decimal, IdHasher>,
 }
 
 impl LedgerBalances {
@@ -32,13 +36,25 @@ impl LedgerBalances {
             .map(|((a, c), b)| (*a, *c, *b))
     }
 
+    /// The income and expense balances of entries posted in `year`, non-zero ones.
+    pub fn profit_and_loss_of(&self, year: i16) -> Vec<(u16, Currency, Decimal)> {
+        let mut lines: Vec<_> = self
+            .yearly
+            .iter()
+            .filter(|((y, _, _), b)| *y == year && !b.is_zero())
+            .map(|((_, a, c), b)| (*a, *c, *b))
+            .collect();
+        lines.sort_by_key(|(a, c, _)| (c.code(), *a));
+        lines
+    }
+
     /// Every balance ever touched, zero or not (read models keep rows that returned to zero).
     pub fn all(&self) -> impl Iterator<Item = (u16, Currency, Decimal)> + '_ {
         self.balances.iter().map(|((a, c), b)| (*a, *c, *b))
     }
 }
 
-impl Sink for LedgerBalances {
+impl LedgerBalances {
     fn post(&mut self, account: u16, currency: Currency, amount: Decimal) {
         if !amount.is_zero() {
             *self.balances.entry((account, currency)).or_default() += amount;
@@ -68,19 +84,27 @@ impl LedgerBalances {
             .filter_map(|(a, c, v)| c.map(|c| (*a, c, *v)))
             .chain(netting.overflow.iter().copied())
             .filter(|(_, _, v)| !v.is_zero());
+        let year = header.posting_date.year();
         if J::ENABLED {
             let mut lines: Vec<(u16, Currency, Decimal)> = lines.collect();
             lines.sort_by_key(|(account, currency, _)| (*account, currency.code()));
             for (account, currency, amount) in &lines {
-                self.post(*account, *currency, *amount);
+                self.add(year, *account, *currency, *amount);
             }
             if !lines.is_empty() {
                 journal.entry(header, &lines);
             }
         } else {
             for (account, currency, amount) in lines {
-                self.post(account, currency, amount);
+                self.add(year, account, currency, amount);
             }
+        }
+    }
+
+    fn add(&mut self, year: i16, account: u16, currency: Currency, amount: Decimal) {
+        self.post(account, currency, amount);
+        if is_profit_and_loss(account) {
+            *self.yearly.entry((year, account, currency)).or_default() += amount;
         }
     }
 }

@@ -40,6 +40,21 @@ pub enum EntryKind {
         /// The movement's id.
         id: u64,
     },
+    /// A manual journal entry was approved.
+    Manual {
+        /// The entry's id.
+        id: u64,
+    },
+    /// A year's income and expenses were closed into retained earnings.
+    YearEndClose {
+        /// The year.
+        year: i16,
+    },
+    /// A year-end close was reversed when its year was reopened.
+    YearEndCloseReversed {
+        /// The year.
+        year: i16,
+    },
 }
 
 impl EntryKind {
@@ -54,6 +69,11 @@ impl EntryKind {
             EntryKind::MarkToMarket => "Mark to market".to_owned(),
             EntryKind::FxRevaluation => "FX revaluation".to_owned(),
             EntryKind::CashMovement { id } => format!("Cash movement {id}"),
+            EntryKind::Manual { id } => format!("Manual journal entry {id}"),
+            EntryKind::YearEndClose { year } => format!("Year-end close {year}"),
+            EntryKind::YearEndCloseReversed { year } => {
+                format!("Reversal of year-end close {year}")
+            }
         }
     }
 }

@@ -10,12 +10,14 @@
 //! The engine keeps [`LedgerBalances`] from its trade and settlement events with the rules of
 //! `derived.rs`; the journal itself is derived from the log when asked for, never stored
 //! twice. End of day marks positions to market and revalues foreign-currency balances
-//! (`valuation.rs`). Manual journals and periods come with the general-ledger issue. The rules reproduce domain.md §7 to the cent (see `tests.rs`).
+//! (`valuation.rs`); periods close, reopen and close the year (`periods.rs`). The rules reproduce domain.md §7 to the cent (see `tests.rs`).
 
 mod balances;
 mod chart;
 mod derived;
 mod journal;
+mod manual;
+mod periods;
 mod posting;
 mod trial_balance;
 mod valuation;
@@ -27,6 +29,8 @@ pub use derived::{
     settlement_part, trade_event,
 };
 pub use journal::{EntryError, JournalEntry, JournalLine};
+pub use manual::{CONTROL_ACCOUNTS, ManualEntries, ManualEntry, ManualEntryStatus};
+pub use periods::{Lines, Periods, closing_entry, is_profit_and_loss};
 pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
 };

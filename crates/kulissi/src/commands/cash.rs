@@ -5,36 +5,10 @@ use std::io::Write;
 use jiff::civil::Date;
 use kulissi_app::Writer;
 use kulissi_core::engine::{Command, Event};
-use kulissi_core::identifiers::Lei;
-use kulissi_store::EventStore;
 use rust_decimal::Decimal;
 
 use super::context::Context;
 use crate::cli::CashCommand;
-
-/// Executes one command; returns the events it caused (none for an acknowledged repeat).
-fn execute(ctx: &Context, command: Command) -> anyhow::Result<Vec<Event>> {
-    let envelope = ctx.envelope(command);
-    let mut writer = Writer::open(ctx.open()?)?;
-    match writer.execute_atomic(std::slice::from_ref(&envelope))? {
-        Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
-        Ok(receipts) => {
-            let seqs = receipts.first().map(|r| r.seqs.clone()).unwrap_or(0..0);
-            let mut events = Vec::new();
-            if !seqs.is_empty() {
-                writer
-                    .store()
-                    .read_log(seqs.start, Some(seqs.end - 1), &mut |record| {
-                        if let Ok(event) = kulissi_core::engine::codec::decode(&record.payload) {
-                            events.push(event);
-                        }
-                        Ok(true)
-                    })?;
-            }
-            Ok(events)
-        }
-    }
-}
 
 pub(crate) fn end_of_day(
     ctx: &Context,
@@ -42,27 +16,11 @@ pub(crate) fn end_of_day(
     legal_entity: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let lei = match legal_entity {
-        Some(text) => Lei::parse(text).map_err(|e| anyhow::anyhow!("--legal-entity: {e}"))?,
-        None => {
-            let state = Writer::open(ctx.open()?)?.state().clone();
-            let mut entities = state.refdata.legal_entities.iter().map(|(_, e)| e.lei);
-            match (entities.next(), entities.next()) {
-                (Some(lei), None) => lei,
-                (None, _) => anyhow::bail!("no legal entity is defined"),
-                (Some(_), Some(_)) => {
-                    anyhow::bail!("there are several legal entities: name one with --legal-entity")
-                }
-            }
-        }
-    };
-    let events = execute(
-        ctx,
-        Command::RunEndOfDay {
-            legal_entity: lei,
-            date,
-        },
-    )?;
+    let lei = ctx.legal_entity(legal_entity)?;
+    let events = ctx.execute(Command::RunEndOfDay {
+        legal_entity: lei,
+        date,
+    })?;
     match events.first() {
         Some(Event::EndOfDayRun {
             marks,
@@ -112,7 +70,7 @@ pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyh
         },
         CashCommand::Balances => return balances(ctx, out),
     };
-    let events = execute(ctx, command)?;
+    let events = ctx.execute(command)?;
     match events.first() {
         None => writeln!(out, "nothing changed")?,
         Some(Event::CashMovementsExpired { ids, .. }) => {

@@ -7,7 +7,10 @@ use std::path::Path;
 use crate::store::AnyStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use kulissi_core::engine::{Actor, Command, CommandEnvelope};
+use kulissi_app::Writer;
+use kulissi_core::engine::{Actor, Command, CommandEnvelope, Event, codec};
+use kulissi_core::identifiers::Lei;
+use kulissi_store::EventStore;
 
 /// The context of one CLI invocation.
 #[derive(Debug, Clone)]
@@ -49,6 +52,52 @@ impl Context {
     /// The database location for messages, without any password.
     pub(crate) fn location(&self) -> String {
         kulissi_store_postgres::redact(&self.db.display().to_string())
+    }
+
+    /// Executes one command through the engine; returns the events it caused (none for an
+    /// acknowledged repeat), or the rejection as the error.
+    pub(crate) fn execute(&self, command: Command) -> anyhow::Result<Vec<Event>> {
+        let envelope = self.envelope(command);
+        let mut writer = Writer::open(self.open()?)?;
+        match writer.execute_atomic(std::slice::from_ref(&envelope))? {
+            Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
+            Ok(receipts) => {
+                let seqs = receipts.first().map(|r| r.seqs.clone()).unwrap_or(0..0);
+                let mut events = Vec::new();
+                if !seqs.is_empty() {
+                    writer
+                        .store()
+                        .read_log(seqs.start, Some(seqs.end - 1), &mut |record| {
+                            if let Ok(event) = codec::decode(&record.payload) {
+                                events.push(event);
+                            }
+                            Ok(true)
+                        })?;
+                }
+                Ok(events)
+            }
+        }
+    }
+
+    /// The legal entity named by `lei`, or the only one defined.
+    pub(crate) fn legal_entity(&self, lei: Option<&str>) -> anyhow::Result<Lei> {
+        if let Some(text) = lei {
+            return Lei::parse(text).map_err(|e| anyhow::anyhow!("--legal-entity: {e}"));
+        }
+        let writer = Writer::open(self.open()?)?;
+        let mut entities = writer
+            .state()
+            .refdata
+            .legal_entities
+            .iter()
+            .map(|(_, e)| e.lei);
+        match (entities.next(), entities.next()) {
+            (Some(lei), None) => Ok(lei),
+            (None, _) => anyhow::bail!("no legal entity is defined"),
+            (Some(_), Some(_)) => {
+                anyhow::bail!("there are several legal entities: name one with --legal-entity")
+            }
+        }
     }
 
     /// Wraps a command with who, when and which business date.

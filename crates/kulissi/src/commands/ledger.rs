@@ -6,12 +6,15 @@ use std::io::Write;
 
 use jiff::civil::Date;
 use kulissi_app::read_journal;
-use kulissi_core::ledger::ChartOfAccounts;
+use kulissi_core::engine::{Command, Event};
+use kulissi_core::identifiers::Currency;
+use kulissi_core::ledger::{ChartOfAccounts, codes};
 use kulissi_formats::ledger_export::{ExportFormat, JournalWriter};
 use kulissi_store::EventStore;
 use rust_decimal::Decimal;
 
 use super::context::Context;
+use crate::cli::LedgerCommand;
 
 /// One account's balance in one currency, debit positive.
 struct Balance {
@@ -313,4 +316,99 @@ fn write_journal<W: Write>(
         Ok(())
     })?;
     Ok(writer.finish()?)
+}
+
+/// `ledger close|reopen|close-year|propose|approve|reject`: commands through the engine.
+pub(crate) fn accounting(
+    ctx: &Context,
+    cmd: LedgerCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let command = match cmd {
+        LedgerCommand::Close {
+            through,
+            legal_entity,
+        } => Command::ClosePeriod {
+            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
+            through,
+        },
+        LedgerCommand::Reopen {
+            from,
+            reason,
+            legal_entity,
+        } => Command::ReopenPeriod {
+            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
+            from,
+            reason,
+        },
+        LedgerCommand::CloseYear { year, legal_entity } => Command::CloseYear {
+            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
+            year,
+        },
+        LedgerCommand::Propose {
+            reference,
+            date,
+            description,
+            lines,
+            legal_entity,
+        } => Command::ProposeJournalEntry {
+            reference,
+            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
+            effective_date: date,
+            description,
+            lines: lines
+                .iter()
+                .enumerate()
+                .map(|(i, line)| {
+                    parse_line(line).map_err(|e| anyhow::anyhow!("--line {}: {e}", i + 1))
+                })
+                .collect::<anyhow::Result<_>>()?,
+        },
+        LedgerCommand::Approve { reference } => Command::ApproveJournalEntry { reference },
+        LedgerCommand::Reject { reference, reason } => {
+            Command::RejectJournalEntry { reference, reason }
+        }
+        LedgerCommand::TrialBalance { .. }
+        | LedgerCommand::Statement { .. }
+        | LedgerCommand::Export { .. } => anyhow::bail!("not an accounting command"),
+    };
+    let events = ctx.execute(command)?;
+    match events.first() {
+        None => writeln!(out, "nothing changed")?,
+        Some(Event::YearClosed { year, lines, .. }) => writeln!(
+            out,
+            "year {year} closed: {} income and expense balances moved to retained earnings",
+            lines
+                .iter()
+                .filter(|(a, _, _)| *a != codes::RETAINED_EARNINGS)
+                .count()
+        )?,
+        Some(Event::JournalEntryProposed(e)) => writeln!(
+            out,
+            "journal entry {} ('{}') proposed by {}: it posts when another person approves it",
+            e.id, e.reference, e.maker
+        )?,
+        Some(event) => writeln!(out, "done: {}", event.kind())?,
+    }
+    Ok(0)
+}
+
+/// `ACCOUNT:CURRENCY:AMOUNT`.
+fn parse_line(text: &str) -> Result<(u16, Currency, Decimal), String> {
+    let mut parts = text.split(':');
+    let (Some(account), Some(currency), Some(amount), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(format!(
+            "expected ACCOUNT:CURRENCY:AMOUNT such as 5500:EUR:120.00, found '{text}'"
+        ));
+    };
+    let account = account
+        .parse()
+        .map_err(|_| format!("account '{account}' is not an account code"))?;
+    let currency = currency.parse().map_err(|e| format!("{e}"))?;
+    let amount = amount
+        .parse()
+        .map_err(|_| format!("amount '{amount}' is not a decimal number"))?;
+    Ok((account, currency, amount))
 }

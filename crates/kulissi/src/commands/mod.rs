@@ -61,6 +61,7 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Ledger(LedgerCommand::Export { format, to }) => {
             ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
+        Command::Ledger(cmd) => ledger::accounting(&ctx()?, cmd, out),
         Command::Settle {
             trade,
             quantity,

@@ -611,5 +611,6 @@ fn codec_round_trips_every_event_of_a_session() {
     }
 }
 
+mod periods_and_journals;
 mod settlement_and_ledger;
 mod valuation_and_cash;

@@ -55,11 +55,7 @@ fn movement(
 type Collected = Vec<(EntryHeader, Vec<(u16, Currency, Decimal)>)>;
 
 /// Decides and applies, collecting the journal entries.
-fn run_journal(
-    state: &mut State,
-    command: Command,
-    journal: &mut Collected,
-) {
+fn run_journal(state: &mut State, command: Command, journal: &mut Collected) {
     for e in decide(state, &envelope(command)).unwrap() {
         apply_with_journal(
             state,

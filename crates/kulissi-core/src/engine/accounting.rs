@@ -1,0 +1,228 @@
+//! Deciding the accounting commands: closing and reopening periods, closing a year, and
+//! manual journal entries under four eyes (the checker is never the maker).
+
+use jiff::civil::{Date, date};
+use rust_decimal::Decimal;
+
+use super::{Actor, Event, Rejection, State, text};
+use crate::identifiers::{Currency, Lei};
+use crate::ledger::{
+    CONTROL_ACCOUNTS, ChartOfAccounts, ManualEntry, ManualEntryStatus, closing_entry,
+};
+
+fn entity(state: &State, lei: &Lei) -> Result<u32, Rejection> {
+    state
+        .refdata
+        .legal_entities
+        .id(lei)
+        .ok_or(Rejection::UnknownLegalEntity(*lei))
+}
+
+pub(super) fn close_period(
+    state: &State,
+    lei: &Lei,
+    through: Date,
+) -> Result<Vec<Event>, Rejection> {
+    let id = entity(state, lei)?;
+    match state.periods.closed_through(id) {
+        Some(closed) if closed == through => Ok(Vec::new()),
+        Some(closed) if closed > through => Err(Rejection::Invalid(format!(
+            "{lei} is already closed through {closed}; reopen to move the close back"
+        ))),
+        _ => Ok(vec![Event::PeriodClosed {
+            legal_entity: id,
+            through,
+        }]),
+    }
+}
+
+pub(super) fn reopen_period(
+    state: &State,
+    lei: &Lei,
+    from: Date,
+    reason: &str,
+) -> Result<Vec<Event>, Rejection> {
+    text("reason", reason)?;
+    let id = entity(state, lei)?;
+    match state.periods.closed_through(id) {
+        Some(closed) if from <= closed => Ok(vec![Event::PeriodReopened {
+            legal_entity: id,
+            from,
+            reason: reason.into(),
+        }]),
+        closed => Err(Rejection::Invalid(format!(
+            "{lei} is not closed on {from} (closed through {})",
+            closed.map_or("no date".to_owned(), |d| d.to_string())
+        ))),
+    }
+}
+
+pub(super) fn close_year(state: &State, lei: &Lei, year: i16) -> Result<Vec<Event>, Rejection> {
+    let id = entity(state, lei)?;
+    if state.periods.closing(id, year).is_some() {
+        return Ok(Vec::new());
+    }
+    if !(1900..=9999).contains(&year) {
+        return Err(Rejection::Invalid(format!("year {year} is out of range")));
+    }
+    Ok(vec![Event::YearClosed {
+        legal_entity: id,
+        year,
+        lines: closing_entry(state.ledger.profit_and_loss_of(year)),
+    }])
+}
+
+/// The last day of `year`.
+pub(super) fn year_end(year: i16) -> Date {
+    date(year, 12, 31)
+}
+
+pub(super) struct Proposal<'a> {
+    pub(super) reference: &'a str,
+    pub(super) legal_entity: &'a Lei,
+    pub(super) effective_date: Date,
+    pub(super) description: &'a str,
+    pub(super) lines: &'a [(u16, Currency, Decimal)],
+}
+
+pub(super) fn propose(
+    state: &State,
+    maker: &Actor,
+    p: Proposal<'_>,
+) -> Result<Vec<Event>, Rejection> {
+    text("journal entry reference", p.reference)?;
+    text("description", p.description)?;
+    let legal_entity = entity(state, p.legal_entity)?;
+    let chart = ChartOfAccounts::broker_dealer();
+    if p.lines.len() < 2 || p.lines.len() > 100 {
+        return Err(Rejection::Invalid(format!(
+            "a journal entry has 2 to 100 lines, found {}",
+            p.lines.len()
+        )));
+    }
+    for (i, (account, currency, amount)) in p.lines.iter().enumerate() {
+        let line = i + 1;
+        if chart.get(*account).is_none() {
+            return Err(Rejection::Invalid(format!(
+                "line {line}: account {account} is not in the chart of accounts"
+            )));
+        }
+        if CONTROL_ACCOUNTS.contains(account) {
+            return Err(Rejection::Invalid(format!(
+                "line {line}: account {account} is kept by its sub-ledger; move it through \
+                 trades, settlements, cash movements or the end of day"
+            )));
+        }
+        if amount.is_zero() {
+            return Err(Rejection::Invalid(format!(
+                "line {line}: the amount is zero"
+            )));
+        }
+        let minor = u32::from(currency.minor_units().unwrap_or(2));
+        if amount.normalize().scale() > minor {
+            return Err(Rejection::Invalid(format!(
+                "line {line}: {amount} has more decimals than {currency}'s {minor}"
+            )));
+        }
+    }
+    let mut currencies: Vec<Currency> = p.lines.iter().map(|l| l.1).collect();
+    currencies.sort_unstable_by_key(|c| c.code());
+    currencies.dedup();
+    for currency in currencies {
+        let total: Decimal = p
+            .lines
+            .iter()
+            .filter(|l| l.1 == currency)
+            .map(|l| l.2)
+            .sum();
+        if !total.is_zero() {
+            return Err(Rejection::Invalid(format!(
+                "the entry does not balance in {currency}: debits exceed credits by {total}"
+            )));
+        }
+    }
+    let entry = ManualEntry {
+        id: state.manual_entries.next_id(),
+        reference: p.reference.into(),
+        legal_entity,
+        effective_date: p.effective_date,
+        description: p.description.into(),
+        lines: p.lines.to_vec(),
+        maker: maker.to_string().into(),
+        status: ManualEntryStatus::Proposed,
+    };
+    if let Some(existing) = state.manual_entries.by_reference(p.reference) {
+        let same = ManualEntry {
+            id: existing.id,
+            status: existing.status,
+            ..entry
+        };
+        if *existing == same {
+            return Ok(Vec::new());
+        }
+        return Err(Rejection::Invalid(format!(
+            "journal entry reference '{}' was already used for a different entry",
+            p.reference
+        )));
+    }
+    Ok(vec![Event::JournalEntryProposed(entry)])
+}
+
+pub(super) fn decide_proposal(
+    state: &State,
+    checker: &Actor,
+    reference: &str,
+    rejection: Option<&str>,
+) -> Result<Vec<Event>, Rejection> {
+    let entry = state
+        .manual_entries
+        .by_reference(reference)
+        .ok_or_else(|| {
+            Rejection::Invalid(format!("no journal entry has reference '{reference}'"))
+        })?;
+    let wanted = if rejection.is_some() {
+        ManualEntryStatus::Rejected
+    } else {
+        ManualEntryStatus::Posted
+    };
+    match entry.status {
+        ManualEntryStatus::Proposed => {}
+        status if status == wanted => return Ok(Vec::new()),
+        status => {
+            return Err(Rejection::Invalid(format!(
+                "journal entry '{reference}' is already {}",
+                if status == ManualEntryStatus::Posted {
+                    "approved and posted"
+                } else {
+                    "rejected"
+                }
+            )));
+        }
+    }
+    if !matches!(checker, Actor::Person(_)) {
+        return Err(Rejection::Invalid(format!(
+            "journal entry '{reference}': only a person may approve or reject it, not {checker}"
+        )));
+    }
+    let checker_name = checker.to_string();
+    if *entry.maker == *checker_name {
+        return Err(Rejection::Invalid(format!(
+            "journal entry '{reference}' was proposed by {checker_name}: another person must \
+             approve or reject it (four eyes)"
+        )));
+    }
+    Ok(vec![match rejection {
+        None => Event::JournalEntryApproved {
+            id: entry.id,
+            checker: checker_name.into(),
+        },
+        Some(reason) => {
+            text("reason", reason)?;
+            Event::JournalEntryRejected {
+                id: entry.id,
+                checker: checker_name.into(),
+                reason: reason.into(),
+            }
+        }
+    }])
+}

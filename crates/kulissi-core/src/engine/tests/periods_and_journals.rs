@@ -1,0 +1,429 @@
+//! Accounting periods (close, late events, year-end close and reopen) and manual journal
+//! entries under four eyes, through the engine.
+
+use super::*;
+use crate::ledger::{EntryHeader, EntryKind, codes::*};
+
+type Collected = Vec<(EntryHeader, Vec<(u16, Currency, Decimal)>)>;
+
+fn as_person(command: Command, who: &str) -> CommandEnvelope {
+    CommandEnvelope {
+        actor: Actor::Person(who.into()),
+        ..envelope(command)
+    }
+}
+
+fn run_as(state: &mut State, envelope: CommandEnvelope, journal: &mut Collected) -> Vec<Event> {
+    let events = decide(state, &envelope).unwrap();
+    for e in &events {
+        apply_with_journal(
+            state,
+            e,
+            &mut |h: &EntryHeader, l: &[(u16, Currency, Decimal)]| journal.push((*h, l.to_vec())),
+        );
+    }
+    events
+}
+
+/// Our legal entity's id.
+fn ours(s: &State) -> u32 {
+    s.refdata.legal_entities.id(&lei(OURS)).unwrap()
+}
+
+/// The id of the HOUSE-1 position in the Finnish share.
+fn position(s: &State) -> crate::position::PositionKey {
+    (
+        s.refdata.accounts.id(&"HOUSE-1".to_owned()).unwrap(),
+        s.refdata
+            .instruments
+            .id(&Isin::parse(FI_SHARE).unwrap())
+            .unwrap(),
+    )
+}
+
+/// Why `who` may not do `command`.
+fn refused(s: &State, command: Command, who: &str) -> String {
+    decide(s, &as_person(command, who)).unwrap_err().to_string()
+}
+
+/// Balance of `account` in EUR from the entries posted on or before `as_of`.
+fn balance_as_of(journal: &Collected, account: u16, as_of: Date) -> Decimal {
+    journal
+        .iter()
+        .filter(|(h, _)| h.posting_date <= as_of)
+        .flat_map(|(_, lines)| lines.iter())
+        .filter(|(a, c, _)| *a == account && *c == ccy("EUR"))
+        .map(|(_, _, v)| *v)
+        .sum()
+}
+
+/// July is closed; a purchase dated 20 July reported on 5 August posts on 1 August with
+/// its effective date kept, and July's trial balance does not change.
+#[test]
+fn a_late_event_after_the_close_posts_in_the_first_open_period() {
+    let mut s = firm();
+    let mut j = Collected::new();
+    let book = |id: &str, day: i8, month: i8| {
+        envelope(Command::BookTrade(trade(
+            id,
+            FI_SHARE,
+            Side::Buy,
+            "100",
+            "20.00",
+            "EUR",
+            date(2025, month, day),
+        )))
+    };
+    run_as(&mut s, book("T1", 14, 7), &mut j);
+    let close = Command::ClosePeriod {
+        legal_entity: lei(OURS),
+        through: date(2025, 7, 31),
+    };
+    run_as(&mut s, envelope(close.clone()), &mut j);
+    assert!(
+        run_as(&mut s, envelope(close), &mut j).is_empty(),
+        "closing again: no change"
+    );
+    let july = balance_as_of(&j, SECURITIES_AT_COST, date(2025, 7, 31));
+    assert_eq!(july, d("2000.00"));
+
+    run_as(&mut s, book("LATE", 20, 7), &mut j);
+    let (late, _) = j.last().unwrap();
+    assert_eq!(late.kind, EntryKind::TradeBooked);
+    assert_eq!(
+        (late.effective_date, late.posting_date),
+        (date(2025, 7, 20), date(2025, 8, 1))
+    );
+    assert_eq!(
+        balance_as_of(&j, SECURITIES_AT_COST, date(2025, 7, 31)),
+        july
+    );
+    assert_eq!(
+        balance_as_of(&j, SECURITIES_AT_COST, date(2025, 8, 1)),
+        d("4000.00")
+    );
+    // The position sees the trade on its trade date all the same.
+    assert_eq!(s.holdings.quantity_of(position(&s)), d("200"));
+
+    // Moving the close back is refused; reopening needs a reason and a closed date.
+    let back = Command::ClosePeriod {
+        legal_entity: lei(OURS),
+        through: date(2025, 6, 30),
+    };
+    assert!(decide(&s, &envelope(back)).is_err());
+    let reopen = |from: Date, reason: &str| Command::ReopenPeriod {
+        legal_entity: lei(OURS),
+        from,
+        reason: reason.into(),
+    };
+    assert!(decide(&s, &envelope(reopen(date(2025, 8, 1), "x"))).is_err());
+    assert!(decide(&s, &envelope(reopen(date(2025, 7, 1), " "))).is_err());
+    run_as(
+        &mut s,
+        envelope(reopen(date(2025, 7, 1), "audit adjustment")),
+        &mut j,
+    );
+    assert_eq!(s.periods.closed_through(ours(&s)), Some(date(2025, 6, 30)));
+}
+
+/// Year end: 2025's income and expenses move into retained earnings; reopening 2025
+/// reverses the closing entry exactly; a late 2025 trade after the close lands in 2026.
+#[test]
+fn year_end_close_and_reopen() {
+    let mut s = firm();
+    let mut j = Collected::new();
+    let eur = ccy("EUR");
+    let book = |id: &str, side: Side, price: &str, y: i16, m: i8, dd: i8| {
+        envelope(Command::BookTrade(trade(
+            id,
+            FI_SHARE,
+            side,
+            "1000",
+            price,
+            "EUR",
+            date(y, m, dd),
+        )))
+    };
+    run_as(&mut s, book("B", Side::Buy, "20.00", 2025, 11, 3), &mut j);
+    run_as(&mut s, book("S", Side::Sell, "21.00", 2025, 12, 1), &mut j);
+    // Realised 1,000 less commissions 20 + 21.
+    assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-1000.00"));
+    assert_eq!(s.ledger.balance(COMMISSION_EXPENSE, eur), d("41.00"));
+
+    let close = Command::CloseYear {
+        legal_entity: lei(OURS),
+        year: 2025,
+    };
+    let events = run_as(&mut s, envelope(close.clone()), &mut j);
+    assert!(matches!(&events[..], [Event::YearClosed { lines, .. }] if lines.len() == 3));
+    let (header, lines) = j.last().unwrap();
+    assert_eq!(header.kind, EntryKind::YearEndClose { year: 2025 });
+    assert_eq!(header.posting_date, date(2025, 12, 31));
+    assert_eq!(
+        lines,
+        &[
+            (RETAINED_EARNINGS, eur, d("-959.00")),
+            (REALISED_PNL, eur, d("1000.00")),
+            (COMMISSION_EXPENSE, eur, d("-41.00")),
+        ]
+    );
+    for account in [REALISED_PNL, COMMISSION_EXPENSE] {
+        assert_eq!(s.ledger.balance(account, eur), Decimal::ZERO);
+    }
+    assert_eq!(s.ledger.balance(RETAINED_EARNINGS, eur), d("-959.00"));
+    assert_eq!(s.periods.closed_through(ours(&s)), Some(date(2025, 12, 31)));
+    assert!(run_as(&mut s, envelope(close.clone()), &mut j).is_empty());
+
+    // A 2025 purchase reported after the close posts on 1 January 2026.
+    run_as(
+        &mut s,
+        book("LATE", Side::Buy, "20.00", 2025, 12, 15),
+        &mut j,
+    );
+    assert_eq!(j.last().unwrap().0.posting_date, date(2026, 1, 1));
+    assert_eq!(
+        s.ledger.profit_and_loss_of(2026),
+        vec![(COMMISSION_EXPENSE, eur, d("20.00"))]
+    );
+
+    // Reopening December 2025 reverses the close exactly.
+    let reopen = Command::ReopenPeriod {
+        legal_entity: lei(OURS),
+        from: date(2025, 12, 1),
+        reason: "auditor's adjustment to 2025".into(),
+    };
+    run_as(&mut s, envelope(reopen), &mut j);
+    let (header, reversal) = j.last().unwrap();
+    assert_eq!(header.kind, EntryKind::YearEndCloseReversed { year: 2025 });
+    assert_eq!(reversal[0], (RETAINED_EARNINGS, eur, d("959.00")));
+    assert_eq!(s.ledger.balance(RETAINED_EARNINGS, eur), Decimal::ZERO);
+    assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-1000.00"));
+    assert_eq!(s.periods.closed_through(ours(&s)), Some(date(2025, 11, 30)));
+    // Closing again gives the same entry.
+    run_as(&mut s, envelope(close), &mut j);
+    assert_eq!(s.ledger.balance(RETAINED_EARNINGS, eur), d("-959.00"));
+}
+
+/// A manual accrual is proposed by one person and posts only when another approves it;
+/// entries that do not balance, touch a sub-ledger's control account, or are approved by
+/// their maker or by a system are refused.
+#[test]
+fn manual_journal_entries_need_a_second_person() {
+    let mut s = firm();
+    let mut j = Collected::new();
+    let eur = ccy("EUR");
+    let propose =
+        |reference: &str, lines: Vec<(u16, Currency, Decimal)>| Command::ProposeJournalEntry {
+            reference: reference.into(),
+            legal_entity: lei(OURS),
+            effective_date: date(2025, 7, 31),
+            description: "Custody fee accrual, July".into(),
+            lines,
+        };
+    let accrual = vec![
+        (CUSTODY_FEES, eur, d("120.00")),
+        (FEES_PAYABLE, eur, d("-120.00")),
+    ];
+    assert_eq!(
+        refused(
+            &s,
+            propose(
+                "J0",
+                vec![
+                    (CUSTODY_FEES, eur, d("120.00")),
+                    (FEES_PAYABLE, eur, d("-100.00"))
+                ]
+            ),
+            "maija"
+        ),
+        "the entry does not balance in EUR: debits exceed credits by 20.00"
+    );
+    assert!(
+        refused(
+            &s,
+            propose(
+                "J0",
+                vec![(CASH, eur, d("1")), (SHARE_CAPITAL, eur, d("-1"))]
+            ),
+            "maija"
+        )
+        .contains("account 1100 is kept by its sub-ledger")
+    );
+    assert!(
+        refused(
+            &s,
+            propose(
+                "J0",
+                vec![(9999, eur, d("1")), (FEES_PAYABLE, eur, d("-1"))]
+            ),
+            "maija"
+        )
+        .contains("not in the chart")
+    );
+
+    run_as(
+        &mut s,
+        as_person(propose("J1", accrual.clone()), "maija"),
+        &mut j,
+    );
+    assert_eq!(
+        s.ledger.balance(CUSTODY_FEES, eur),
+        Decimal::ZERO,
+        "not posted yet"
+    );
+    assert!(
+        run_as(
+            &mut s,
+            as_person(propose("J1", accrual.clone()), "maija"),
+            &mut j
+        )
+        .is_empty(),
+        "the same proposal again is acknowledged"
+    );
+    let approve = Command::ApproveJournalEntry {
+        reference: "J1".into(),
+    };
+    assert!(refused(&s, approve.clone(), "maija").contains("another person must approve"));
+    assert!(
+        decide(&s, &envelope(approve.clone()))
+            .unwrap_err()
+            .to_string()
+            .contains("only a person")
+    );
+    run_as(&mut s, as_person(approve.clone(), "ville"), &mut j);
+    assert_eq!(s.ledger.balance(CUSTODY_FEES, eur), d("120.00"));
+    assert_eq!(s.ledger.balance(FEES_PAYABLE, eur), d("-120.00"));
+    let (header, _) = j.last().unwrap();
+    assert_eq!(header.kind, EntryKind::Manual { id: 1 });
+    assert!(run_as(&mut s, as_person(approve, "ville"), &mut j).is_empty());
+
+    // A rejected proposal never posts.
+    run_as(&mut s, as_person(propose("J2", accrual), "maija"), &mut j);
+    let reject = Command::RejectJournalEntry {
+        reference: "J2".into(),
+        reason: "wrong month".into(),
+    };
+    run_as(&mut s, as_person(reject, "ville"), &mut j);
+    assert!(
+        refused(
+            &s,
+            Command::ApproveJournalEntry {
+                reference: "J2".into()
+            },
+            "ville"
+        )
+        .contains("rejected")
+    );
+    assert_eq!(s.ledger.balance(CUSTODY_FEES, eur), d("120.00"));
+}
+
+#[test]
+fn codec_round_trips_period_and_journal_events() {
+    let mut s = firm();
+    let mut j = Collected::new();
+    let eur = ccy("EUR");
+    let mut events = Vec::new();
+    let buy = trade(
+        "B",
+        FI_SHARE,
+        Side::Buy,
+        "10",
+        "20.00",
+        "EUR",
+        date(2025, 7, 14),
+    );
+    events.extend(run_as(&mut s, envelope(Command::BookTrade(buy)), &mut j));
+    events.extend(run_as(
+        &mut s,
+        as_person(
+            Command::ProposeJournalEntry {
+                reference: "J".into(),
+                legal_entity: lei(OURS),
+                effective_date: date(2025, 7, 31),
+                description: "accrual".into(),
+                lines: vec![
+                    (CUSTODY_FEES, eur, d("1.00")),
+                    (FEES_PAYABLE, eur, d("-1.00")),
+                ],
+            },
+            "a",
+        ),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        as_person(
+            Command::ProposeJournalEntry {
+                reference: "K".into(),
+                legal_entity: lei(OURS),
+                effective_date: date(2025, 7, 31),
+                description: "accrual".into(),
+                lines: vec![
+                    (CUSTODY_FEES, eur, d("2.00")),
+                    (FEES_PAYABLE, eur, d("-2.00")),
+                ],
+            },
+            "a",
+        ),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        as_person(
+            Command::ApproveJournalEntry {
+                reference: "J".into(),
+            },
+            "b",
+        ),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        as_person(
+            Command::RejectJournalEntry {
+                reference: "K".into(),
+                reason: "no".into(),
+            },
+            "b",
+        ),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        envelope(Command::ClosePeriod {
+            legal_entity: lei(OURS),
+            through: date(2025, 7, 31),
+        }),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        envelope(Command::CloseYear {
+            legal_entity: lei(OURS),
+            year: 2025,
+        }),
+        &mut j,
+    ));
+    events.extend(run_as(
+        &mut s,
+        envelope(Command::ReopenPeriod {
+            legal_entity: lei(OURS),
+            from: date(2025, 1, 1),
+            reason: "r".into(),
+        }),
+        &mut j,
+    ));
+    assert_eq!(events.len(), 8);
+    for e in &events {
+        let bytes = codec::encode(e);
+        assert_eq!(&codec::decode(&bytes).unwrap(), e);
+        for cut in 0..bytes.len() {
+            assert!(codec::decode(&bytes[..cut]).is_err());
+        }
+    }
+    let mut replayed = firm();
+    for e in &events {
+        apply(&mut replayed, e);
+    }
+    assert_eq!(replayed, s);
+}
