@@ -1,7 +1,7 @@
 //! [`LedgerBalances`]: every account's balance per currency, kept by the engine as events
 //! apply, from the same rules that write journal entries.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
@@ -10,55 +10,75 @@ use super::periods::is_profit_and_loss;
 use crate::identifiers::Currency;
 use crate::position::IdHasher;
 
-/// Balances by account and currency, debit positive.
+/// Balances by account and currency, debit positive. Income and expense accounts are kept
+/// per year of posting date (what a year-end close moves into retained earnings), balance
+/// sheet accounts under year 0: one map, so a line costs one update either way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerBalances {
-    balances: HashMap<(u16, Currency), Decimal, IdHasher>,
-    /// Income and expense balances by year of posting date: what a year-end close moves
-    /// into retained earnings.
-    yearly: HashMap<(i16, u16, Currency), Decimal, IdHasher>,
+    balances: HashMap<(u16, Currency, i16), Decimal, IdHasher>,
+    /// The posting years seen on income and expense accounts.
+    years: BTreeSet<i16>,
 }
 
 impl LedgerBalances {
-    /// The balance of `account` in `currency` (debit positive).
+    /// The balance of `account` in `currency` (debit positive), over all years.
     pub fn balance(&self, account: u16, currency: Currency) -> Decimal {
-        self.balances
-            .get(&(account, currency))
-            .copied()
-            .unwrap_or_default()
+        if is_profit_and_loss(account) {
+            self.years
+                .iter()
+                .filter_map(|y| self.balances.get(&(account, currency, *y)))
+                .sum()
+        } else {
+            self.balances
+                .get(&(account, currency, 0))
+                .copied()
+                .unwrap_or_default()
+        }
     }
 
     /// Every non-zero balance.
     pub fn iter(&self) -> impl Iterator<Item = (u16, Currency, Decimal)> + '_ {
-        self.balances
-            .iter()
-            .filter(|(_, b)| !b.is_zero())
-            .map(|((a, c), b)| (*a, *c, *b))
+        self.all().filter(|(_, _, b)| !b.is_zero())
     }
 
     /// The income and expense balances of entries posted in `year`, non-zero ones.
     pub fn profit_and_loss_of(&self, year: i16) -> Vec<(u16, Currency, Decimal)> {
         let mut lines: Vec<_> = self
-            .yearly
+            .balances
             .iter()
-            .filter(|((y, _, _), b)| *y == year && !b.is_zero())
-            .map(|((_, a, c), b)| (*a, *c, *b))
+            .filter(|((a, _, y), b)| *y == year && is_profit_and_loss(*a) && !b.is_zero())
+            .map(|((a, c, _), b)| (*a, *c, *b))
             .collect();
         lines.sort_by_key(|(a, c, _)| (c.code(), *a));
         lines
     }
 
-    /// Every balance ever touched, zero or not (read models keep rows that returned to zero).
+    /// Every balance ever touched, zero or not (read models keep rows that returned to zero),
+    /// income and expenses summed over the years.
     pub fn all(&self) -> impl Iterator<Item = (u16, Currency, Decimal)> + '_ {
-        self.balances.iter().map(|((a, c), b)| (*a, *c, *b))
-    }
-}
-
-impl LedgerBalances {
-    fn post(&mut self, account: u16, currency: Currency, amount: Decimal) {
-        if !amount.is_zero() {
-            *self.balances.entry((account, currency)).or_default() += amount;
+        let mut totals: BTreeMap<(u16, &'static str), (Currency, Decimal)> = BTreeMap::new();
+        for ((account, currency, _), balance) in &self.balances {
+            totals
+                .entry((*account, currency.code()))
+                .or_insert((*currency, Decimal::ZERO))
+                .1 += *balance;
         }
+        totals.into_iter().map(|((a, _), (c, b))| (a, c, b))
+    }
+
+    fn add(&mut self, year: i16, account: u16, currency: Currency, amount: Decimal) {
+        if amount.is_zero() {
+            return;
+        }
+        let year = if is_profit_and_loss(account) {
+            if !self.years.contains(&year) {
+                self.years.insert(year);
+            }
+            year
+        } else {
+            0
+        };
+        *self.balances.entry((account, currency, year)).or_default() += amount;
     }
 }
 
@@ -101,12 +121,6 @@ impl LedgerBalances {
         }
     }
 
-    fn add(&mut self, year: i16, account: u16, currency: Currency, amount: Decimal) {
-        self.post(account, currency, amount);
-        if is_profit_and_loss(account) {
-            *self.yearly.entry((year, account, currency)).or_default() += amount;
-        }
-    }
 }
 
 const NETTING_CAPACITY: usize = 16;

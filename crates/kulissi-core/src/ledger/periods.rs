@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 
 use super::chart::codes::RETAINED_EARNINGS;
 use crate::identifiers::Currency;
+use crate::position::IdHasher;
 
 /// Lines of an entry: account, currency, amount (debit positive).
 pub type Lines = Vec<(u16, Currency, Decimal)>;
@@ -26,7 +27,7 @@ pub fn is_profit_and_loss(account: u16) -> bool {
 /// The periods of every legal entity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Periods {
-    closed_through: HashMap<u32, Date>,
+    closed_through: HashMap<u32, Date, IdHasher>,
     closings: BTreeMap<(u32, i16), Lines>,
 }
 
