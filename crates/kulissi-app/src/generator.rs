@@ -281,6 +281,7 @@ impl DemoFirm {
                 legal_entity: firm,
                 desk: desk.into(),
                 trader: trader.clone(),
+                cost_method: kulissi_core::refdata::CostMethod::AverageCost,
             });
         }
         let mut accounts = Vec::new();

@@ -3,11 +3,12 @@
 //!
 //! A position is keyed by account × instrument and holds the trade-date quantity (signed:
 //! long > 0), the quantity actually settled (moved by settlement confirmations, which a later
-//! capability adds), and the cost basis of the open quantity at average cost. Average cost
-//! depends on the order of trades, so each position keeps its live trades ordered by trade
-//! date, time and id, each with the running quantity and cost after it: a trade that arrives
-//! last folds in at once, and anything else (a trade reported late, an amendment, a
-//! cancellation) refolds only the trades after it.
+//! capability adds), and the cost basis of the open quantity, at average cost or FIFO (the
+//! book's [`CostMethod`]). Cost depends on the order of trades, so each position keeps its
+//! live trades ordered by trade date, time and id, each with the running quantity and cost
+//! after it: a trade that arrives last folds in at once, and anything else (a trade reported
+//! late, an amendment, a cancellation) refolds only the trades after it at average cost, or
+//! all of them under FIFO (whose state is the queue of open lots).
 //!
 //! Projected cash is keyed by account × currency × value date (the settlement date) and
 //! moves by each live trade's net amount: −net for a purchase, +net for a sale.
@@ -18,6 +19,7 @@ use jiff::civil::Date;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::identifiers::Currency;
+use crate::refdata::CostMethod;
 use crate::trade::TradeRecord;
 
 /// Decimals kept in a cost basis after a partial close (its pro-rata reduction divides).
@@ -45,6 +47,10 @@ pub struct Position {
     /// Decimals the cost basis is kept to: the currency's minor units once a trade has been
     /// placed through [`Holdings`] (so the ledger can carry it to the cent), 12 otherwise.
     cost_decimals: Option<u32>,
+    /// How cost is released.
+    method: CostMethod,
+    /// Under FIFO, the open lots, oldest first: quantity and cost, signed like the position.
+    lots: std::collections::VecDeque<(Decimal, Decimal)>,
 }
 
 /// The order trades enter average cost in: trade date, trade time, trade id.
@@ -85,14 +91,36 @@ impl Position {
         }
     }
 
+    /// An empty position released at `method`, its cost kept to `decimals`.
+    pub fn new(method: CostMethod, decimals: u32) -> Position {
+        Position {
+            method,
+            ..Position::with_cost_decimals(decimals)
+        }
+    }
+
+    /// How this position releases cost.
+    pub fn method(&self) -> CostMethod {
+        self.method
+    }
+
+    /// Whether it holds no live trade.
+    pub fn is_empty(&self) -> bool {
+        self.trades.is_empty()
+    }
+
     /// Folds one trade into quantity and cost at average cost: adding to a position adds its
     /// gross; reducing one releases cost pro rata, rounded half-up to the position's cost
     /// decimals (the average is unchanged up to that rounding); crossing zero closes the old
     /// position and opens the remainder at the trade's own price.
     pub fn fold(&mut self, signed_quantity: Decimal, gross: Decimal) {
         let decimals = self.cost_decimals.unwrap_or(COST_DECIMALS);
-        (self.quantity, self.cost) =
-            fold(self.quantity, self.cost, signed_quantity, gross, decimals);
+        (self.quantity, self.cost) = match self.method {
+            CostMethod::AverageCost => {
+                fold(self.quantity, self.cost, signed_quantity, gross, decimals)
+            }
+            CostMethod::Fifo => fold_fifo(&mut self.lots, signed_quantity, gross, decimals),
+        };
     }
 
     /// Places a trade in cost order and refolds from there.
@@ -124,6 +152,31 @@ impl Position {
 
     fn refold_from(&mut self, at: usize) {
         let decimals = self.cost_decimals.unwrap_or(COST_DECIMALS);
+        if self.method == CostMethod::Fifo {
+            // The lots after an earlier trade are not kept: unless the trade was appended,
+            // refold from the first.
+            let appended = at + 1 == self.trades.len();
+            if !appended {
+                self.lots.clear();
+            }
+            let from = if appended { at } else { 0 };
+            let (mut quantity, mut cost) = if appended {
+                (self.quantity, self.cost)
+            } else {
+                (Decimal::ZERO, Decimal::ZERO)
+            };
+            for t in self.trades.iter_mut().skip(from) {
+                (quantity, cost) = fold_fifo(&mut self.lots, t.signed_quantity, t.gross, decimals);
+                t.quantity_after = quantity;
+                t.cost_after = cost;
+            }
+            if self.trades.is_empty() {
+                (quantity, cost) = (Decimal::ZERO, Decimal::ZERO);
+            }
+            self.quantity = quantity;
+            self.cost = cost;
+            return;
+        }
         let (mut quantity, mut cost) = match at.checked_sub(1).and_then(|i| self.trades.get(i)) {
             Some(before) => (before.quantity_after, before.cost_after),
             None => (Decimal::ZERO, Decimal::ZERO),
@@ -165,6 +218,47 @@ fn fold(
         let remaining = q + t;
         (remaining, round(trade_cost * remaining.abs() / t.abs()))
     }
+}
+
+/// One step of FIFO: the trade closes the oldest opposite lots first (each partly closed
+/// lot releasing its cost pro rata, rounded half-up to `decimals`), and what is left opens a
+/// new lot at the trade's own price. Returns the position (quantity, cost) after it.
+fn fold_fifo(
+    lots: &mut std::collections::VecDeque<(Decimal, Decimal)>,
+    t: Decimal,
+    gross: Decimal,
+    decimals: u32,
+) -> (Decimal, Decimal) {
+    let round = |v: Decimal| {
+        let mut rounded =
+            v.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+        rounded.rescale(decimals);
+        rounded
+    };
+    let mut left = t;
+    while !left.is_zero() {
+        let Some(lot) = lots.front_mut() else { break };
+        if lot.0.is_sign_negative() == left.is_sign_negative() {
+            break;
+        }
+        if left.abs() >= lot.0.abs() {
+            left += lot.0;
+            lots.pop_front();
+        } else {
+            let remaining = lot.0 + left;
+            lot.1 = round(lot.1 * remaining / lot.0);
+            lot.0 = remaining;
+            left = Decimal::ZERO;
+        }
+    }
+    if !left.is_zero() {
+        let unit_cost = if t.is_sign_negative() { -gross } else { gross };
+        lots.push_back((left, round(unit_cost * left.abs() / t.abs())));
+    }
+    lots.iter()
+        .fold((Decimal::ZERO, Decimal::ZERO), |(q, c), lot| {
+            (q + lot.0, c + lot.1)
+        })
 }
 
 fn cost_order(record: &TradeRecord) -> CostOrder {
@@ -232,13 +326,20 @@ impl std::hash::Hasher for FxHasher {
 impl Holdings {
     /// Adds a live trade version to its position and the cash ladder.
     /// Returns how much the position's cost changed.
-    pub fn add(&mut self, record: &TradeRecord) -> Decimal {
+    pub fn add(&mut self, record: &TradeRecord, method: CostMethod) -> Decimal {
         let key = (record.terms.account, record.terms.instrument);
         let decimals = u32::from(record.terms.currency.minor_units().unwrap_or(2));
         let position = self
             .positions
             .entry(key)
-            .or_insert_with(|| Position::with_cost_decimals(decimals));
+            .or_insert_with(|| Position::new(method, decimals));
+        if position.method != method && position.trades.is_empty() {
+            // A flat position takes the method of the book that trades it next.
+            *position = Position {
+                settled_quantity: position.settled_quantity,
+                ..Position::new(method, decimals)
+            };
+        }
         let before = position.cost;
         position.insert(
             cost_order(record),
@@ -297,6 +398,19 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    /// domain.md §6 under FIFO: the sale consumes 100 at 10 and 50 at 13, leaving 150 at 13.
+    #[test]
+    fn fifo_worked_example() {
+        let mut p = Position::new(CostMethod::Fifo, 2);
+        p.fold(d("100"), d("1000"));
+        p.fold(d("200"), d("2600"));
+        p.fold(d("-150"), d("2250"));
+        assert_eq!((p.quantity, p.cost), (d("150"), d("1950.00")));
+        // Selling 200 more closes the lot and opens a short of 50 at the sale's price.
+        p.fold(d("-200"), d("3000"));
+        assert_eq!((p.quantity, p.cost), (d("-50"), d("-750.00")));
     }
 
     /// domain.md §6: buy 100 at 10, buy 200 at 13, sell 150 at 15 → average 12, remaining

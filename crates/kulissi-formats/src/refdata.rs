@@ -6,7 +6,8 @@
 //! {"type":"instrument","isin":"...","name":"...","kind":"equity|bond|fund","currency":"EUR",
 //!  "market":"XHEL","multiplier":"1","transaction_tax":false,
 //!  bonds also: "coupon":"0.05","frequency":2,"day_count":"ACT/ACT-ICMA","issue_date":"...","maturity_date":"..."}
-//! {"type":"book","code":"...","legal_entity":"...","desk":"...","trader":"..."}
+//! {"type":"book","code":"...","legal_entity":"...","desk":"...","trader":"...",
+//!  "cost_method":"average|fifo (optional, average)"}
 //! {"type":"account","code":"...","legal_entity":"...","owner":"house|client","custodian":"LEI",
 //!  "safekeeping_account":"...","cash_account":"..."}
 //! {"type":"ssi","counterparty":"LEI or absent for our own","market":"XHEL","currency":"EUR",
@@ -227,11 +228,13 @@ fn refdata_command(
                 read!("desk", text),
                 read!("trader", text),
             );
+            let cost_method = optional!("cost_method", parsed);
             Command::DefineBook {
                 code: code?,
                 legal_entity: le?,
                 desk: desk?,
                 trader: trader?,
+                cost_method: cost_method?.unwrap_or_default(),
             }
         }
         "account" => {

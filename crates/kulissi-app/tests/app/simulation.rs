@@ -6,9 +6,16 @@
 //! - projected cash equals the sum of the live trades' net amounts;
 //! - the log advanced by exactly the events of the accepted commands, and no rejected
 //!   command left a trace;
-//! - rebuilding the state from the log gives the live state exactly.
+//! - rebuilding the state from the log gives the live state exactly;
+//! - the general ledger balances per currency, and ties out to its sub-ledgers: securities
+//!   at cost to the positions' cost, cash to the cash sub-ledger, the valuation adjustment to
+//!   the positions' adjustments.
 //!
-//! Each seed ends with a full `verify`.
+//! The streams also carry cash movements (some two-phase, posted or voided later), manual
+//! journal entries (proposed by one person, approved by another), prices with ends of day,
+//! and period closes that push later events into the first open day. Each seed ends with a
+//! full `verify`, and with the journal read back from the log twice: identical both times,
+//! every entry balanced per currency, and adding up to the engine's balances.
 
 use std::collections::HashMap;
 
@@ -51,10 +58,18 @@ struct Scenario {
     booked: Vec<TradeInput>,
     next_id: u64,
     day: u32,
+    seed: u64,
+    /// Commands queued by a step that takes several (an end of day with its prices).
+    queued: std::collections::VecDeque<(CommandEnvelope, Expect)>,
+    /// References of cash movements recorded pending.
+    pending_cash: Vec<String>,
 }
 
 impl Scenario {
     fn command(&mut self, time: jiff::Timestamp) -> (CommandEnvelope, Expect) {
+        if let Some(queued) = self.queued.pop_front() {
+            return queued;
+        }
         let roll = self.rng.below(100);
         let known = !self.booked.is_empty();
         let (command, expect) = match roll {
@@ -132,9 +147,111 @@ impl Scenario {
                 (command, Expect::Either)
             }
             83..=90 => (self.invalid(), Expect::Rejected),
+            91..=93 => (self.reference_change(), Expect::Either),
+            94..=96 => (self.cash_movement(), Expect::Either),
+            97 if !self.pending_cash.is_empty() => {
+                let i = self.rng.below(self.pending_cash.len() as u64) as usize;
+                let reference = self.pending_cash.swap_remove(i);
+                let command = if self.rng.below(3) == 0 {
+                    Command::VoidCashMovement {
+                        reference,
+                        reason: "simulation".into(),
+                    }
+                } else {
+                    Command::PostCashMovement { reference }
+                };
+                (command, Expect::Either)
+            }
+            98 => {
+                // A manual accrual, proposed by one person and approved by another.
+                self.next_id += 1;
+                let reference = format!("J{}", self.next_id);
+                let eur = Currency::parse("EUR").unwrap();
+                let amount = Decimal::new(1 + self.rng.below(100_000) as i64, 2);
+                let propose = Command::ProposeJournalEntry {
+                    reference: reference.clone(),
+                    legal_entity: self.firm.legal_entity,
+                    effective_date: self.date(),
+                    description: "custody fee accrual".into(),
+                    lines: vec![(5500, eur, amount), (2200, eur, -amount)],
+                };
+                let approve = Command::ApproveJournalEntry { reference };
+                let as_person = |command, who: &str| CommandEnvelope {
+                    actor: kulissi_core::engine::Actor::Person(who.into()),
+                    ..envelope(command, time)
+                };
+                self.queued
+                    .push_back((as_person(approve, "checker"), Expect::Accepted));
+                return (as_person(propose, "maker"), Expect::Accepted);
+            }
+            _ if self.rng.below(8) == 0 => {
+                // An end of day: the day's prices and FX rates, then the run.
+                let mut commands = self.firm.end_of_day(self.seed, self.date()).unwrap();
+                let run = commands.pop().unwrap();
+                for price in commands {
+                    self.queued.push_back((price, Expect::Either));
+                }
+                self.queued.push_back((run, Expect::Either));
+                return self.queued.pop_front().unwrap();
+            }
+            _ if self.rng.below(3) == 0 => {
+                // Close the periods through a fortnight ago: later events effective before
+                // then post on the first open day.
+                let through = self.date().checked_sub(jiff::Span::new().days(14)).unwrap();
+                let command = Command::ClosePeriod {
+                    legal_entity: self.firm.legal_entity,
+                    through,
+                };
+                (command, Expect::Either)
+            }
             _ => (self.reference_change(), Expect::Either),
         };
         (envelope(command, time), expect)
+    }
+
+    /// The business date of the current trading day.
+    fn date(&self) -> Date {
+        let probe = self
+            .firm
+            .random_trade(&mut Rng::new(1), "X", "X".into(), self.day);
+        probe.trade_date
+    }
+
+    /// A cash movement on a house or client account: some pending, some refused for want of
+    /// cash (the engine decides).
+    fn cash_movement(&mut self) -> Command {
+        use kulissi_core::cash::CashMovementType as T;
+        self.next_id += 1;
+        let reference = format!("C{}", self.next_id);
+        let kinds = [
+            T::ClientDeposit,
+            T::ClientDeposit,
+            T::ClientWithdrawal,
+            T::Transfer,
+            T::CustodyFee,
+            T::SettlementPenalty,
+            T::CapitalContribution,
+        ];
+        let movement = *self.rng.pick(&kinds);
+        let pending = self.rng.below(3) == 0;
+        if pending {
+            self.pending_cash.push(reference.clone());
+        }
+        let date = self.date();
+        Command::RecordCashMovement {
+            reference,
+            movement,
+            account: if self.rng.below(2) == 0 {
+                "HOUSE-01".into()
+            } else {
+                "CLIENT-005".into()
+            },
+            to_account: (movement == T::Transfer).then(|| "HOUSE-02".into()),
+            currency: Currency::parse(if self.rng.below(4) == 0 { "USD" } else { "EUR" }).unwrap(),
+            amount: Decimal::new(1 + self.rng.below(10_000_000) as i64, 2),
+            value_date: date,
+            pending_until: pending.then(|| date.checked_add(jiff::Span::new().days(5)).unwrap()),
+        }
     }
 
     /// A command that must be rejected.
@@ -184,9 +301,9 @@ impl Scenario {
     }
 }
 
-/// Positions and cash recomputed from scratch from the live trades.
 /// The ledger balances: double entry per currency; securities at cost equal the positions'
-/// cost; commission expense equals the live trades' commissions.
+/// cost, cash the cash sub-ledger, the valuation adjustment the positions' adjustments;
+/// commission expense equals the live trades' commissions.
 fn check_ledger(state: &State) {
     use kulissi_core::ledger::codes;
     let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
@@ -218,6 +335,36 @@ fn check_ledger(state: &State) {
             "securities at cost in {currency}"
         );
     }
+    let mut cash: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, currency), balance) in state.cash.balances() {
+        *cash.entry(currency).or_default() += balance.posted;
+    }
+    for (currency, total) in cash {
+        assert_eq!(
+            state.ledger.balance(codes::CASH, currency),
+            total,
+            "cash in {currency}"
+        );
+    }
+    let mut adjustments: HashMap<Currency, Decimal> = HashMap::new();
+    for ((_, instrument), adjustment) in state.valuations.adjusted_positions() {
+        let currency = state.refdata.instruments.get(instrument).unwrap().currency;
+        *adjustments.entry(currency).or_default() += adjustment;
+    }
+    for (_, currency, _) in state
+        .ledger
+        .iter()
+        .filter(|(a, _, _)| *a == codes::VALUATION_ADJUSTMENT)
+    {
+        adjustments.entry(currency).or_default();
+    }
+    for (currency, total) in adjustments {
+        assert_eq!(
+            state.ledger.balance(codes::VALUATION_ADJUSTMENT, currency),
+            total,
+            "valuation adjustment in {currency}"
+        );
+    }
     for (currency, total) in commission {
         assert_eq!(
             state.ledger.balance(codes::COMMISSION_EXPENSE, currency),
@@ -225,6 +372,47 @@ fn check_ledger(state: &State) {
             "commission in {currency}"
         );
     }
+}
+
+/// The journal read back from the log: the same twice, every entry balanced per currency,
+/// and adding up to the engine's balances.
+fn check_journal(store: &impl EventStore, state: &State) {
+    type Entry = (
+        u64,
+        kulissi_core::ledger::EntryHeader,
+        Vec<(u16, Currency, Decimal)>,
+    );
+    let read = || {
+        let mut entries: Vec<Entry> = Vec::new();
+        kulissi_app::read_journal::<_, kulissi_app::AppError>(store, None, |e| {
+            entries.push((e.seq, *e.header, e.lines.to_vec()));
+            Ok(())
+        })
+        .unwrap();
+        entries
+    };
+    let (first, second) = (read(), read());
+    assert!(first == second, "replay gives a different journal");
+    let mut sums: HashMap<(u16, Currency), Decimal> = HashMap::new();
+    for (seq, header, lines) in &first {
+        let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
+        for (account, currency, amount) in lines {
+            *per_currency.entry(*currency).or_default() += amount;
+            *sums.entry((*account, *currency)).or_default() += amount;
+        }
+        assert!(
+            per_currency.values().all(|v| v.is_zero()),
+            "entry of event {seq} ({header:?}) does not balance: {lines:?}"
+        );
+        assert!(header.posting_date >= header.effective_date);
+    }
+    sums.retain(|_, v| !v.is_zero());
+    let balances: HashMap<(u16, Currency), Decimal> =
+        state.ledger.iter().map(|(a, c, b)| ((a, c), b)).collect();
+    assert_eq!(
+        sums, balances,
+        "the journal adds up to the engine's balances"
+    );
 }
 
 fn check_invariants(state: &State) {
@@ -305,6 +493,7 @@ fn check_invariants(state: &State) {
 fn random_command_streams_keep_every_invariant() {
     let mut total_commands = 0usize;
     let mut outcomes: HashMap<&str, usize> = HashMap::new();
+    let mut back_office: HashMap<&str, usize> = HashMap::new();
     // Every seed on SQLite; a sample of seeds on PostgreSQL too, when configured.
     let runs = (0..SEEDS).flat_map(|seed| {
         let postgres = if seed % 6 == 0 {
@@ -327,6 +516,9 @@ fn random_command_streams_keep_every_invariant() {
             booked: Vec::new(),
             next_id: 0,
             day: 0,
+            seed,
+            queued: Default::default(),
+            pending_cash: Vec::new(),
         };
         let mut time = jiff::Timestamp::from_second(1_767_340_800).unwrap();
         let mut done = 0;
@@ -396,6 +588,21 @@ fn random_command_streams_keep_every_invariant() {
                 total_commands += BATCH;
             }
         }
+        check_journal(writer.store(), writer.state());
+        let state = writer.state();
+        let posted = state
+            .cash
+            .iter()
+            .filter(|m| m.status == kulissi_core::cash::CashMovementStatus::Posted)
+            .count();
+        *back_office.entry("cash movements posted").or_default() += posted;
+        *back_office.entry("manual entries").or_default() +=
+            state.manual_entries.next_id() as usize - 1;
+        *back_office.entry("marked positions").or_default() +=
+            state.valuations.adjusted_positions().count();
+        *back_office.entry("ends of day").or_default() += state.valuations.last_end_of_day.len();
+        *back_office.entry("period closes").or_default() +=
+            usize::from(state.periods.closed_through(0).is_some());
         let report = verify(writer.store(), |_| {}).unwrap();
         assert!(
             report.is_ok(),
@@ -405,6 +612,18 @@ fn random_command_streams_keep_every_invariant() {
         assert_eq!(writer.store().head().unwrap(), writer.head());
     }
     assert!(total_commands >= 100_000, "{total_commands}");
+    for (what, at_least) in [
+        ("cash movements posted", 500),
+        ("manual entries", 300),
+        ("marked positions", 1_000),
+        ("ends of day", 20),
+        ("period closes", 20),
+    ] {
+        assert!(
+            back_office.get(what).copied().unwrap_or(0) >= at_least,
+            "too few {what}: {back_office:?}"
+        );
+    }
     for kind in ["accepted", "acknowledged duplicates", "rejected"] {
         assert!(
             outcomes.get(kind).copied().unwrap_or(0) > 1_000,

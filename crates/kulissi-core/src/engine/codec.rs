@@ -22,8 +22,8 @@ use crate::identifiers::{Bic, Currency, Isin, Lei, Mic};
 use crate::ledger::{FxRevaluation, ManualEntry, ManualEntryStatus, PositionMark};
 use crate::money::{Price, Quantity, Rate};
 use crate::refdata::{
-    Account, AccountOwner, Book, Counterparty, CounterpartyRole, FeeSchedule, Instrument,
-    InstrumentKind, InstrumentType, LegalEntity, SsiKey, StandingSettlementInstruction,
+    Account, AccountOwner, Book, CostMethod, Counterparty, CounterpartyRole, FeeSchedule,
+    Instrument, InstrumentKind, InstrumentType, LegalEntity, SsiKey, StandingSettlementInstruction,
 };
 use crate::settlement::Market;
 use crate::trade::{Economics, Side, TradeTerms};
@@ -98,6 +98,11 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u32(book.legal_entity);
             w.str(&book.desk);
             w.str(&book.trader);
+            // Average cost is the default and writes nothing, so logs written before cost
+            // methods existed decode unchanged.
+            if book.cost_method == CostMethod::Fifo {
+                w.u8(1);
+            }
         }
         Event::AccountDefined { id, account: a } => {
             w.u8(5);
@@ -443,6 +448,14 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 legal_entity: r.u32()?,
                 desk: r.string()?,
                 trader: r.string()?,
+                cost_method: if r.offset == bytes.len() {
+                    CostMethod::AverageCost
+                } else {
+                    match r.u8()? {
+                        1 => CostMethod::Fifo,
+                        n => return Err(r.error(format!("unknown cost method {n}"))),
+                    }
+                },
             },
         },
         5 => Event::AccountDefined {

@@ -73,6 +73,8 @@ pub enum Command {
         desk: String,
         /// Responsible trader.
         trader: String,
+        /// How the book's positions release cost (average cost unless said).
+        cost_method: crate::refdata::CostMethod,
     },
     /// Define or update an account.
     DefineAccount {

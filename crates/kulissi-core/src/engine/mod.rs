@@ -110,6 +110,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             legal_entity,
             desk,
             trader,
+            cost_method,
         } => {
             text("book code", code)?;
             text("desk", desk)?;
@@ -123,6 +124,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 legal_entity,
                 desk: desk.clone(),
                 trader: trader.clone(),
+                cost_method: *cost_method,
             };
             let id = refdata.books.id(code).unwrap_or(refdata.books.next_id());
             if refdata.books.get(id) == Some(&book) {
@@ -235,6 +237,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 });
             }
             let terms = resolve(state, input)?;
+            one_cost_method(state, &terms, None)?;
             let economics = enrich(refdata, &terms)?;
             vec![Event::TradeBooked {
                 trade_id: state.trades.next_trade_id(),
@@ -248,6 +251,7 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
         Command::AmendTrade(input) => {
             let existing = live_trade(state, &input.source, &input.external_id)?;
             let terms = resolve(state, input)?;
+            one_cost_method(state, &terms, Some(existing.trade_id))?;
             let economics = enrich(refdata, &terms)?;
             if existing.terms == terms && existing.economics == economics {
                 return Ok(Vec::new());
@@ -498,6 +502,33 @@ fn live_trade<'s>(
 }
 
 /// Resolves a trade input against reference data and fixes its settlement date.
+/// A position is kept at one cost method: a trade from a book with another method may not
+/// join a position that other live trades hold (it may once the position is flat of them).
+fn one_cost_method(
+    state: &State,
+    terms: &TradeTerms,
+    replacing: Option<u64>,
+) -> Result<(), Rejection> {
+    let Some(book) = state.refdata.books.get(terms.book) else {
+        return Ok(());
+    };
+    let key = (terms.account, terms.instrument);
+    match state.holdings.positions.get(&key) {
+        Some(p)
+            if p.method() != book.cost_method && p.trade_ids().any(|id| Some(id) != replacing) =>
+        {
+            Err(Rejection::Invalid(format!(
+                "book '{}' keeps cost at {}, but the position it would join is kept at {} by \
+                 other books' trades",
+                book.code,
+                book.cost_method.code(),
+                p.method().code()
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
     let refdata = &state.refdata;
     text("source", &input.source)?;

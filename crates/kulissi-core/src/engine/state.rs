@@ -166,7 +166,8 @@ impl State {
                 };
                 let key = (record.terms.account, record.terms.instrument);
                 let before = self.quantities(key);
-                let change = [(record.terms.currency, self.holdings.add(&record))];
+                let method = self.cost_method(&record);
+                let change = [(record.terms.currency, self.holdings.add(&record, method))];
                 let released = [self.release(key, record.terms.currency, before)];
                 let header =
                     self.trade_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
@@ -210,7 +211,8 @@ impl State {
                 let (old_quantity, new_quantity) =
                     (self.quantities(old_key), self.quantities(new_key));
                 self.holdings.remove(&old);
-                self.holdings.add(&new);
+                let method = self.cost_method(&new);
+                self.holdings.add(&new, method);
                 let mut changes = vec![(
                     old.terms.currency,
                     self.holdings.cost_of(old_key) - old_before,
@@ -470,6 +472,14 @@ impl State {
                 .posting_date(account.legal_entity, m.value_date),
             None => m.value_date,
         }
+    }
+
+    /// The cost method of a trade's book.
+    fn cost_method(&self, record: &TradeRecord) -> crate::refdata::CostMethod {
+        self.refdata
+            .books
+            .get(record.terms.book)
+            .map_or(Default::default(), |b| b.cost_method)
     }
 
     /// A position's quantity, when a valuation adjustment may need releasing (`None` when

@@ -120,7 +120,6 @@ impl LedgerBalances {
             }
         }
     }
-
 }
 
 const NETTING_CAPACITY: usize = 16;

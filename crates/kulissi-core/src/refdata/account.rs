@@ -13,6 +13,41 @@ pub struct Book {
     pub desk: String,
     /// The trader responsible.
     pub trader: String,
+    /// How the book's positions release cost when they shrink.
+    pub cost_method: CostMethod,
+}
+
+/// How a position's cost is released when it shrinks: a per-book policy (domain.md §6). Total
+/// P&L is the same either way; the split between realised and unrealised is not.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum CostMethod {
+    /// Weighted average cost: reductions release cost at the average, which they do not
+    /// change; the average resets when the position crosses zero.
+    #[default]
+    AverageCost,
+    /// First in, first out: reductions consume the oldest lots first.
+    Fifo,
+}
+
+impl CostMethod {
+    /// Its name in files and on screens.
+    pub fn code(self) -> &'static str {
+        match self {
+            CostMethod::AverageCost => "average",
+            CostMethod::Fifo => "fifo",
+        }
+    }
+}
+
+impl std::str::FromStr for CostMethod {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "average" | "average_cost" => Ok(CostMethod::AverageCost),
+            "fifo" => Ok(CostMethod::Fifo),
+            other => Err(format!("cost method '{other}': expected average or fifo")),
+        }
+    }
 }
 
 /// Whose assets an account holds.

@@ -12,7 +12,7 @@ mod instrument;
 mod party;
 mod ssi;
 
-pub use account::{Account, AccountOwner, Book};
+pub use account::{Account, AccountOwner, Book, CostMethod};
 pub use fees::FeeSchedule;
 pub use instrument::{Instrument, InstrumentKind, InstrumentType};
 pub use party::{Counterparty, CounterpartyRole, LegalEntity};

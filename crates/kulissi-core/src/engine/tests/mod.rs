@@ -131,6 +131,7 @@ fn firm() -> State {
             legal_entity: lei(OURS),
             desk: "Equities".into(),
             trader: "anna".into(),
+            cost_method: crate::refdata::CostMethod::AverageCost,
         },
     );
     for code in ["HOUSE-1", "HOUSE-2"] {
@@ -611,6 +612,7 @@ fn codec_round_trips_every_event_of_a_session() {
     }
 }
 
+mod cost_methods;
 mod periods_and_journals;
 mod settlement_and_ledger;
 mod valuation_and_cash;
