@@ -531,23 +531,13 @@ impl EventStore for PostgresStore {
                     reference: r.get(4),
                 });
             }
-            for r in client
-                .query(
-                    "SELECT account, currency, balance::text FROM ledger_balances
-                     ORDER BY currency COLLATE \"C\", account",
-                    &[],
-                )
-                .map_err(db)?
-            {
-                models.ledger_balances.push(kulissi_store::LedgerBalanceRow {
-                    account: u16::try_from(r.get::<_, i32>(0))
-                        .map_err(|_| StoreError::Database("ledger account code out of range".into()))?,
-                    currency: r.get(1),
-                    balance: decimal(&r, 2)?,
-                });
-            }
+            models.ledger_balances = ledger_balances(client)?;
             Ok(models)
         })
+    }
+
+    fn ledger_balances(&self) -> Result<Vec<kulissi_store::LedgerBalanceRow>, StoreError> {
+        self.read(ledger_balances)
     }
 
     fn trade_id_by_external(
@@ -633,4 +623,27 @@ fn decimal(row: &Row, i: usize) -> Result<Decimal, StoreError> {
     let text: String = row.get(i);
     Decimal::from_str_exact(&text)
         .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a decimal: {e}")))
+}
+
+/// Every general-ledger balance, by currency then account.
+fn ledger_balances(
+    client: &mut postgres::Client,
+) -> Result<Vec<kulissi_store::LedgerBalanceRow>, StoreError> {
+    let mut balances = Vec::new();
+    for r in client
+        .query(
+            "SELECT account, currency, balance::text FROM ledger_balances
+             ORDER BY currency COLLATE \"C\", account",
+            &[],
+        )
+        .map_err(db)?
+    {
+        balances.push(kulissi_store::LedgerBalanceRow {
+            account: u16::try_from(r.get::<_, i32>(0))
+                .map_err(|_| StoreError::Database("ledger account code out of range".into()))?,
+            currency: r.get(1),
+            balance: decimal(&r, 2)?,
+        });
+    }
+    Ok(balances)
 }

@@ -448,6 +448,11 @@ impl EventStore for SqliteStore {
                 reference: r.get(4).map_err(db)?,
             });
         }
+        models.ledger_balances = self.ledger_balances()?;
+        Ok(models)
+    }
+
+    fn ledger_balances(&self) -> Result<Vec<kulissi_store::LedgerBalanceRow>, StoreError> {
         let mut stmt = self
             .conn
             .prepare(
@@ -455,16 +460,15 @@ impl EventStore for SqliteStore {
             )
             .map_err(db)?;
         let mut rows = stmt.query([]).map_err(db)?;
+        let mut balances = Vec::new();
         while let Some(r) = rows.next().map_err(db)? {
-            models
-                .ledger_balances
-                .push(kulissi_store::LedgerBalanceRow {
-                    account: r.get(0).map_err(db)?,
-                    currency: r.get(1).map_err(db)?,
-                    balance: decimal(r, 2)?,
-                });
+            balances.push(kulissi_store::LedgerBalanceRow {
+                account: r.get(0).map_err(db)?,
+                currency: r.get(1).map_err(db)?,
+                balance: decimal(r, 2)?,
+            });
         }
-        Ok(models)
+        Ok(balances)
     }
 
     fn trade_id_by_external(

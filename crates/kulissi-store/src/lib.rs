@@ -109,10 +109,9 @@ pub trait EventStore {
     /// All versions of one trade, oldest first.
     fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError>;
 
-    /// Every general-ledger balance, by currency then account.
-    fn ledger_balances(&self) -> Result<Vec<LedgerBalanceRow>, StoreError> {
-        Ok(self.read_models()?.ledger_balances)
-    }
+    /// Every general-ledger balance, by currency then account (one small query: what the
+    /// trial balance reads).
+    fn ledger_balances(&self) -> Result<Vec<LedgerBalanceRow>, StoreError>;
 
     /// The trade booked from `source` under `external_id`, if any.
     fn trade_id_by_external(

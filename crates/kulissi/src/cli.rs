@@ -192,6 +192,23 @@ pub(crate) enum LedgerCommand {
         #[arg(long)]
         to: Date,
     },
+    /// The balance sheet as of a posting date: per currency, then converted into the
+    /// reporting currency at the closing rates recorded on or before that date.
+    BalanceSheet {
+        /// Posting date to report as of (default: everything posted).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+    },
+    /// The income statement of the entries posted between two dates: per currency, then
+    /// converted into the reporting currency at the closing rates of the last date.
+    IncomeStatement {
+        /// First posting date.
+        #[arg(long, value_parser = parse_date)]
+        from: Date,
+        /// Last posting date.
+        #[arg(long, value_parser = parse_date)]
+        to: Date,
+    },
     /// Close the accounting periods through a date: later entries effective on or before it
     /// post on the first open day.
     Close {

@@ -76,6 +76,9 @@ impl EventStore for AnyStore {
     fn read_models(&self) -> Result<ReadModels, StoreError> {
         delegate!(self, s => s.read_models())
     }
+    fn ledger_balances(&self) -> Result<Vec<kulissi_store::LedgerBalanceRow>, StoreError> {
+        delegate!(self, s => s.ledger_balances())
+    }
 
     fn trade_id_by_external(
         &self,

@@ -263,3 +263,60 @@ fn manual_entries_periods_and_year_end_from_the_command_line() {
     );
     assert!(kulissi(&db, &["verify"]).contains("the read models agree"));
 }
+
+/// The last amount of the line that contains `label` in `section` of `text` (after the
+/// heading `heading`).
+fn amount_after(text: &str, heading: &str, label: &str) -> Decimal {
+    let part = text.split(heading).nth(1).unwrap();
+    let line = part.lines().find(|l| l.contains(label)).unwrap();
+    line.split_whitespace().last().unwrap().parse().unwrap()
+}
+
+#[test]
+fn balance_sheet_and_income_statement_per_currency_and_converted() {
+    let (_dir, db) = book("statements");
+    let sheet = kulissi(&db, &["ledger", "balance-sheet", "--as-of", "2099-12-31"]);
+    for heading in [
+        "Balance sheet as of 2099-12-31, EUR",
+        "all currencies in EUR at closing rates",
+    ] {
+        let assets = amount_after(&sheet, heading, "Total assets");
+        let liabilities = amount_after(&sheet, heading, "Total liabilities");
+        let equity = amount_after(&sheet, heading, "Total equity");
+        assert_eq!(assets, liabilities + equity, "{heading}: {sheet}");
+    }
+    assert!(
+        sheet.contains("Balance sheet as of 2099-12-31, USD"),
+        "{sheet}"
+    );
+    let income = kulissi(
+        &db,
+        &[
+            "ledger",
+            "income-statement",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2099-12-31",
+        ],
+    );
+    let tb = trial_balance(&db, &[]);
+    let profit: Decimal = -tb
+        .iter()
+        .filter(|((a, c), _)| *a >= 4000 && c == "EUR")
+        .map(|(_, v)| *v)
+        .sum::<Decimal>();
+    assert_eq!(
+        amount_after(
+            &income,
+            "Income statement, 2026-01-01 to 2099-12-31, EUR",
+            "Profit for the period"
+        ),
+        profit,
+        "{income}"
+    );
+    assert!(
+        income.contains("all currencies in EUR at closing rates"),
+        "{income}"
+    );
+}

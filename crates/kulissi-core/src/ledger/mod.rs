@@ -19,6 +19,7 @@ mod journal;
 mod manual;
 mod periods;
 mod posting;
+mod statements;
 mod trial_balance;
 mod valuation;
 
@@ -33,6 +34,10 @@ pub use manual::{CONTROL_ACCOUNTS, ManualEntries, ManualEntry, ManualEntryStatus
 pub use periods::{Lines, Periods, closing_entry, is_profit_and_loss};
 pub use posting::{
     MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
+};
+pub use statements::{
+    MissingRate, Statement, StatementLine, StatementSection, balance_sheets, convert,
+    income_statements,
 };
 pub use trial_balance::{TrialBalance, TrialBalanceRow};
 pub use valuation::{FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations, revaluation_gain};

@@ -370,6 +370,8 @@ pub(crate) fn accounting(
         }
         LedgerCommand::TrialBalance { .. }
         | LedgerCommand::Statement { .. }
+        | LedgerCommand::BalanceSheet { .. }
+        | LedgerCommand::IncomeStatement { .. }
         | LedgerCommand::Export { .. } => anyhow::bail!("not an accounting command"),
     };
     let events = ctx.execute(command)?;
@@ -411,4 +413,120 @@ fn parse_line(text: &str) -> Result<(u16, Currency, Decimal), String> {
         .parse()
         .map_err(|_| format!("amount '{amount}' is not a decimal number"))?;
     Ok((account, currency, amount))
+}
+
+/// `ledger balance-sheet` (no `from`) and `ledger income-statement`: the balances of the
+/// entries posted in the range, per currency and converted into the reporting currency of
+/// the (first) legal entity at the closing rates recorded on or before the last date.
+pub(crate) fn statements(
+    ctx: &Context,
+    from: Option<Date>,
+    to: Option<Date>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    use kulissi_core::ledger::{balance_sheets, convert, income_statements};
+    let store = ctx.open()?;
+    let chart = ChartOfAccounts::broker_dealer();
+    let mut sums: BTreeMap<(String, u16), (Currency, Decimal)> = BTreeMap::new();
+    let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
+        let date = entry.header.posting_date;
+        if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
+            return Ok(());
+        }
+        for (account, currency, amount) in entry.lines {
+            sums.entry((currency.code().to_owned(), *account))
+                .or_insert((*currency, Decimal::ZERO))
+                .1 += *amount;
+        }
+        Ok(())
+    })?;
+    let balances: Vec<(u16, Currency, Decimal)> = sums
+        .into_iter()
+        .map(|((_, account), (currency, amount))| (account, currency, amount))
+        .collect();
+    let statements = match from {
+        None => balance_sheets(&chart, &balances),
+        Some(_) => income_statements(&chart, &balances),
+    };
+    let title = match (from, to) {
+        (None, None) => "Balance sheet".to_owned(),
+        (None, Some(to)) => format!("Balance sheet as of {to}"),
+        (Some(from), to) => format!(
+            "Income statement, {from} to {}",
+            to.map_or("today".to_owned(), |t| t.to_string())
+        ),
+    };
+    for statement in &statements {
+        print_statement(out, &format!("{title}, {}", statement.currency), statement)?;
+    }
+    let reporting = state
+        .refdata
+        .legal_entities
+        .iter()
+        .next()
+        .map(|(_, e)| e.reporting_currency);
+    if let Some(reporting) = reporting {
+        // The end of day's revaluation (1190 against 4300) restates foreign balances at the
+        // closing rate, which conversion at the closing rate already does: leave it out.
+        let without_revaluation: Vec<(u16, Currency, Decimal)> = balances
+            .iter()
+            .copied()
+            .filter(|(a, _, _)| {
+                !matches!(*a, codes::FX_REVALUATION_ADJUSTMENT | codes::FX_REVALUATION)
+            })
+            .collect();
+        let per_currency = match from {
+            None => balance_sheets(&chart, &without_revaluation),
+            Some(_) => income_statements(&chart, &without_revaluation),
+        };
+        let date = to.unwrap_or(Date::MAX);
+        let converted = convert(&per_currency, reporting, |c| {
+            state
+                .market_data
+                .latest_rate(reporting, c, date)
+                .map(|(_, r)| r)
+        });
+        match converted {
+            Ok(statement) => print_statement(
+                out,
+                &format!("{title}, all currencies in {reporting} at closing rates"),
+                &statement,
+            )?,
+            Err(e) => writeln!(out, "not converted into {reporting}: {e}")?,
+        }
+    }
+    Ok(0)
+}
+
+fn print_statement(
+    out: &mut impl Write,
+    title: &str,
+    statement: &kulissi_core::ledger::Statement,
+) -> anyhow::Result<()> {
+    writeln!(out, "{title}")?;
+    for section in &statement.sections {
+        writeln!(out, "  {}", section.title)?;
+        for line in &section.lines {
+            let code = if line.account == 0 {
+                String::new()
+            } else {
+                line.account.to_string()
+            };
+            writeln!(
+                out,
+                "    {code:<6} {:<48} {:>20}",
+                line.name,
+                line.amount.to_string()
+            )?;
+        }
+        writeln!(
+            out,
+            "    {:<6} {:<48} {:>20}",
+            "",
+            format!("Total {}", section.title.to_lowercase()),
+            section.total.to_string()
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
 }

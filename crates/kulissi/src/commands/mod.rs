@@ -61,6 +61,12 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Ledger(LedgerCommand::Export { format, to }) => {
             ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
+        Command::Ledger(LedgerCommand::BalanceSheet { as_of }) => {
+            ledger::statements(&ctx()?, None, as_of, out)
+        }
+        Command::Ledger(LedgerCommand::IncomeStatement { from, to }) => {
+            ledger::statements(&ctx()?, Some(from), Some(to), out)
+        }
         Command::Ledger(cmd) => ledger::accounting(&ctx()?, cmd, out),
         Command::Settle {
             trade,
