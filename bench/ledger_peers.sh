@@ -21,7 +21,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
-tools=${2:-"ledger hledger beancount"}
+tools=${2:-${TOOLS:-"ledger hledger beancount"}}
 venv=${VENV:-/tmp/kulissi-ci-venv}
 kulissi=${KULISSI:-target/release/kulissi}
 work=$(mktemp -d /tmp/kulissi-ledger-bench.XXXXXX)

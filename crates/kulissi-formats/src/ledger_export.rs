@@ -101,12 +101,6 @@ impl<W: Write> JournalWriter<W> {
                     "; posting date=effective date; seq is the event's sequence number"
                 )?;
                 writeln!(out)?;
-                let mut codes: Vec<_> = names.iter().collect();
-                codes.sort();
-                for (_, name) in codes {
-                    writeln!(out, "account {name}")?;
-                }
-                writeln!(out)?;
             }
             ExportFormat::Beancount => {
                 writeln!(out, "; Kulissi general ledger, exported for beancount")?;
@@ -117,14 +111,18 @@ impl<W: Write> JournalWriter<W> {
                     operating_currency.code()
                 )?;
                 writeln!(out)?;
-                let mut codes: Vec<_> = names.iter().collect();
-                codes.sort();
-                for (_, name) in codes {
-                    writeln!(out, "1900-01-01 open {name}")?;
-                }
-                writeln!(out)?;
             }
         }
+        // Every account of the chart, declared (hledger) or opened (beancount) up front.
+        let mut codes: Vec<_> = names.iter().collect();
+        codes.sort();
+        for (_, name) in codes {
+            match format {
+                ExportFormat::Hledger => writeln!(out, "account {name}")?,
+                ExportFormat::Beancount => writeln!(out, "1900-01-01 open {name}")?,
+            }
+        }
+        writeln!(out)?;
         Ok(JournalWriter {
             out,
             format,

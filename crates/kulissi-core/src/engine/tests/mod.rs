@@ -43,6 +43,39 @@ fn envelope(command: Command) -> CommandEnvelope {
     }
 }
 
+/// Journal entries as the engine hands them on.
+type Collected = Vec<(crate::ledger::EntryHeader, Vec<(u16, Currency, Decimal)>)>;
+
+/// Decides and applies `envelope`, collecting the journal entries; panics on rejection.
+fn run_journal(
+    state: &mut State,
+    envelope: CommandEnvelope,
+    journal: &mut Collected,
+) -> Vec<Event> {
+    let events = decide(state, &envelope).unwrap();
+    for e in &events {
+        apply_with_journal(
+            state,
+            e,
+            &mut |h: &crate::ledger::EntryHeader, l: &[(u16, Currency, Decimal)]| {
+                journal.push((*h, l.to_vec()))
+            },
+        );
+    }
+    events
+}
+
+/// Every event encodes and decodes to itself, and every truncation of it is an error.
+fn assert_round_trips(events: &[Event]) {
+    for e in events {
+        let bytes = codec::encode(e);
+        assert_eq!(&codec::decode(&bytes).unwrap(), e);
+        for cut in 0..bytes.len() {
+            assert!(codec::decode(&bytes[..cut]).is_err());
+        }
+    }
+}
+
 /// Decides and applies; panics on rejection.
 fn run(state: &mut State, command: Command) -> Vec<Event> {
     let events = decide(state, &envelope(command)).unwrap();
@@ -603,13 +636,7 @@ fn codec_round_trips_every_event_of_a_session() {
         &mut s,
         Command::DefineInstrument(bond(DayCount::Thirty360European)),
     ));
-    for e in &events {
-        let bytes = codec::encode(e);
-        assert_eq!(&codec::decode(&bytes).unwrap(), e);
-        for cut in 0..bytes.len() {
-            assert!(codec::decode(&bytes[..cut]).is_err());
-        }
-    }
+    assert_round_trips(&events);
 }
 
 mod cost_methods;

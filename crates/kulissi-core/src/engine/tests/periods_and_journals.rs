@@ -2,27 +2,13 @@
 //! entries under four eyes, through the engine.
 
 use super::*;
-use crate::ledger::{EntryHeader, EntryKind, codes::*};
-
-type Collected = Vec<(EntryHeader, Vec<(u16, Currency, Decimal)>)>;
+use crate::ledger::{EntryKind, codes::*};
 
 fn as_person(command: Command, who: &str) -> CommandEnvelope {
     CommandEnvelope {
         actor: Actor::Person(who.into()),
         ..envelope(command)
     }
-}
-
-fn run_as(state: &mut State, envelope: CommandEnvelope, journal: &mut Collected) -> Vec<Event> {
-    let events = decide(state, &envelope).unwrap();
-    for e in &events {
-        apply_with_journal(
-            state,
-            e,
-            &mut |h: &EntryHeader, l: &[(u16, Currency, Decimal)]| journal.push((*h, l.to_vec())),
-        );
-    }
-    events
 }
 
 /// Our legal entity's id.
@@ -74,20 +60,20 @@ fn a_late_event_after_the_close_posts_in_the_first_open_period() {
             date(2025, month, day),
         )))
     };
-    run_as(&mut s, book("T1", 14, 7), &mut j);
+    run_journal(&mut s, book("T1", 14, 7), &mut j);
     let close = Command::ClosePeriod {
         legal_entity: lei(OURS),
         through: date(2025, 7, 31),
     };
-    run_as(&mut s, envelope(close.clone()), &mut j);
+    run_journal(&mut s, envelope(close.clone()), &mut j);
     assert!(
-        run_as(&mut s, envelope(close), &mut j).is_empty(),
+        run_journal(&mut s, envelope(close), &mut j).is_empty(),
         "closing again: no change"
     );
     let july = balance_as_of(&j, SECURITIES_AT_COST, date(2025, 7, 31));
     assert_eq!(july, d("2000.00"));
 
-    run_as(&mut s, book("LATE", 20, 7), &mut j);
+    run_journal(&mut s, book("LATE", 20, 7), &mut j);
     let (late, _) = j.last().unwrap();
     assert_eq!(late.kind, EntryKind::TradeBooked);
     assert_eq!(
@@ -118,7 +104,7 @@ fn a_late_event_after_the_close_posts_in_the_first_open_period() {
     };
     assert!(decide(&s, &envelope(reopen(date(2025, 8, 1), "x"))).is_err());
     assert!(decide(&s, &envelope(reopen(date(2025, 7, 1), " "))).is_err());
-    run_as(
+    run_journal(
         &mut s,
         envelope(reopen(date(2025, 7, 1), "audit adjustment")),
         &mut j,
@@ -144,8 +130,8 @@ fn year_end_close_and_reopen() {
             date(y, m, dd),
         )))
     };
-    run_as(&mut s, book("B", Side::Buy, "20.00", 2025, 11, 3), &mut j);
-    run_as(&mut s, book("S", Side::Sell, "21.00", 2025, 12, 1), &mut j);
+    run_journal(&mut s, book("B", Side::Buy, "20.00", 2025, 11, 3), &mut j);
+    run_journal(&mut s, book("S", Side::Sell, "21.00", 2025, 12, 1), &mut j);
     // Realised 1,000 less commissions 20 + 21.
     assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-1000.00"));
     assert_eq!(s.ledger.balance(COMMISSION_EXPENSE, eur), d("41.00"));
@@ -154,7 +140,7 @@ fn year_end_close_and_reopen() {
         legal_entity: lei(OURS),
         year: 2025,
     };
-    let events = run_as(&mut s, envelope(close.clone()), &mut j);
+    let events = run_journal(&mut s, envelope(close.clone()), &mut j);
     assert!(matches!(&events[..], [Event::YearClosed { lines, .. }] if lines.len() == 3));
     let (header, lines) = j.last().unwrap();
     assert_eq!(header.kind, EntryKind::YearEndClose { year: 2025 });
@@ -172,10 +158,10 @@ fn year_end_close_and_reopen() {
     }
     assert_eq!(s.ledger.balance(RETAINED_EARNINGS, eur), d("-959.00"));
     assert_eq!(s.periods.closed_through(ours(&s)), Some(date(2025, 12, 31)));
-    assert!(run_as(&mut s, envelope(close.clone()), &mut j).is_empty());
+    assert!(run_journal(&mut s, envelope(close.clone()), &mut j).is_empty());
 
     // A 2025 purchase reported after the close posts on 1 January 2026.
-    run_as(
+    run_journal(
         &mut s,
         book("LATE", Side::Buy, "20.00", 2025, 12, 15),
         &mut j,
@@ -192,7 +178,7 @@ fn year_end_close_and_reopen() {
         from: date(2025, 12, 1),
         reason: "auditor's adjustment to 2025".into(),
     };
-    run_as(&mut s, envelope(reopen), &mut j);
+    run_journal(&mut s, envelope(reopen), &mut j);
     let (header, reversal) = j.last().unwrap();
     assert_eq!(header.kind, EntryKind::YearEndCloseReversed { year: 2025 });
     assert_eq!(reversal[0], (RETAINED_EARNINGS, eur, d("959.00")));
@@ -200,7 +186,7 @@ fn year_end_close_and_reopen() {
     assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-1000.00"));
     assert_eq!(s.periods.closed_through(ours(&s)), Some(date(2025, 11, 30)));
     // Closing again gives the same entry.
-    run_as(&mut s, envelope(close), &mut j);
+    run_journal(&mut s, envelope(close), &mut j);
     assert_eq!(s.ledger.balance(RETAINED_EARNINGS, eur), d("-959.00"));
 }
 
@@ -261,7 +247,7 @@ fn manual_journal_entries_need_a_second_person() {
         .contains("not in the chart")
     );
 
-    run_as(
+    run_journal(
         &mut s,
         as_person(propose("J1", accrual.clone()), "maija"),
         &mut j,
@@ -272,7 +258,7 @@ fn manual_journal_entries_need_a_second_person() {
         "not posted yet"
     );
     assert!(
-        run_as(
+        run_journal(
             &mut s,
             as_person(propose("J1", accrual.clone()), "maija"),
             &mut j
@@ -290,20 +276,20 @@ fn manual_journal_entries_need_a_second_person() {
             .to_string()
             .contains("only a person")
     );
-    run_as(&mut s, as_person(approve.clone(), "ville"), &mut j);
+    run_journal(&mut s, as_person(approve.clone(), "ville"), &mut j);
     assert_eq!(s.ledger.balance(CUSTODY_FEES, eur), d("120.00"));
     assert_eq!(s.ledger.balance(FEES_PAYABLE, eur), d("-120.00"));
     let (header, _) = j.last().unwrap();
     assert_eq!(header.kind, EntryKind::Manual { id: 1 });
-    assert!(run_as(&mut s, as_person(approve, "ville"), &mut j).is_empty());
+    assert!(run_journal(&mut s, as_person(approve, "ville"), &mut j).is_empty());
 
     // A rejected proposal never posts.
-    run_as(&mut s, as_person(propose("J2", accrual), "maija"), &mut j);
+    run_journal(&mut s, as_person(propose("J2", accrual), "maija"), &mut j);
     let reject = Command::RejectJournalEntry {
         reference: "J2".into(),
         reason: "wrong month".into(),
     };
-    run_as(&mut s, as_person(reject, "ville"), &mut j);
+    run_journal(&mut s, as_person(reject, "ville"), &mut j);
     assert!(
         refused(
             &s,
@@ -332,8 +318,12 @@ fn codec_round_trips_period_and_journal_events() {
         "EUR",
         date(2025, 7, 14),
     );
-    events.extend(run_as(&mut s, envelope(Command::BookTrade(buy)), &mut j));
-    events.extend(run_as(
+    events.extend(run_journal(
+        &mut s,
+        envelope(Command::BookTrade(buy)),
+        &mut j,
+    ));
+    events.extend(run_journal(
         &mut s,
         as_person(
             Command::ProposeJournalEntry {
@@ -350,7 +340,7 @@ fn codec_round_trips_period_and_journal_events() {
         ),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         as_person(
             Command::ProposeJournalEntry {
@@ -367,7 +357,7 @@ fn codec_round_trips_period_and_journal_events() {
         ),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         as_person(
             Command::ApproveJournalEntry {
@@ -377,7 +367,7 @@ fn codec_round_trips_period_and_journal_events() {
         ),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         as_person(
             Command::RejectJournalEntry {
@@ -388,7 +378,7 @@ fn codec_round_trips_period_and_journal_events() {
         ),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         envelope(Command::ClosePeriod {
             legal_entity: lei(OURS),
@@ -396,7 +386,7 @@ fn codec_round_trips_period_and_journal_events() {
         }),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         envelope(Command::CloseYear {
             legal_entity: lei(OURS),
@@ -404,7 +394,7 @@ fn codec_round_trips_period_and_journal_events() {
         }),
         &mut j,
     ));
-    events.extend(run_as(
+    events.extend(run_journal(
         &mut s,
         envelope(Command::ReopenPeriod {
             legal_entity: lei(OURS),
@@ -414,13 +404,7 @@ fn codec_round_trips_period_and_journal_events() {
         &mut j,
     ));
     assert_eq!(events.len(), 8);
-    for e in &events {
-        let bytes = codec::encode(e);
-        assert_eq!(&codec::decode(&bytes).unwrap(), e);
-        for cut in 0..bytes.len() {
-            assert!(codec::decode(&bytes[..cut]).is_err());
-        }
-    }
+    assert_round_trips(&events);
     let mut replayed = firm();
     for e in &events {
         apply(&mut replayed, e);

@@ -200,3 +200,62 @@ fn late_trades_keep_the_ledger_equal_to_the_positions() {
     // Realised: 1,500 proceeds − 100 × 12 = 300.
     assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-300.00"));
 }
+
+/// domain.md §5's UK purchase in the ledger: the consideration against unsettled purchases,
+/// commission and stamp duty expensed against their payables on trade date; settlement pays
+/// all three out of cash, 42,809.17.
+#[test]
+fn fees_and_taxes_are_expensed_on_trade_date_and_paid_on_settlement() {
+    use crate::ledger::{EntryKind, codes::*};
+    let mut s = firm();
+    let mut journal = Collected::new();
+    let gbp = ccy("GBP");
+    let commands = [
+        Command::BookTrade(trade(
+            "UK",
+            UK_SHARE,
+            Side::Buy,
+            "10000",
+            "4.2575",
+            "GBP",
+            date(2026, 8, 28),
+        )),
+        Command::ConfirmSettlement {
+            source: "TEST".into(),
+            external_id: "UK".into(),
+            quantity: Quantity::new(d("10000")),
+            settlement_date: date(2026, 9, 2),
+            reference: "CUST-UK".into(),
+        },
+    ];
+    for command in commands {
+        run_journal(&mut s, envelope(command), &mut journal);
+    }
+    let fees = booked(&s, "UK").economics.fees;
+    let mut booking = vec![
+        (SECURITIES_AT_COST, gbp, d("42575.00")),
+        (UNSETTLED_PURCHASES, gbp, d("-42575.00")),
+        (FEES_PAYABLE, gbp, -(d("21.29") + fees)),
+        (TAXES_PAYABLE, gbp, d("-212.88")),
+        (COMMISSION_EXPENSE, gbp, d("21.29")),
+        (EXCHANGE_FEES, gbp, fees),
+        (TRANSACTION_TAXES, gbp, d("212.88")),
+    ];
+    booking.retain(|l| !l.2.is_zero());
+    assert_eq!(journal[0].0.kind, EntryKind::TradeBooked);
+    assert_eq!(journal[0].1, booking);
+    assert_eq!(journal[1].0.kind, EntryKind::Settlement);
+    assert_eq!(journal[1].0.effective_date, date(2026, 9, 2));
+    let mut settlement = vec![
+        (
+            CASH,
+            gbp,
+            -(d("42575.00") + d("21.29") + fees + d("212.88")),
+        ),
+        (UNSETTLED_PURCHASES, gbp, d("42575.00")),
+        (FEES_PAYABLE, gbp, d("21.29") + fees),
+        (TAXES_PAYABLE, gbp, d("212.88")),
+    ];
+    settlement.retain(|l| !l.2.is_zero());
+    assert_eq!(journal[1].1, settlement);
+}
