@@ -104,7 +104,9 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
 /// positions' adjustments.
 fn ledger_problem(state: &State) -> Option<String> {
     use kulissi_core::identifiers::Currency;
-    use kulissi_core::ledger::codes::{CASH, SECURITIES_AT_COST, VALUATION_ADJUSTMENT};
+    use kulissi_core::ledger::codes::{
+        CASH, SECURITIES_AT_COST, SECURITIES_SOLD_SHORT, VALUATION_ADJUSTMENT,
+    };
     let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
     for (_, currency, balance) in state.ledger.iter() {
         *per_currency.entry(currency).or_default() += balance;
@@ -114,15 +116,24 @@ fn ledger_problem(state: &State) -> Option<String> {
             "the ledger does not balance in {currency}: debits exceed credits by {difference}"
         ));
     }
-    let mut cost: HashMap<Currency, Decimal> = HashMap::new();
+    let mut cost: HashMap<Currency, (Decimal, Decimal)> = HashMap::new();
     for ((_, instrument), position) in &state.holdings.positions {
         if let Some(i) = state.refdata.instruments.get(*instrument) {
-            *cost.entry(i.currency).or_default() += position.cost;
+            let (long, short) = cost.entry(i.currency).or_default();
+            *long += position.cost.max(Decimal::ZERO);
+            *short += position.cost.min(Decimal::ZERO);
         }
     }
-    let cost_problem = cost.into_iter().find_map(|(currency, total)| {
+    let cost_problem = cost.into_iter().find_map(|(currency, (long, short))| {
         let ledger = state.ledger.balance(SECURITIES_AT_COST, currency);
-        (ledger != total).then(|| format!("securities at cost in {currency} are {ledger} in the ledger but {total} in the positions"))
+        let sold_short = state.ledger.balance(SECURITIES_SOLD_SHORT, currency);
+        if ledger != long {
+            Some(format!("securities at cost in {currency} are {ledger} in the ledger but {long} in the long positions"))
+        } else if sold_short != short {
+            Some(format!("securities sold short in {currency} are {sold_short} in the ledger but {short} in the short positions"))
+        } else {
+            None
+        }
     });
     let mut cash: HashMap<Currency, Decimal> = HashMap::new();
     for ((_, currency), balance) in state.cash.balances() {

@@ -325,8 +325,8 @@ impl std::hash::Hasher for FxHasher {
 
 impl Holdings {
     /// Adds a live trade version to its position and the cash ladder.
-    /// Returns how much the position's cost changed.
-    pub fn add(&mut self, record: &TradeRecord, method: CostMethod) -> Decimal {
+    /// Returns the position's cost before and after.
+    pub fn add(&mut self, record: &TradeRecord, method: CostMethod) -> (Decimal, Decimal) {
         let key = (record.terms.account, record.terms.instrument);
         let decimals = u32::from(record.terms.currency.minor_units().unwrap_or(2));
         let position = self
@@ -346,10 +346,10 @@ impl Holdings {
             record.terms.signed_quantity(),
             record.economics.gross,
         );
-        let change = position.cost - before;
+        let after = position.cost;
         *self.cash.entry(cash_key(record)).or_default() +=
             record.economics.cash_flow(record.terms.side);
-        change
+        (before, after)
     }
 
     /// The trade-date quantity of a position (zero when there is none).

@@ -314,10 +314,12 @@ fn check_ledger(state: &State) {
         per_currency.values().all(|b| b.is_zero()),
         "the ledger does not balance: {per_currency:?}"
     );
-    let mut cost: HashMap<Currency, Decimal> = HashMap::new();
+    let mut cost: HashMap<Currency, (Decimal, Decimal)> = HashMap::new();
     for ((_, instrument), position) in &state.holdings.positions {
         let currency = state.refdata.instruments.get(*instrument).unwrap().currency;
-        *cost.entry(currency).or_default() += position.cost;
+        let (long, short) = cost.entry(currency).or_default();
+        *long += position.cost.max(Decimal::ZERO);
+        *short += position.cost.min(Decimal::ZERO);
     }
     let mut commission: HashMap<Currency, Decimal> = HashMap::new();
     for stored in state
@@ -328,11 +330,16 @@ fn check_ledger(state: &State) {
         *commission.entry(stored.record.terms.currency).or_default() +=
             stored.record.economics.commission;
     }
-    for (currency, total) in cost {
+    for (currency, (long, short)) in cost {
         assert_eq!(
             state.ledger.balance(codes::SECURITIES_AT_COST, currency),
-            total,
+            long,
             "securities at cost in {currency}"
+        );
+        assert_eq!(
+            state.ledger.balance(codes::SECURITIES_SOLD_SHORT, currency),
+            short,
+            "securities sold short in {currency}"
         );
     }
     let mut cash: HashMap<Currency, Decimal> = HashMap::new();

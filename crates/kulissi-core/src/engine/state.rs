@@ -167,7 +167,12 @@ impl State {
                 let key = (record.terms.account, record.terms.instrument);
                 let before = self.quantities(key);
                 let method = self.cost_method(&record);
-                let change = [(record.terms.currency, self.holdings.add(&record, method))];
+                let (before_cost, after_cost) = self.holdings.add(&record, method);
+                let change = [ledger::CostChange {
+                    currency: record.terms.currency,
+                    before: before_cost,
+                    after: after_cost,
+                }];
                 let released = [self.release(key, record.terms.currency, before)];
                 let header =
                     self.trade_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
@@ -213,15 +218,17 @@ impl State {
                 self.holdings.remove(&old);
                 let method = self.cost_method(&new);
                 self.holdings.add(&new, method);
-                let mut changes = vec![(
-                    old.terms.currency,
-                    self.holdings.cost_of(old_key) - old_before,
-                )];
+                let mut changes = vec![ledger::CostChange {
+                    currency: old.terms.currency,
+                    before: old_before,
+                    after: self.holdings.cost_of(old_key),
+                }];
                 if new_key != old_key {
-                    changes.push((
-                        new.terms.currency,
-                        self.holdings.cost_of(new_key) - new_before,
-                    ));
+                    changes.push(ledger::CostChange {
+                        currency: new.terms.currency,
+                        before: new_before,
+                        after: self.holdings.cost_of(new_key),
+                    });
                 }
                 let mut released = [
                     self.release(old_key, old.terms.currency, old_quantity),
@@ -253,7 +260,11 @@ impl State {
                 let before = self.holdings.cost_of(key);
                 let quantity = self.quantities(key);
                 self.holdings.remove(&old);
-                let change = [(old.terms.currency, self.holdings.cost_of(key) - before)];
+                let change = [ledger::CostChange {
+                    currency: old.terms.currency,
+                    before,
+                    after: self.holdings.cost_of(key),
+                }];
                 let released = [self.release(key, old.terms.currency, quantity)];
                 let header =
                     self.trade_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);

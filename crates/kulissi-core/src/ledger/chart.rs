@@ -51,6 +51,8 @@ pub mod codes {
     pub const FEES_PAYABLE: u16 = 2200;
     /// Transaction taxes payable.
     pub const TAXES_PAYABLE: u16 = 2300;
+    /// Securities sold short: the cost basis of short positions.
+    pub const SECURITIES_SOLD_SHORT: u16 = 2400;
     /// Client money held (owed to clients).
     pub const CLIENT_MONEY: u16 = 2500;
     /// Share capital.
@@ -121,6 +123,7 @@ impl ChartOfAccounts {
             ),
             (FEES_PAYABLE, "Commissions and fees payable", Liability),
             (TAXES_PAYABLE, "Transaction taxes payable", Liability),
+            (SECURITIES_SOLD_SHORT, "Securities sold short", Liability),
             (CLIENT_MONEY, "Client money held", Liability),
             (SHARE_CAPITAL, "Share capital", Equity),
             (RETAINED_EARNINGS, "Retained earnings", Equity),

@@ -4,8 +4,8 @@
 //! account, so that a plain purchase reads Dr securities at cost / Cr unsettled purchases and
 //! a plain sale reads Dr unsettled sales / Cr securities at cost / Cr realised P&L.
 //!
-//! The trade rule keeps securities at cost equal to the positions' cost sub-ledger by
-//! construction: the consideration of the version replaced is reversed and the new one's is
+//! The trade rule keeps securities at cost (longs) and securities sold short (shorts) equal
+//! to the positions' cost sub-ledger by construction: the consideration of the version replaced is reversed and the new one's is
 //! booked through realised P&L, and every touched position's change of cost is booked
 //! between securities at cost and realised P&L. A sale in order therefore realises gross
 //! minus the cost released; a trade reported late, an amendment or a cancellation that
@@ -153,11 +153,24 @@ fn consideration(record: &TradeRecord, sign: Decimal, sink: &mut impl Sink) {
     sink.post(TAXES_PAYABLE, ccy, -sign * e.taxes);
 }
 
+/// A position's cost basis before and after a trade event, in its currency. A long
+/// position's cost is carried in securities at cost (an asset), a short position's (negative)
+/// in securities sold short (a liability).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CostChange {
+    /// The position's currency.
+    pub currency: Currency,
+    /// Cost basis before (negative for a short).
+    pub before: Decimal,
+    /// Cost basis after.
+    pub after: Decimal,
+}
+
 /// The rule for a trade event (see [`post_trade_event`]), into any sink.
 pub fn trade_event(
     old: Option<&TradeRecord>,
     new: Option<&TradeRecord>,
-    cost_changes: &[(Currency, Decimal)],
+    cost_changes: &[CostChange],
     sink: &mut impl Sink,
 ) {
     if let Some(old) = old {
@@ -166,9 +179,19 @@ pub fn trade_event(
     if let Some(new) = new {
         consideration(new, Decimal::ONE, sink);
     }
-    for (currency, change) in cost_changes {
-        sink.post(SECURITIES_AT_COST, *currency, *change);
-        sink.post(REALISED_PNL, *currency, -*change);
+    for c in cost_changes {
+        let zero = Decimal::ZERO;
+        sink.post(
+            SECURITIES_AT_COST,
+            c.currency,
+            c.after.max(zero) - c.before.max(zero),
+        );
+        sink.post(
+            SECURITIES_SOLD_SHORT,
+            c.currency,
+            c.after.min(zero) - c.before.min(zero),
+        );
+        sink.post(REALISED_PNL, c.currency, c.before - c.after);
     }
 }
 
@@ -229,7 +252,7 @@ pub fn post_trade_event(
     trade_id: u64,
     old: Option<&TradeRecord>,
     new: Option<&TradeRecord>,
-    cost_changes: &[(Currency, Decimal)],
+    cost_changes: &[CostChange],
 ) -> Result<Option<JournalEntry>, EntryError> {
     let mut lines = Vec::new();
     trade_event(old, new, cost_changes, &mut lines);

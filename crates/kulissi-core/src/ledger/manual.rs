@@ -13,13 +13,14 @@ use super::chart::codes::*;
 use super::periods::Lines;
 
 /// Accounts only sub-ledgers post to.
-pub const CONTROL_ACCOUNTS: [u16; 7] = [
+pub const CONTROL_ACCOUNTS: [u16; 8] = [
     CASH,
     FX_REVALUATION_ADJUSTMENT,
     SECURITIES_AT_COST,
     VALUATION_ADJUSTMENT,
     UNSETTLED_SALES,
     UNSETTLED_PURCHASES,
+    SECURITIES_SOLD_SHORT,
     CLIENT_MONEY,
 ];
 

@@ -26,8 +26,8 @@ mod valuation;
 pub use balances::{LedgerBalances, Netting};
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
 pub use derived::{
-    EntryHeader, EntryKind, Journal, NoJournal, Sink, post_settlement_part, post_trade_event,
-    settlement_part, trade_event,
+    CostChange, EntryHeader, EntryKind, Journal, NoJournal, Sink, post_settlement_part,
+    post_trade_event, settlement_part, trade_event,
 };
 pub use journal::{EntryError, JournalEntry, JournalLine};
 pub use manual::{CONTROL_ACCOUNTS, ManualEntries, ManualEntry, ManualEntryStatus};

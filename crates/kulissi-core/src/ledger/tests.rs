@@ -262,7 +262,11 @@ fn derived_entries_match_the_worked_journal() {
         1,
         None,
         Some(&buy),
-        &[(ccy, d("20000.00"))],
+        &[CostChange {
+            currency: ccy,
+            before: Decimal::ZERO,
+            after: d("20000.00"),
+        }],
     )
     .unwrap()
     .unwrap();
@@ -282,7 +286,11 @@ fn derived_entries_match_the_worked_journal() {
         2,
         None,
         Some(&sell),
-        &[(ccy, d("-8000.00"))],
+        &[CostChange {
+            currency: ccy,
+            before: d("20000.00"),
+            after: d("12000.00"),
+        }],
     )
     .unwrap()
     .unwrap();
@@ -315,7 +323,11 @@ fn derived_entries_for_amendments_and_cancellations() {
         1,
         None,
         Some(&v1),
-        &[(ccy, d("20000.00"))],
+        &[CostChange {
+            currency: ccy,
+            before: Decimal::ZERO,
+            after: d("20000.00"),
+        }],
     )
     .unwrap()
     .unwrap();
@@ -324,7 +336,11 @@ fn derived_entries_for_amendments_and_cancellations() {
         1,
         Some(&v1),
         None,
-        &[(ccy, d("-20000.00"))],
+        &[CostChange {
+            currency: ccy,
+            before: d("20000.00"),
+            after: Decimal::ZERO,
+        }],
     )
     .unwrap()
     .unwrap();
@@ -337,7 +353,11 @@ fn derived_entries_for_amendments_and_cancellations() {
         1,
         Some(&v1),
         Some(&v2),
-        &[(ccy, d("100.00"))],
+        &[CostChange {
+            currency: ccy,
+            before: d("20000.00"),
+            after: d("20100.00"),
+        }],
     )
     .unwrap()
     .unwrap();

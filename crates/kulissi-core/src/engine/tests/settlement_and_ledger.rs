@@ -259,3 +259,36 @@ fn fees_and_taxes_are_expensed_on_trade_date_and_paid_on_settlement() {
     settlement.retain(|l| !l.2.is_zero());
     assert_eq!(journal[1].1, settlement);
 }
+
+/// A short sale: selling 100 not held carries the proceeds' cost basis in securities sold
+/// short (a liability), not as negative securities at cost; buying back at 9.00 realises
+/// (10.00 − 9.00) × 100 = 100 and clears it. Flipping long moves the remainder across.
+#[test]
+fn short_positions_are_carried_as_securities_sold_short() {
+    use crate::ledger::codes::*;
+    let mut s = firm();
+    let eur = ccy("EUR");
+    let book = |id: &str, side: Side, quantity: &str, price: &str, day: i8| {
+        Command::BookTrade(trade(
+            id,
+            FI_SHARE,
+            side,
+            quantity,
+            price,
+            "EUR",
+            date(2025, 7, day),
+        ))
+    };
+    run(&mut s, book("S", Side::Sell, "100", "10.00", 14));
+    assert_eq!(s.ledger.balance(SECURITIES_SOLD_SHORT, eur), d("-1000.00"));
+    assert_eq!(s.ledger.balance(SECURITIES_AT_COST, eur), Decimal::ZERO);
+    run(&mut s, book("B", Side::Buy, "100", "9.00", 15));
+    assert_eq!(s.ledger.balance(SECURITIES_SOLD_SHORT, eur), Decimal::ZERO);
+    assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-100.00"));
+    // Short 100 again, then buy 150: the short closes and 50 are long at 9.50.
+    run(&mut s, book("S2", Side::Sell, "100", "10.00", 16));
+    run(&mut s, book("B2", Side::Buy, "150", "9.50", 17));
+    assert_eq!(s.ledger.balance(SECURITIES_SOLD_SHORT, eur), Decimal::ZERO);
+    assert_eq!(s.ledger.balance(SECURITIES_AT_COST, eur), d("475.00"));
+    assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-150.00"));
+}
