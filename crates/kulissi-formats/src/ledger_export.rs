@@ -241,6 +241,7 @@ mod tests {
             effective_date: date,
             posting_date: date,
             trade_id: Some(1),
+            legal_entity: 0,
         };
         w.entry(
             7,

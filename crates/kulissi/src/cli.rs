@@ -175,6 +175,9 @@ pub(crate) enum LedgerCommand {
         /// Posting date to report as of (default: everything posted).
         #[arg(long)]
         as_of: Option<Date>,
+        /// Only this legal entity's books (LEI; default: every entity).
+        #[arg(long)]
+        legal_entity: Option<String>,
         /// table, csv or json.
         #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
         format: String,
@@ -198,6 +201,9 @@ pub(crate) enum LedgerCommand {
         /// Posting date to report as of (default: everything posted).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Only this legal entity's books (LEI; default: every entity).
+        #[arg(long)]
+        legal_entity: Option<String>,
     },
     /// The income statement of the entries posted between two dates: per currency, then
     /// converted into the reporting currency at the closing rates of the last date.
@@ -208,6 +214,9 @@ pub(crate) enum LedgerCommand {
         /// Last posting date.
         #[arg(long, value_parser = parse_date)]
         to: Date,
+        /// Only this legal entity's books (LEI; default: every entity).
+        #[arg(long)]
+        legal_entity: Option<String>,
     },
     /// Close the accounting periods through a date: later entries effective on or before it
     /// post on the first open day.

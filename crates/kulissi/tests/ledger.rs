@@ -112,6 +112,24 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
     let (_dir, db) = book("statement");
     let all = trial_balance(&db, &[]);
     assert!(trial_balance(&db, &["--as-of", "2025-12-31"]).is_empty());
+    // The demo firm has one legal entity: its books are all the books.
+    assert_eq!(
+        trial_balance(&db, &["--legal-entity", "743700KULISSISEC0050"]),
+        all
+    );
+    let (ok, message) = attempt(
+        &db,
+        &[
+            "ledger",
+            "trial-balance",
+            "--legal-entity",
+            "529900T8BM49AURSDO55",
+        ],
+    );
+    assert!(
+        !ok && message.contains("no legal entity 529900T8BM49AURSDO55"),
+        "{message}"
+    );
     assert_eq!(trial_balance(&db, &["--as-of", "2099-12-31"]), all);
     let early = trial_balance(&db, &["--as-of", "2026-03-31"]);
     assert!(!early.is_empty() && early != all);

@@ -68,7 +68,7 @@ pub(super) fn close_year(state: &State, lei: &Lei, year: i16) -> Result<Vec<Even
     Ok(vec![Event::YearClosed {
         legal_entity: id,
         year,
-        lines: closing_entry(state.ledger.profit_and_loss_of(year)),
+        lines: closing_entry(state.ledger.profit_and_loss_of(id, year)),
     }])
 }
 

@@ -115,14 +115,14 @@ pub(super) fn decide(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>,
         return Err(stale(date, "price", missing));
     }
 
-    // Foreign currencies with a monetary balance now or at the last revaluation.
+    // The entity's foreign currencies with a monetary balance now or at the last
+    // revaluation.
     let mut currencies: Vec<Currency> = state
         .ledger
-        .all()
-        .filter(|(account, currency, _)| {
-            *currency != reporting && MONETARY_ACCOUNTS.contains(account)
-        })
-        .map(|(_, currency, _)| currency)
+        .entity_currencies(entity_id, &MONETARY_ACCOUNTS)
+        .into_iter()
+        .chain(state.valuations.revalued_currencies(entity_id))
+        .filter(|c| *c != reporting)
         .collect();
     currencies.sort_unstable_by_key(|c| c.code());
     currencies.dedup();
@@ -130,9 +130,9 @@ pub(super) fn decide(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>,
     for currency in currencies {
         let balance: Decimal = MONETARY_ACCOUNTS
             .iter()
-            .map(|a| state.ledger.balance(*a, currency))
+            .map(|a| state.ledger.entity_balance(entity_id, *a, currency))
             .sum();
-        let previous = state.valuations.last_revaluation(currency);
+        let previous = state.valuations.last_revaluation(entity_id, currency);
         if balance.is_zero() && previous.is_none_or(|(_, b)| b.is_zero()) {
             continue;
         }

@@ -343,6 +343,7 @@ impl State {
                     effective_date: *date,
                     posting_date,
                     trade_id: None,
+                    legal_entity: *legal_entity,
                 };
                 self.ledger
                     .apply(&header(EntryKind::MarkToMarket), journal, |sink| {
@@ -363,22 +364,22 @@ impl State {
                         }
                     });
                 for r in revaluations {
-                    self.valuations.revalued(r);
+                    self.valuations.revalued(*legal_entity, r);
                 }
                 self.valuations.last_end_of_day.insert(*legal_entity, *date);
             }
             Event::CashMovementRecorded(movement) => {
                 self.cash.record(movement.clone());
                 if movement.status == CashMovementStatus::Posted {
-                    let posting = self.cash_posting_date(movement);
-                    post_cash_movement(&mut self.ledger, movement, posting, journal);
+                    let (entity, posting) = self.cash_posting(movement);
+                    post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
                 }
             }
             Event::CashMovementPosted { id } => {
                 self.cash.post(*id);
                 if let Some(movement) = self.cash.get(*id) {
-                    let posting = self.cash_posting_date(movement);
-                    post_cash_movement(&mut self.ledger, movement, posting, journal);
+                    let (entity, posting) = self.cash_posting(movement);
+                    post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
                 }
             }
             Event::CashMovementVoided { id, .. } => {
@@ -408,6 +409,7 @@ impl State {
                         effective_date: end,
                         posting_date: end,
                         trade_id: None,
+                        legal_entity: *legal_entity,
                     };
                     self.ledger.apply(&header, journal, |sink| {
                         for (account, currency, amount) in &lines {
@@ -427,6 +429,7 @@ impl State {
                     effective_date: end,
                     posting_date: end,
                     trade_id: None,
+                    legal_entity: *legal_entity,
                 };
                 self.ledger.apply(&header, journal, |sink| {
                     for (account, currency, amount) in lines {
@@ -449,6 +452,7 @@ impl State {
                             .periods
                             .posting_date(entry.legal_entity, entry.effective_date),
                         trade_id: None,
+                        legal_entity: entry.legal_entity,
                     };
                     self.ledger.apply(&header, journal, |sink| {
                         for (account, currency, amount) in &entry.lines {
@@ -471,18 +475,19 @@ impl State {
             effective_date: date,
             posting_date: self.periods.posting_date(record.terms.legal_entity, date),
             trade_id: Some(record.trade_id),
+            legal_entity: record.terms.legal_entity,
         }
     }
 
-    /// The posting date of a cash movement: its value date, or the first open day of its
-    /// account's legal entity.
-    fn cash_posting_date(&self, m: &CashMovement) -> Date {
-        match self.refdata.accounts.get(m.account) {
-            Some(account) => self
-                .periods
-                .posting_date(account.legal_entity, m.value_date),
-            None => m.value_date,
-        }
+    /// The legal entity of a cash movement's account, and the movement's posting date: its
+    /// value date, or that entity's first open day.
+    fn cash_posting(&self, m: &CashMovement) -> (u32, Date) {
+        let entity = self
+            .refdata
+            .accounts
+            .get(m.account)
+            .map_or(0, |a| a.legal_entity);
+        (entity, self.periods.posting_date(entity, m.value_date))
     }
 
     /// The cost method of a trade's book.
@@ -530,6 +535,7 @@ impl Sink for CashOnly {
 fn post_cash_movement<J: ledger::Journal>(
     balances: &mut ledger::LedgerBalances,
     m: &CashMovement,
+    legal_entity: u32,
     posting_date: Date,
     journal: &mut J,
 ) {
@@ -541,6 +547,7 @@ fn post_cash_movement<J: ledger::Journal>(
         effective_date: m.value_date,
         posting_date,
         trade_id: None,
+        legal_entity,
     };
     let cash = if m.kind.is_outflow() {
         -m.amount

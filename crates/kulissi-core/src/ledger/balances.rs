@@ -10,30 +10,55 @@ use super::periods::is_profit_and_loss;
 use crate::identifiers::Currency;
 use crate::position::IdHasher;
 
-/// Balances by account and currency, debit positive. Income and expense accounts are kept
-/// per year of posting date (what a year-end close moves into retained earnings), balance
-/// sheet accounts under year 0: one map, so a line costs one update either way.
+/// Balances by legal entity, account and currency, debit positive. Income and expense
+/// accounts are kept per year of posting date (what a year-end close moves into retained
+/// earnings), balance sheet accounts under year 0: one map, so a line costs one update
+/// either way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerBalances {
-    balances: HashMap<(u16, Currency, i16), Decimal, IdHasher>,
+    balances: HashMap<(u32, u16, Currency, i16), Decimal, IdHasher>,
     /// The posting years seen on income and expense accounts.
     years: BTreeSet<i16>,
+    /// The legal entities with entries.
+    entities: BTreeSet<u32>,
 }
 
 impl LedgerBalances {
-    /// The balance of `account` in `currency` (debit positive), over all years.
+    /// The balance of `account` in `currency` (debit positive) over every legal entity and
+    /// year.
     pub fn balance(&self, account: u16, currency: Currency) -> Decimal {
+        self.entities
+            .iter()
+            .map(|e| self.entity_balance(*e, account, currency))
+            .sum()
+    }
+
+    /// The balance of `account` in `currency` in one legal entity's books, over all years.
+    pub fn entity_balance(&self, entity: u32, account: u16, currency: Currency) -> Decimal {
         if is_profit_and_loss(account) {
             self.years
                 .iter()
-                .filter_map(|y| self.balances.get(&(account, currency, *y)))
+                .filter_map(|y| self.balances.get(&(entity, account, currency, *y)))
                 .sum()
         } else {
             self.balances
-                .get(&(account, currency, 0))
+                .get(&(entity, account, currency, 0))
                 .copied()
                 .unwrap_or_default()
         }
+    }
+
+    /// The currencies one legal entity has balances in on `accounts`.
+    pub fn entity_currencies(&self, entity: u32, accounts: &[u16]) -> Vec<Currency> {
+        let mut currencies: Vec<Currency> = self
+            .balances
+            .keys()
+            .filter(|(e, a, _, _)| *e == entity && accounts.contains(a))
+            .map(|(_, _, c, _)| *c)
+            .collect();
+        currencies.sort_unstable_by_key(|c| c.code());
+        currencies.dedup();
+        currencies
     }
 
     /// Every non-zero balance.
@@ -41,13 +66,16 @@ impl LedgerBalances {
         self.all().filter(|(_, _, b)| !b.is_zero())
     }
 
-    /// The income and expense balances of entries posted in `year`, non-zero ones.
-    pub fn profit_and_loss_of(&self, year: i16) -> Vec<(u16, Currency, Decimal)> {
+    /// One legal entity's income and expense balances of entries posted in `year`, non-zero
+    /// ones.
+    pub fn profit_and_loss_of(&self, entity: u32, year: i16) -> Vec<(u16, Currency, Decimal)> {
         let mut lines: Vec<_> = self
             .balances
             .iter()
-            .filter(|((a, _, y), b)| *y == year && is_profit_and_loss(*a) && !b.is_zero())
-            .map(|((a, c, _), b)| (*a, *c, *b))
+            .filter(|((e, a, _, y), b)| {
+                *e == entity && *y == year && is_profit_and_loss(*a) && !b.is_zero()
+            })
+            .map(|((_, a, c, _), b)| (*a, *c, *b))
             .collect();
         lines.sort_by_key(|(a, c, _)| (c.code(), *a));
         lines
@@ -57,7 +85,7 @@ impl LedgerBalances {
     /// income and expenses summed over the years.
     pub fn all(&self) -> impl Iterator<Item = (u16, Currency, Decimal)> + '_ {
         let mut totals: BTreeMap<(u16, &'static str), (Currency, Decimal)> = BTreeMap::new();
-        for ((account, currency, _), balance) in &self.balances {
+        for ((_, account, currency, _), balance) in &self.balances {
             totals
                 .entry((*account, currency.code()))
                 .or_insert((*currency, Decimal::ZERO))
@@ -66,9 +94,12 @@ impl LedgerBalances {
         totals.into_iter().map(|((a, _), (c, b))| (a, c, b))
     }
 
-    fn add(&mut self, year: i16, account: u16, currency: Currency, amount: Decimal) {
+    fn add(&mut self, entity: u32, year: i16, account: u16, currency: Currency, amount: Decimal) {
         if amount.is_zero() {
             return;
+        }
+        if !self.entities.contains(&entity) {
+            self.entities.insert(entity);
         }
         let year = if is_profit_and_loss(account) {
             if !self.years.contains(&year) {
@@ -78,7 +109,10 @@ impl LedgerBalances {
         } else {
             0
         };
-        *self.balances.entry((account, currency, year)).or_default() += amount;
+        *self
+            .balances
+            .entry((entity, account, currency, year))
+            .or_default() += amount;
     }
 }
 
@@ -104,19 +138,19 @@ impl LedgerBalances {
             .filter_map(|(a, c, v)| c.map(|c| (*a, c, *v)))
             .chain(netting.overflow.iter().copied())
             .filter(|(_, _, v)| !v.is_zero());
-        let year = header.posting_date.year();
+        let (entity, year) = (header.legal_entity, header.posting_date.year());
         if J::ENABLED {
             let mut lines: Vec<(u16, Currency, Decimal)> = lines.collect();
             lines.sort_by_key(|(account, currency, _)| (*account, currency.code()));
             for (account, currency, amount) in &lines {
-                self.add(year, *account, *currency, *amount);
+                self.add(entity, year, *account, *currency, *amount);
             }
             if !lines.is_empty() {
                 journal.entry(header, &lines);
             }
         } else {
             for (account, currency, amount) in lines {
-                self.add(year, account, currency, amount);
+                self.add(entity, year, account, currency, amount);
             }
         }
     }

@@ -89,6 +89,8 @@ pub struct EntryHeader {
     pub posting_date: Date,
     /// The trade it comes from, if any.
     pub trade_id: Option<u64>,
+    /// The legal entity (id) whose books it is in.
+    pub legal_entity: u32,
 }
 
 /// Receives the entries the engine derives as it applies events: one call per entry, with

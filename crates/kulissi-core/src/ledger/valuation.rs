@@ -62,7 +62,7 @@ pub struct FxRevaluation {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Valuations {
     adjustments: HashMap<PositionKey, Decimal, IdHasher>,
-    fx: HashMap<Currency, (Decimal, Decimal)>,
+    fx: HashMap<(u32, Currency), (Decimal, Decimal)>,
     /// The last end of day run, per legal entity (id).
     pub last_end_of_day: HashMap<u32, Date>,
 }
@@ -124,14 +124,23 @@ impl Valuations {
         released
     }
 
-    /// The rate and net monetary balance of the last revaluation of `currency`.
-    pub fn last_revaluation(&self, currency: Currency) -> Option<(Decimal, Decimal)> {
-        self.fx.get(&currency).copied()
+    /// The rate and net monetary balance of a legal entity's last revaluation of
+    /// `currency`.
+    pub fn last_revaluation(&self, entity: u32, currency: Currency) -> Option<(Decimal, Decimal)> {
+        self.fx.get(&(entity, currency)).copied()
     }
 
-    /// Records a revaluation.
-    pub fn revalued(&mut self, r: &FxRevaluation) {
-        self.fx.insert(r.currency, (r.rate, r.balance));
+    /// The currencies a legal entity has revalued.
+    pub fn revalued_currencies(&self, entity: u32) -> impl Iterator<Item = Currency> + '_ {
+        self.fx
+            .keys()
+            .filter(move |(e, _)| *e == entity)
+            .map(|(_, c)| *c)
+    }
+
+    /// Records a legal entity's revaluation.
+    pub fn revalued(&mut self, entity: u32, r: &FxRevaluation) {
+        self.fx.insert((entity, r.currency), (r.rate, r.balance));
     }
 }
 

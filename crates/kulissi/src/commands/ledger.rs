@@ -23,18 +23,31 @@ struct Balance {
     balance: Decimal,
 }
 
-/// `kulissi ledger trial-balance`: from the `ledger_balances` read model as the log stands,
-/// or, with `--as-of`, from the journal of entries posted on or before that date.
+/// The id of the legal entity `lei` in `state`.
+fn entity_id(state: &kulissi_core::engine::State, lei: &str) -> anyhow::Result<u32> {
+    let lei = kulissi_core::identifiers::Lei::parse(lei)
+        .map_err(|e| anyhow::anyhow!("--legal-entity: {e}"))?;
+    state
+        .refdata
+        .legal_entities
+        .id(&lei)
+        .ok_or_else(|| anyhow::anyhow!("--legal-entity: no legal entity {lei} is defined"))
+}
+
+/// `kulissi ledger trial-balance`: from the `ledger_balances` read model as the log stands
+/// (all legal entities), or, with `--as-of` or `--legal-entity`, from the journal of the
+/// entries posted on or before that date in that entity's books.
 pub(crate) fn trial_balance(
     ctx: &Context,
     as_of: Option<Date>,
+    legal_entity: Option<&str>,
     format: &str,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
     let chart = ChartOfAccounts::broker_dealer();
-    let rows: Vec<Balance> = match as_of {
-        None => store
+    let rows: Vec<Balance> = match (as_of, legal_entity) {
+        (None, None) => store
             .ledger_balances()?
             .into_iter()
             .filter(|r| !r.balance.is_zero())
@@ -44,19 +57,32 @@ pub(crate) fn trial_balance(
                 balance: r.balance,
             })
             .collect(),
-        Some(date) => {
-            let mut sums: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
-            read_journal::<_, anyhow::Error>(&store, None, |entry| {
+        (as_of, legal_entity) => {
+            let date = as_of.unwrap_or(Date::MAX);
+            let mut sums: BTreeMap<(u32, String, u16), Decimal> = BTreeMap::new();
+            let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
                 if entry.header.posting_date <= date {
                     for (account, currency, amount) in entry.lines {
                         *sums
-                            .entry((currency.code().to_owned(), *account))
+                            .entry((
+                                entry.header.legal_entity,
+                                currency.code().to_owned(),
+                                *account,
+                            ))
                             .or_default() += *amount;
                     }
                 }
                 Ok(())
             })?;
-            sums.into_iter()
+            let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
+            let mut totals: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
+            for ((e, currency, account), amount) in sums {
+                if entity.is_none_or(|id| id == e) {
+                    *totals.entry((currency, account)).or_default() += amount;
+                }
+            }
+            totals
+                .into_iter()
                 .filter(|(_, b)| !b.is_zero())
                 .map(|((currency, account), balance)| Balance {
                     account,
@@ -416,31 +442,47 @@ fn parse_line(text: &str) -> Result<(u16, Currency, Decimal), String> {
 }
 
 /// `ledger balance-sheet` (no `from`) and `ledger income-statement`: the balances of the
-/// entries posted in the range, per currency and converted into the reporting currency of
-/// the (first) legal entity at the closing rates recorded on or before the last date.
+/// entries posted in the range, in one legal entity's books or in all, per currency and
+/// converted into the reporting currency of that (or the first) legal entity at the
+/// closing rates recorded on or before the last date.
 pub(crate) fn statements(
     ctx: &Context,
     from: Option<Date>,
     to: Option<Date>,
+    legal_entity: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     use kulissi_core::ledger::{balance_sheets, convert, income_statements};
     let store = ctx.open()?;
     let chart = ChartOfAccounts::broker_dealer();
-    let mut sums: BTreeMap<(String, u16), (Currency, Decimal)> = BTreeMap::new();
+    let mut sums: BTreeMap<(u32, String, u16), (Currency, Decimal)> = BTreeMap::new();
     let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
         let date = entry.header.posting_date;
         if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
             return Ok(());
         }
         for (account, currency, amount) in entry.lines {
-            sums.entry((currency.code().to_owned(), *account))
-                .or_insert((*currency, Decimal::ZERO))
-                .1 += *amount;
+            sums.entry((
+                entry.header.legal_entity,
+                currency.code().to_owned(),
+                *account,
+            ))
+            .or_insert((*currency, Decimal::ZERO))
+            .1 += *amount;
         }
         Ok(())
     })?;
-    let balances: Vec<(u16, Currency, Decimal)> = sums
+    let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
+    let mut totals: BTreeMap<(String, u16), (Currency, Decimal)> = BTreeMap::new();
+    for ((e, code, account), (currency, amount)) in sums {
+        if entity.is_none_or(|id| id == e) {
+            totals
+                .entry((code, account))
+                .or_insert((currency, Decimal::ZERO))
+                .1 += amount;
+        }
+    }
+    let balances: Vec<(u16, Currency, Decimal)> = totals
         .into_iter()
         .map(|((_, account), (currency, amount))| (account, currency, amount))
         .collect();
@@ -459,12 +501,11 @@ pub(crate) fn statements(
     for statement in &statements {
         print_statement(out, &format!("{title}, {}", statement.currency), statement)?;
     }
-    let reporting = state
-        .refdata
-        .legal_entities
-        .iter()
-        .next()
-        .map(|(_, e)| e.reporting_currency);
+    let reporting = match entity {
+        Some(id) => state.refdata.legal_entities.get(id),
+        None => state.refdata.legal_entities.iter().next().map(|(_, e)| e),
+    }
+    .map(|e| e.reporting_currency);
     if let Some(reporting) = reporting {
         // The end of day's revaluation (1190 against 4300) restates foreign balances at the
         // closing rate, which conversion at the closing rate already does: leave it out.

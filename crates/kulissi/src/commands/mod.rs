@@ -52,21 +52,26 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             cash::end_of_day(&ctx()?, date, legal_entity.as_deref(), out)
         }
         Command::Cash(cmd) => cash::run(&ctx()?, cmd, out),
-        Command::Ledger(LedgerCommand::TrialBalance { as_of, format }) => {
-            ledger::trial_balance(&ctx()?, as_of, &format, out)
-        }
+        Command::Ledger(LedgerCommand::TrialBalance {
+            as_of,
+            legal_entity,
+            format,
+        }) => ledger::trial_balance(&ctx()?, as_of, legal_entity.as_deref(), &format, out),
         Command::Ledger(LedgerCommand::Statement { account, from, to }) => {
             ledger::statement(&ctx()?, account, from, to, out)
         }
         Command::Ledger(LedgerCommand::Export { format, to }) => {
             ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
-        Command::Ledger(LedgerCommand::BalanceSheet { as_of }) => {
-            ledger::statements(&ctx()?, None, as_of, out)
-        }
-        Command::Ledger(LedgerCommand::IncomeStatement { from, to }) => {
-            ledger::statements(&ctx()?, Some(from), Some(to), out)
-        }
+        Command::Ledger(LedgerCommand::BalanceSheet {
+            as_of,
+            legal_entity,
+        }) => ledger::statements(&ctx()?, None, as_of, legal_entity.as_deref(), out),
+        Command::Ledger(LedgerCommand::IncomeStatement {
+            from,
+            to,
+            legal_entity,
+        }) => ledger::statements(&ctx()?, Some(from), Some(to), legal_entity.as_deref(), out),
         Command::Ledger(cmd) => ledger::accounting(&ctx()?, cmd, out),
         Command::Settle {
             trade,

@@ -168,7 +168,7 @@ fn year_end_close_and_reopen() {
     );
     assert_eq!(j.last().unwrap().0.posting_date, date(2026, 1, 1));
     assert_eq!(
-        s.ledger.profit_and_loss_of(2026),
+        s.ledger.profit_and_loss_of(ours(&s), 2026),
         vec![(COMMISSION_EXPENSE, eur, d("20.00"))]
     );
 
@@ -410,4 +410,109 @@ fn codec_round_trips_period_and_journal_events() {
         apply(&mut replayed, e);
     }
     assert_eq!(replayed, s);
+}
+
+/// Two legal entities keep separate books: closing one's year moves only its income and
+/// expenses, and its periods do not hold back the other's entries.
+#[test]
+fn each_legal_entity_closes_its_own_books() {
+    let mut s = firm();
+    let mut j = Collected::new();
+    let eur = ccy("EUR");
+    // A second entity (the broker's LEI will do for a test), with its own book and account.
+    run(
+        &mut s,
+        Command::DefineLegalEntity(LegalEntity {
+            lei: lei(BROKER),
+            name: "Kulissi Asset Management Oy".into(),
+            reporting_currency: eur,
+        }),
+    );
+    run(
+        &mut s,
+        Command::DefineBook {
+            code: "AM".into(),
+            legal_entity: lei(BROKER),
+            desk: "Funds".into(),
+            trader: "eero".into(),
+            cost_method: crate::refdata::CostMethod::AverageCost,
+        },
+    );
+    run(
+        &mut s,
+        Command::DefineAccount {
+            code: "AM-1".into(),
+            legal_entity: lei(BROKER),
+            owner: AccountOwner::House,
+            custodian: lei(CUSTODIAN),
+            safekeeping_account: "SAFE-AM".into(),
+            cash_account: "CASH-AM".into(),
+        },
+    );
+    let ours_trade = trade(
+        "O",
+        FI_SHARE,
+        Side::Buy,
+        "1000",
+        "20.00",
+        "EUR",
+        date(2025, 11, 3),
+    );
+    let theirs = TradeInput {
+        legal_entity: lei(BROKER),
+        book: "AM".into(),
+        account: "AM-1".into(),
+        ..trade(
+            "A",
+            FI_SHARE,
+            Side::Buy,
+            "500",
+            "20.00",
+            "EUR",
+            date(2025, 11, 3),
+        )
+    };
+    run_journal(&mut s, envelope(Command::BookTrade(ours_trade)), &mut j);
+    run_journal(&mut s, envelope(Command::BookTrade(theirs)), &mut j);
+    let am = s.refdata.legal_entities.id(&lei(BROKER)).unwrap();
+    assert_eq!(j[0].0.legal_entity, ours(&s));
+    assert_eq!(j[1].0.legal_entity, am);
+    assert_eq!(
+        s.ledger.entity_balance(am, COMMISSION_EXPENSE, eur),
+        d("10.00")
+    );
+    assert_eq!(s.ledger.balance(COMMISSION_EXPENSE, eur), d("30.00"));
+
+    let close = Command::CloseYear {
+        legal_entity: lei(OURS),
+        year: 2025,
+    };
+    let events = run_journal(&mut s, envelope(close), &mut j);
+    assert!(matches!(&events[..], [Event::YearClosed { lines, .. }]
+        if lines.contains(&(COMMISSION_EXPENSE, eur, d("-20.00")))));
+    assert_eq!(
+        s.ledger.entity_balance(ours(&s), COMMISSION_EXPENSE, eur),
+        Decimal::ZERO
+    );
+    assert_eq!(
+        s.ledger.entity_balance(am, COMMISSION_EXPENSE, eur),
+        d("10.00")
+    );
+    // A late 2025 trade of the other entity still posts in 2025.
+    let late = TradeInput {
+        legal_entity: lei(BROKER),
+        book: "AM".into(),
+        account: "AM-1".into(),
+        ..trade(
+            "A2",
+            FI_SHARE,
+            Side::Buy,
+            "500",
+            "20.00",
+            "EUR",
+            date(2025, 12, 15),
+        )
+    };
+    run_journal(&mut s, envelope(Command::BookTrade(late)), &mut j);
+    assert_eq!(j.last().unwrap().0.posting_date, date(2025, 12, 15));
 }
