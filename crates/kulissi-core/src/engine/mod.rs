@@ -512,6 +512,16 @@ fn one_cost_method(
     let Some(book) = state.refdata.books.get(terms.book) else {
         return Ok(());
     };
+    // With every book at average cost no position can be at FIFO: spare the lookup.
+    if book.cost_method == crate::refdata::CostMethod::AverageCost
+        && state
+            .refdata
+            .books
+            .iter()
+            .all(|(_, b)| b.cost_method == crate::refdata::CostMethod::AverageCost)
+    {
+        return Ok(());
+    }
     let key = (terms.account, terms.instrument);
     match state.holdings.positions.get(&key) {
         Some(p)

@@ -21,6 +21,9 @@ pub struct LedgerBalances {
     years: BTreeSet<i16>,
     /// The legal entities with entries.
     entities: BTreeSet<u32>,
+    /// The entity and the income-statement year of the last line added (a cache).
+    last_entity: Option<u32>,
+    last_year: Option<i16>,
 }
 
 impl LedgerBalances {
@@ -98,12 +101,16 @@ impl LedgerBalances {
         if amount.is_zero() {
             return;
         }
-        if !self.entities.contains(&entity) {
+        // Nearly every line is of an entity and year already seen: look at the sets only
+        // when the last one seen changes.
+        if self.last_entity != Some(entity) {
             self.entities.insert(entity);
+            self.last_entity = Some(entity);
         }
         let year = if is_profit_and_loss(account) {
-            if !self.years.contains(&year) {
+            if self.last_year != Some(year) {
                 self.years.insert(year);
+                self.last_year = Some(year);
             }
             year
         } else {
