@@ -38,18 +38,23 @@ impl std::str::FromStr for ExportFormat {
 
 /// The exported name of account `code`: its type, its code and its name with every run of
 /// characters other than ASCII letters and digits turned into one dash (`&` reads `and`).
-/// A code outside the chart is exported as `Assets:CODE`.
+/// A code outside the chart is exported under the type its range stands for, as
+/// `Expenses:5600`.
 pub fn account_name(chart: &ChartOfAccounts, code: u16) -> String {
-    let Some(account) = chart.get(code) else {
-        return format!("Assets:{code}");
-    };
-    let root = match account.account_type {
+    let root = |t: AccountType| match t {
         AccountType::Asset => "Assets",
         AccountType::Liability => "Liabilities",
         AccountType::Equity => "Equity",
         AccountType::Income => "Income",
         AccountType::Expense => "Expenses",
     };
+    let Some(account) = chart.get(code) else {
+        return format!(
+            "{}:{code}",
+            root(AccountType::of_code(code).unwrap_or(AccountType::Asset))
+        );
+    };
+    let root = root(account.account_type);
     let mut name = format!("{root}:{code}");
     let mut dash = true;
     for c in account.name.replace('&', " and ").chars() {
@@ -228,7 +233,7 @@ mod tests {
             account_name(&chart, codes::REALISED_PNL),
             "Income:4100-Realised-trading-P-and-L"
         );
-        assert_eq!(account_name(&chart, 9999), "Assets:9999");
+        assert_eq!(account_name(&chart, 5600), "Expenses:5600");
     }
 
     fn sample(format: ExportFormat) -> String {

@@ -14,6 +14,8 @@
 //!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"..."}
 //! {"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"4",
 //!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0"}
+//! {"type":"ledger_account","legal_entity":"LEI","code":"5600","name":"IT and market data",
+//!  "account_type":"asset|liability|equity|income|expense"}
 //! {"type":"price","isin":"...","date":"2025-07-14","price":"20.50","source":"XHEL official close"}
 //! {"type":"fx_rate","base":"EUR","quote":"USD","date":"2025-07-14","rate":"1.0800"}
 //! {"type":"cash_movement","reference":"...","movement":"capital|deposit|withdrawal|transfer|custody_fee|penalty",
@@ -29,6 +31,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use kulissi_core::daycount::CouponTerms;
 use kulissi_core::engine::Command;
+use kulissi_core::ledger::{AccountType, LedgerAccount};
 use kulissi_core::money::Rate;
 use kulissi_core::refdata::{Counterparty, FeeSchedule, Instrument, InstrumentKind, LegalEntity};
 use rust_decimal::Decimal;
@@ -289,6 +292,31 @@ fn refdata_command(
                 purchase_tax: tax?.unwrap_or(Rate::new(Decimal::ZERO)),
             })
         }
+        "ledger_account" => {
+            let (le, code, name, account_type) = (
+                read!("legal_entity", parsed),
+                read!("code", parsed),
+                read!("name", text),
+                read!("account_type", |s| match s {
+                    "asset" => Ok(AccountType::Asset),
+                    "liability" => Ok(AccountType::Liability),
+                    "equity" => Ok(AccountType::Equity),
+                    "income" => Ok(AccountType::Income),
+                    "expense" => Ok(AccountType::Expense),
+                    other => Err(format!(
+                        "expected asset, liability, equity, income or expense, found '{other}'"
+                    )),
+                }),
+            );
+            Command::DefineLedgerAccount {
+                legal_entity: le?,
+                account: LedgerAccount {
+                    code: code?,
+                    name: name?,
+                    account_type: account_type?,
+                },
+            }
+        }
         "price" => {
             let (isin, date, price, source) = (
                 read!("isin", parsed),
@@ -346,7 +374,7 @@ fn refdata_command(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, price, fx_rate or cash_movement, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate or cash_movement, found '{other}'"
                 ),
             );
             return None;

@@ -229,6 +229,51 @@ fn manual_entries_periods_and_year_end_from_the_command_line() {
     let tb = trial_balance(&db, &[]);
     assert_eq!(tb[&(5500, "EUR".to_owned())], "120.00".parse().unwrap());
 
+    // The entity adds an account to its chart for such entries: reports name it, and the
+    // export files it under its type.
+    let chart_file = _dir.0.join("chart.jsonl");
+    std::fs::write(
+        &chart_file,
+        r#"{"type":"ledger_account","legal_entity":"743700KULISSISEC0050","code":"5600","name":"IT and market data","account_type":"expense"}
+"#,
+    )
+    .unwrap();
+    kulissi(&db, &["import", "refdata", chart_file.to_str().unwrap()]);
+    let licence = [
+        "ledger",
+        "propose",
+        "--reference",
+        "IT-1",
+        "--date",
+        "2026-06-30",
+        "--description",
+        "Market data licence",
+        "--line",
+        "5600:EUR:900.00",
+        "--line",
+        "2200:EUR:-900.00",
+    ];
+    kulissi(&db, &[&as_maija[..], &licence[..]].concat());
+    kulissi(
+        &db,
+        &["--actor", "person:ville", "ledger", "approve", "IT-1"],
+    );
+    let table = kulissi(
+        &db,
+        &[
+            "ledger",
+            "trial-balance",
+            "--legal-entity",
+            "743700KULISSISEC0050",
+        ],
+    );
+    assert!(table.contains("IT and market data"), "{table}");
+    let journal = kulissi(&db, &["ledger", "export", "--format", "hledger"]);
+    assert!(
+        journal.contains("Expenses:5600  900.00 EUR"),
+        "exported under its type"
+    );
+
     let (ok, message) = attempt(
         &db,
         &[

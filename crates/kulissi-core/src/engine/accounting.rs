@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{Actor, Event, Rejection, State, text};
 use crate::identifiers::{Currency, Lei};
 use crate::ledger::{
-    CONTROL_ACCOUNTS, ChartOfAccounts, ManualEntry, ManualEntryStatus, closing_entry,
+    AccountType, CONTROL_ACCOUNTS, LedgerAccount, ManualEntry, ManualEntryStatus, closing_entry,
 };
 
 fn entity(state: &State, lei: &Lei) -> Result<u32, Rejection> {
@@ -77,6 +77,31 @@ pub(super) fn year_end(year: i16) -> Date {
     date(year, 12, 31)
 }
 
+pub(super) fn define_account(
+    state: &State,
+    lei: &Lei,
+    account: &LedgerAccount,
+) -> Result<Vec<Event>, Rejection> {
+    let id = entity(state, lei)?;
+    text("account name", &account.name)?;
+    if AccountType::of_code(account.code) != Some(account.account_type) {
+        return Err(Rejection::Invalid(format!(
+            "account {} must be numbered for its type: 1xxx assets, 2xxx liabilities, 3xxx \
+             equity, 4xxx income, 5xxx expenses ({} given)",
+            account.code,
+            account.account_type.code()
+        )));
+    }
+    // The numbering fixes the type, so a default account can be renamed but not retyped.
+    if state.chart_of(id).get(account.code) == Some(account) {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::LedgerAccountDefined {
+        legal_entity: id,
+        account: account.clone(),
+    }])
+}
+
 pub(super) struct Proposal<'a> {
     pub(super) reference: &'a str,
     pub(super) legal_entity: &'a Lei,
@@ -93,7 +118,7 @@ pub(super) fn propose(
     text("journal entry reference", p.reference)?;
     text("description", p.description)?;
     let legal_entity = entity(state, p.legal_entity)?;
-    let chart = ChartOfAccounts::broker_dealer();
+    let chart = state.chart_of(legal_entity);
     if p.lines.len() < 2 || p.lines.len() > 100 {
         return Err(Rejection::Invalid(format!(
             "a journal entry has 2 to 100 lines, found {}",

@@ -19,7 +19,9 @@ use super::{EVENT_SCHEMA_VERSION, Event};
 use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus};
 use crate::daycount::{CouponTerms, DayCount};
 use crate::identifiers::{Bic, Currency, Isin, Lei, Mic};
-use crate::ledger::{FxRevaluation, ManualEntry, ManualEntryStatus, PositionMark};
+use crate::ledger::{
+    AccountType, FxRevaluation, LedgerAccount, ManualEntry, ManualEntryStatus, PositionMark,
+};
 use crate::money::{Price, Quantity, Rate};
 use crate::refdata::{
     Account, AccountOwner, Book, CostMethod, Counterparty, CounterpartyRole, FeeSchedule,
@@ -335,6 +337,22 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u32(*legal_entity);
             w.year(*year);
             w.lines(lines);
+        }
+        Event::LedgerAccountDefined {
+            legal_entity,
+            account,
+        } => {
+            w.u8(26);
+            w.u32(*legal_entity);
+            w.u32(u32::from(account.code));
+            w.str(&account.name);
+            w.u8(match account.account_type {
+                AccountType::Asset => 0,
+                AccountType::Liability => 1,
+                AccountType::Equity => 2,
+                AccountType::Income => 3,
+                AccountType::Expense => 4,
+            });
         }
         Event::JournalEntryProposed(e) => {
             w.u8(23);
@@ -673,6 +691,28 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             checker: r.string()?.into(),
             reason: r.string()?.into(),
         },
+        26 => {
+            let legal_entity = r.u32()?;
+            let code = r.u32()?;
+            let code = u16::try_from(code).map_err(|_| r.error(format!("account {code}")))?;
+            let name = r.string()?;
+            let account_type = match r.u8()? {
+                0 => AccountType::Asset,
+                1 => AccountType::Liability,
+                2 => AccountType::Equity,
+                3 => AccountType::Income,
+                4 => AccountType::Expense,
+                n => return Err(r.error(format!("unknown account type {n}"))),
+            };
+            Event::LedgerAccountDefined {
+                legal_entity,
+                account: LedgerAccount {
+                    code,
+                    name,
+                    account_type,
+                },
+            }
+        }
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

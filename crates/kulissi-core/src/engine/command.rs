@@ -232,6 +232,15 @@ pub enum Command {
         /// The year.
         year: i16,
     },
+    /// Add an account to a legal entity's chart of accounts, or rename one (codes are
+    /// numbered for their type, so the default chart's accounts keep theirs: the posting
+    /// rules rely on it).
+    DefineLedgerAccount {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The account: code (1xxx assets ... 5xxx expenses, matching its type), name, type.
+        account: crate::ledger::LedgerAccount,
+    },
     /// Propose a manual journal entry (an accrual, an adjustment); it posts when another
     /// person approves it.
     ProposeJournalEntry {

@@ -196,6 +196,13 @@ pub enum Event {
         /// The closing entry's lines.
         lines: crate::ledger::Lines,
     },
+    /// An account was added to a legal entity's chart, or renamed.
+    LedgerAccountDefined {
+        /// Legal entity (id).
+        legal_entity: u32,
+        /// The account.
+        account: crate::ledger::LedgerAccount,
+    },
     /// A manual journal entry was proposed.
     JournalEntryProposed(crate::ledger::ManualEntry),
     /// A manual journal entry was approved, and posted.
@@ -251,6 +258,7 @@ impl Event {
             Event::PeriodClosed { .. } => "PeriodClosed",
             Event::PeriodReopened { .. } => "PeriodReopened",
             Event::YearClosed { .. } => "YearClosed",
+            Event::LedgerAccountDefined { .. } => "LedgerAccountDefined",
             Event::JournalEntryProposed(_) => "JournalEntryProposed",
             Event::JournalEntryApproved { .. } => "JournalEntryApproved",
             Event::JournalEntryRejected { .. } => "JournalEntryRejected",

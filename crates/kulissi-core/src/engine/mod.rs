@@ -367,6 +367,10 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
         Command::CloseYear { legal_entity, year } => {
             accounting::close_year(state, legal_entity, *year)?
         }
+        Command::DefineLedgerAccount {
+            legal_entity,
+            account,
+        } => accounting::define_account(state, legal_entity, account)?,
         Command::ProposeJournalEntry {
             reference,
             legal_entity,

@@ -113,6 +113,8 @@ pub struct State {
     pub periods: ledger::Periods,
     /// Manual journal entries.
     pub manual_entries: ledger::ManualEntries,
+    /// Accounts legal entities added to the default chart, or renamed, by entity and code.
+    pub ledger_accounts: std::collections::BTreeMap<(u32, u16), ledger::LedgerAccount>,
 }
 
 impl State {
@@ -440,6 +442,13 @@ impl State {
                     .record_closing(*legal_entity, *year, lines.clone());
                 self.periods.close(*legal_entity, end);
             }
+            Event::LedgerAccountDefined {
+                legal_entity,
+                account,
+            } => {
+                self.ledger_accounts
+                    .insert((*legal_entity, account.code), account.clone());
+            }
             Event::JournalEntryProposed(entry) => self.manual_entries.propose(entry.clone()),
             Event::JournalEntryApproved { id, .. } => {
                 self.manual_entries
@@ -465,6 +474,19 @@ impl State {
                 .manual_entries
                 .set_status(*id, ledger::ManualEntryStatus::Rejected),
         }
+    }
+
+    /// A legal entity's chart of accounts: the default broker-dealer chart with the entity's
+    /// additions and renames.
+    pub fn chart_of(&self, legal_entity: u32) -> ledger::ChartOfAccounts {
+        let mut chart = ledger::ChartOfAccounts::broker_dealer();
+        for ((_, _), account) in self
+            .ledger_accounts
+            .range((legal_entity, 0)..=(legal_entity, u16::MAX))
+        {
+            chart.put(account.clone());
+        }
+        chart
     }
 
     /// The header of the entry a trade event derives, effective on `date` and posted on the

@@ -85,7 +85,7 @@ pub struct LedgerAccount {
     /// Numeric code (1xxx assets ... 5xxx expenses).
     pub code: u16,
     /// Name.
-    pub name: &'static str,
+    pub name: String,
     /// Type.
     pub account_type: AccountType,
 }
@@ -145,7 +145,7 @@ impl ChartOfAccounts {
                         code,
                         LedgerAccount {
                             code,
-                            name,
+                            name: name.to_owned(),
                             account_type,
                         },
                     )
@@ -162,5 +162,37 @@ impl ChartOfAccounts {
     /// Every account, by code.
     pub fn iter(&self) -> impl Iterator<Item = &LedgerAccount> {
         self.accounts.values()
+    }
+
+    /// Adds an account, or renames one.
+    pub fn put(&mut self, account: LedgerAccount) {
+        self.accounts.insert(account.code, account);
+    }
+}
+
+impl AccountType {
+    /// The type an account code's range stands for: 1xxx assets, 2xxx liabilities, 3xxx
+    /// equity, 4xxx income, 5xxx expenses (the ranges the posting rules and the year-end
+    /// close rely on); `None` outside 1000–5999.
+    pub fn of_code(code: u16) -> Option<AccountType> {
+        match code / 1000 {
+            1 => Some(AccountType::Asset),
+            2 => Some(AccountType::Liability),
+            3 => Some(AccountType::Equity),
+            4 => Some(AccountType::Income),
+            5 => Some(AccountType::Expense),
+            _ => None,
+        }
+    }
+
+    /// Its name in files and on screens.
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountType::Asset => "asset",
+            AccountType::Liability => "liability",
+            AccountType::Equity => "equity",
+            AccountType::Income => "income",
+            AccountType::Expense => "expense",
+        }
     }
 }

@@ -112,13 +112,7 @@ fn per_currency(
 
 fn account_type(chart: &ChartOfAccounts, account: u16) -> AccountType {
     chart.get(account).map_or(
-        match account / 1000 {
-            2 => AccountType::Liability,
-            3 => AccountType::Equity,
-            4 => AccountType::Income,
-            5 => AccountType::Expense,
-            _ => AccountType::Asset,
-        },
+        AccountType::of_code(account).unwrap_or(AccountType::Asset),
         |a| a.account_type,
     )
 }
@@ -128,7 +122,7 @@ fn line(chart: &ChartOfAccounts, account: u16, amount: Decimal) -> StatementLine
         account,
         name: chart
             .get(account)
-            .map_or_else(|| format!("Account {account}"), |a| a.name.to_owned()),
+            .map_or_else(|| format!("Account {account}"), |a| a.name.clone()),
         amount,
     }
 }

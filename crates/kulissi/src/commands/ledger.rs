@@ -45,7 +45,7 @@ pub(crate) fn trial_balance(
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
-    let chart = ChartOfAccounts::broker_dealer();
+    let mut chart = ChartOfAccounts::broker_dealer();
     let rows: Vec<Balance> = match (as_of, legal_entity) {
         (None, None) => store
             .ledger_balances()?
@@ -75,6 +75,9 @@ pub(crate) fn trial_balance(
                 Ok(())
             })?;
             let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
+            if let Some(id) = entity {
+                chart = state.chart_of(id);
+            }
             let mut totals: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
             for ((e, currency, account), amount) in sums {
                 if entity.is_none_or(|id| id == e) {
@@ -92,7 +95,11 @@ pub(crate) fn trial_balance(
                 .collect()
         }
     };
-    let name = |code: u16| chart.get(code).map_or("(not in the chart)", |a| a.name);
+    let name = |code: u16| {
+        chart
+            .get(code)
+            .map_or("(not in the chart)", |a| a.name.as_str())
+    };
     let side = |balance: Decimal| {
         if balance.is_sign_negative() {
             (Decimal::ZERO, -balance)
@@ -197,7 +204,9 @@ pub(crate) fn statement(
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
     let chart = ChartOfAccounts::broker_dealer();
-    let name = chart.get(account).map_or("(not in the chart)", |a| a.name);
+    let name = chart
+        .get(account)
+        .map_or("(not in the chart)", |a| a.name.as_str());
     let mut opening: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut lines: Vec<StatementLine> = Vec::new();
     read_journal::<_, anyhow::Error>(&store, None, |entry| {
@@ -454,7 +463,7 @@ pub(crate) fn statements(
 ) -> anyhow::Result<u8> {
     use kulissi_core::ledger::{balance_sheets, convert, income_statements};
     let store = ctx.open()?;
-    let chart = ChartOfAccounts::broker_dealer();
+    let mut chart = ChartOfAccounts::broker_dealer();
     let mut sums: BTreeMap<(u32, String, u16), (Currency, Decimal)> = BTreeMap::new();
     let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
         let date = entry.header.posting_date;
@@ -473,6 +482,9 @@ pub(crate) fn statements(
         Ok(())
     })?;
     let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
+    if let Some(id) = entity {
+        chart = state.chart_of(id);
+    }
     let mut totals: BTreeMap<(String, u16), (Currency, Decimal)> = BTreeMap::new();
     for ((e, code, account), (currency, amount)) in sums {
         if entity.is_none_or(|id| id == e) {

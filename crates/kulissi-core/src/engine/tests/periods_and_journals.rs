@@ -516,3 +516,91 @@ fn each_legal_entity_closes_its_own_books() {
     run_journal(&mut s, envelope(Command::BookTrade(late)), &mut j);
     assert_eq!(j.last().unwrap().0.posting_date, date(2025, 12, 15));
 }
+
+/// A legal entity adds accounts to its chart (and renames others) for its manual entries;
+/// every code is numbered for its type, so the posting rules' accounts keep theirs.
+#[test]
+fn a_legal_entity_configures_its_chart_of_accounts() {
+    use crate::ledger::{AccountType, LedgerAccount};
+    let mut s = firm();
+    let mut j = Collected::new();
+    let eur = ccy("EUR");
+    let define = |code: u16, name: &str, account_type: AccountType| Command::DefineLedgerAccount {
+        legal_entity: lei(OURS),
+        account: LedgerAccount {
+            code,
+            name: name.into(),
+            account_type,
+        },
+    };
+    let accrual = Command::ProposeJournalEntry {
+        reference: "IT-1".into(),
+        legal_entity: lei(OURS),
+        effective_date: date(2025, 7, 31),
+        description: "Market data licence, July".into(),
+        lines: vec![(5600, eur, d("900.00")), (FEES_PAYABLE, eur, d("-900.00"))],
+    };
+    assert!(refused(&s, accrual.clone(), "maija").contains("account 5600 is not in the chart"));
+    assert!(
+        decide(
+            &s,
+            &envelope(define(4600, "IT services", AccountType::Expense))
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("must be numbered for its type")
+    );
+    assert!(
+        decide(
+            &s,
+            &envelope(define(5100, "Brokerage", AccountType::Income))
+        )
+        .unwrap_err()
+        .to_string()
+        .contains("must be numbered for its type")
+    );
+    let mut events = run_journal(
+        &mut s,
+        envelope(define(5600, "IT and market data", AccountType::Expense)),
+        &mut j,
+    );
+    events.extend(run_journal(
+        &mut s,
+        envelope(define(5100, "Brokerage paid", AccountType::Expense)),
+        &mut j,
+    ));
+    assert!(
+        run_journal(
+            &mut s,
+            envelope(define(5600, "IT and market data", AccountType::Expense)),
+            &mut j
+        )
+        .is_empty()
+    );
+    let chart = s.chart_of(ours(&s));
+    assert_eq!(chart.get(5600).unwrap().name, "IT and market data");
+    assert_eq!(chart.get(5100).unwrap().name, "Brokerage paid");
+    run_journal(&mut s, as_person(accrual, "maija"), &mut j);
+    run_journal(
+        &mut s,
+        as_person(
+            Command::ApproveJournalEntry {
+                reference: "IT-1".into(),
+            },
+            "ville",
+        ),
+        &mut j,
+    );
+    assert_eq!(s.ledger.balance(5600, eur), d("900.00"));
+    // Its income and expenses close at year end with the rest.
+    run_journal(
+        &mut s,
+        envelope(Command::CloseYear {
+            legal_entity: lei(OURS),
+            year: 2025,
+        }),
+        &mut j,
+    );
+    assert_eq!(s.ledger.balance(5600, eur), Decimal::ZERO);
+    assert_round_trips(&events);
+}
