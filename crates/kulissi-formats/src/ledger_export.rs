@@ -166,15 +166,7 @@ impl<W: Write> JournalWriter<W> {
                     write!(out, ", trade:{trade}")?;
                 }
                 writeln!(out)?;
-                for (account, currency, amount) in lines {
-                    writeln!(
-                        out,
-                        "    {}  {} {}",
-                        self.names[account],
-                        plain(*amount),
-                        currency.code()
-                    )?;
-                }
+                self.postings("    ", lines)?;
             }
             ExportFormat::Beancount => {
                 writeln!(out, "{} * \"{description}\"", header.posting_date)?;
@@ -183,19 +175,25 @@ impl<W: Write> JournalWriter<W> {
                     writeln!(out, "  trade: {trade}")?;
                 }
                 writeln!(out, "  effective: {}", header.effective_date)?;
-                for (account, currency, amount) in lines {
-                    writeln!(
-                        out,
-                        "  {}  {} {}",
-                        self.names[account],
-                        plain(*amount),
-                        currency.code()
-                    )?;
-                }
+                self.postings("  ", lines)?;
             }
         }
-        writeln!(out)?;
+        writeln!(self.out)?;
         self.entries += 1;
+        Ok(())
+    }
+
+    /// One line per posting: account, amount, commodity.
+    fn postings(&mut self, indent: &str, lines: &[(u16, Currency, Decimal)]) -> io::Result<()> {
+        for (account, currency, amount) in lines {
+            writeln!(
+                self.out,
+                "{indent}{}  {} {}",
+                self.names[account],
+                plain(*amount),
+                currency.code()
+            )?;
+        }
         Ok(())
     }
 

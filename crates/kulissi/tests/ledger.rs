@@ -10,13 +10,19 @@ use std::process::Command;
 
 use rust_decimal::Decimal;
 
-fn kulissi(db: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
+/// Runs the binary on `db`.
+fn run(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kulissi"))
         .arg("--db")
         .arg(db)
         .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs the binary on `db`, which must succeed; its standard output.
+fn kulissi(db: &Path, args: &[&str]) -> String {
+    let output = run(db, args);
     assert!(
         output.status.success(),
         "kulissi {args:?}: {}",
@@ -181,12 +187,7 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
 
 /// The status and output of a run that may fail.
 fn attempt(db: &Path, args: &[&str]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap();
+    let output = run(db, args);
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned()
@@ -382,4 +383,52 @@ fn balance_sheet_and_income_statement_per_currency_and_converted() {
         income.contains("all currencies in EUR at closing rates"),
         "{income}"
     );
+}
+
+#[test]
+fn end_of_day_and_cash_movements_from_the_command_line() {
+    let (dir, db) = book("eod");
+    // The generated back office ran the ends of day of 4 and 5 November 2026.
+    let again = kulissi(&db, &["eod", "--date", "2026-11-05"]);
+    assert!(again.contains("nothing changed since it ran"), "{again}");
+    let (ok, message) = attempt(&db, &["eod", "--date", "2026-11-04"]);
+    assert!(
+        !ok && message.contains("before the last end of day run"),
+        "{message}"
+    );
+    let (ok, message) = attempt(&db, &["eod", "--date", "2026-11-20"]);
+    assert!(!ok && message.contains("no recent price for"), "{message}");
+
+    // A client deposit, then a withdrawal held pending, posted; a fee voided.
+    let file = dir.0.join("cash.jsonl");
+    std::fs::write(
+        &file,
+        r#"{"type":"cash_movement","reference":"DEP-1","movement":"deposit","account":"CLIENT-005","currency":"EUR","amount":"1000.00","value_date":"2026-11-05"}
+{"type":"cash_movement","reference":"WD-1","movement":"withdrawal","account":"CLIENT-005","currency":"EUR","amount":"400.00","value_date":"2026-11-05","pending_until":"2026-11-10"}
+{"type":"cash_movement","reference":"FEE-1","movement":"custody_fee","account":"HOUSE-01","currency":"EUR","amount":"25.00","value_date":"2026-11-05","pending_until":"2026-11-10"}
+"#,
+    )
+    .unwrap();
+    let before = trial_balance(&db, &[]);
+    kulissi(&db, &["import", "refdata", file.to_str().unwrap()]);
+    let balances = kulissi(&db, &["cash", "balances"]);
+    assert!(balances.contains("CLIENT-005"), "{balances}");
+    kulissi(
+        &db,
+        &["--business-date", "2026-11-06", "cash", "post", "WD-1"],
+    );
+    kulissi(&db, &["cash", "void", "FEE-1", "--reason", "waived"]);
+    let (ok, message) = attempt(&db, &["cash", "post", "FEE-1"]);
+    assert!(!ok && message.contains("voided"), "{message}");
+    let after = trial_balance(&db, &[]);
+    let eur = |tb: &BTreeMap<(u16, String), Decimal>, a: u16| {
+        tb.get(&(a, "EUR".to_owned())).copied().unwrap_or_default()
+    };
+    assert_eq!(
+        eur(&after, 1100) - eur(&before, 1100),
+        "600.00".parse().unwrap()
+    );
+    assert_eq!(eur(&after, 2500), "-600.00".parse().unwrap());
+    assert_eq!(eur(&after, 5500), Decimal::ZERO);
+    assert!(kulissi(&db, &["verify"]).contains("the read models agree"));
 }

@@ -9,17 +9,13 @@ use rust_decimal::Decimal;
 
 use super::{Event, Rejection, State};
 use crate::identifiers::{Currency, Lei};
-use crate::ledger::{FxRevaluation, MONETARY_ACCOUNTS, PositionMark, revaluation_gain};
+use crate::ledger::{
+    FxRevaluation, MONETARY_ACCOUNTS, PositionMark, revaluation_gain, target_adjustment,
+};
 use crate::market_data::is_stale;
-use crate::money::RoundingMode;
 
 /// At most this many missing items are named in a rejection.
 const MAX_NAMED: usize = 12;
-
-/// Rounds half-up to the currency's minor units.
-fn round(currency: Currency, value: Decimal) -> Decimal {
-    RoundingMode::HalfUp.round_to_currency(value, currency)
-}
 
 fn stale(date: Date, what: &'static str, mut missing: Vec<String>) -> Rejection {
     let total = missing.len();
@@ -90,9 +86,12 @@ pub(super) fn decide(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>,
             match state.market_data.latest_price(instrument_id, date) {
                 Some((observed, p)) if !is_stale(observed, date) => (
                     p.price,
-                    round(
+                    target_adjustment(
                         instrument.currency,
-                        quantity * p.price * instrument.multiplier - cost,
+                        quantity,
+                        p.price,
+                        instrument.multiplier,
+                        cost,
                     ),
                 ),
                 _ => {

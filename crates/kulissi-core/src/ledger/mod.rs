@@ -40,7 +40,9 @@ pub use statements::{
     income_statements,
 };
 pub use trial_balance::{TrialBalance, TrialBalanceRow};
-pub use valuation::{FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations, revaluation_gain};
+pub use valuation::{
+    FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations, revaluation_gain, target_adjustment,
+};
 
 #[cfg(test)]
 mod tests;

@@ -7,14 +7,10 @@ use rust_decimal::Decimal;
 
 use super::chart::codes::*;
 use super::journal::{EntryError, JournalEntry, JournalLine};
+use super::valuation::target_adjustment;
 use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::trade::{Side, TradeRecord};
-
-/// Rounds half-up to the currency's minor units.
-fn round(currency: Currency, value: Decimal) -> Decimal {
-    RoundingMode::HalfUp.round_to_currency(value, currency)
-}
 
 /// The entries of a trade version on its trade date.
 ///
@@ -147,7 +143,7 @@ pub fn post_mark_to_market(
     date: Date,
     m: &MarkToMarket,
 ) -> Result<Option<JournalEntry>, EntryError> {
-    let target = round(m.currency, m.quantity * m.price * m.multiplier - m.cost);
+    let target = target_adjustment(m.currency, m.quantity, m.price, m.multiplier, m.cost);
     let delta = target - m.current_adjustment;
     if delta.is_zero() {
         return Ok(None);
@@ -177,5 +173,5 @@ pub fn release_valuation(
     if quantity_before.is_zero() {
         return Decimal::ZERO;
     }
-    round(currency, current_adjustment * sold / quantity_before)
+    RoundingMode::HalfUp.round_to_currency(current_adjustment * sold / quantity_before, currency)
 }

@@ -14,6 +14,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use super::chart::codes::*;
+use super::posting::release_valuation;
 use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::position::{IdHasher, PositionKey};
@@ -113,10 +114,7 @@ impl Valuations {
         {
             current
         } else if after.abs() < before.abs() {
-            round(
-                currency,
-                current * (before.abs() - after.abs()) / before.abs(),
-            )
+            release_valuation(currency, current, before.abs(), before.abs() - after.abs())
         } else {
             Decimal::ZERO
         };
@@ -147,6 +145,18 @@ impl Valuations {
 /// Rounds half-up to the currency's minor units.
 fn round(currency: Currency, value: Decimal) -> Decimal {
     RoundingMode::HalfUp.round_to_currency(value, currency)
+}
+
+/// A position's valuation adjustment at a price: market value (quantity × price ×
+/// multiplier) minus cost, rounded half-up to the currency.
+pub fn target_adjustment(
+    currency: Currency,
+    quantity: Decimal,
+    price: Decimal,
+    multiplier: Decimal,
+    cost: Decimal,
+) -> Decimal {
+    round(currency, quantity * price * multiplier - cost)
 }
 
 /// The reporting-currency gain on `balance` of a foreign currency carried from rate

@@ -7,7 +7,7 @@ use kulissi_app::Writer;
 use kulissi_core::engine::{Command, Event};
 use rust_decimal::Decimal;
 
-use super::context::Context;
+use super::context::{self, Context};
 use crate::cli::CashCommand;
 
 pub(crate) fn end_of_day(
@@ -16,11 +16,16 @@ pub(crate) fn end_of_day(
     legal_entity: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let lei = ctx.legal_entity(legal_entity)?;
-    let events = ctx.execute(Command::RunEndOfDay {
-        legal_entity: lei,
-        date,
+    let mut lei = None;
+    let events = ctx.execute(|state| {
+        let entity = context::legal_entity(state, legal_entity)?;
+        lei = Some(entity);
+        Ok(Command::RunEndOfDay {
+            legal_entity: entity,
+            date,
+        })
     })?;
+    let lei = lei.map(|l| l.to_string()).unwrap_or_default();
     match events.first() {
         Some(Event::EndOfDayRun {
             marks,
@@ -70,7 +75,7 @@ pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyh
         },
         CashCommand::Balances => return balances(ctx, out),
     };
-    let events = ctx.execute(command)?;
+    let events = ctx.execute(|_| Ok(command))?;
     match events.first() {
         None => writeln!(out, "nothing changed")?,
         Some(Event::CashMovementsExpired { ids, .. }) => {

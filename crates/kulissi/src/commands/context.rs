@@ -8,7 +8,7 @@ use crate::store::AnyStore;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use kulissi_app::Writer;
-use kulissi_core::engine::{Actor, Command, CommandEnvelope, Event, codec};
+use kulissi_core::engine::{Actor, Command, CommandEnvelope, Event, State, codec};
 use kulissi_core::identifiers::Lei;
 use kulissi_store::EventStore;
 
@@ -54,11 +54,15 @@ impl Context {
         kulissi_store_postgres::redact(&self.db.display().to_string())
     }
 
-    /// Executes one command through the engine; returns the events it caused (none for an
+    /// Executes one command through the engine, built from the state the writer rebuilt on
+    /// opening (one replay of the log); returns the events it caused (none for an
     /// acknowledged repeat), or the rejection as the error.
-    pub(crate) fn execute(&self, command: Command) -> anyhow::Result<Vec<Event>> {
-        let envelope = self.envelope(command);
+    pub(crate) fn execute(
+        &self,
+        build: impl FnOnce(&State) -> anyhow::Result<Command>,
+    ) -> anyhow::Result<Vec<Event>> {
         let mut writer = Writer::open(self.open()?)?;
+        let envelope = self.envelope(build(writer.state())?);
         match writer.execute_atomic(std::slice::from_ref(&envelope))? {
             Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
             Ok(receipts) => {
@@ -75,27 +79,6 @@ impl Context {
                         })?;
                 }
                 Ok(events)
-            }
-        }
-    }
-
-    /// The legal entity named by `lei`, or the only one defined.
-    pub(crate) fn legal_entity(&self, lei: Option<&str>) -> anyhow::Result<Lei> {
-        if let Some(text) = lei {
-            return Lei::parse(text).map_err(|e| anyhow::anyhow!("--legal-entity: {e}"));
-        }
-        let writer = Writer::open(self.open()?)?;
-        let mut entities = writer
-            .state()
-            .refdata
-            .legal_entities
-            .iter()
-            .map(|(_, e)| e.lei);
-        match (entities.next(), entities.next()) {
-            (Some(lei), None) => Ok(lei),
-            (None, _) => anyhow::bail!("no legal entity is defined"),
-            (Some(_), Some(_)) => {
-                anyhow::bail!("there are several legal entities: name one with --legal-entity")
             }
         }
     }
@@ -123,4 +106,19 @@ pub(crate) fn progress(total: u64, what: &str) -> indicatif::ProgressBar {
     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style.progress_chars("=> "));
     bar
+}
+
+/// The legal entity named by `lei`, or the only one defined.
+pub(crate) fn legal_entity(state: &State, lei: Option<&str>) -> anyhow::Result<Lei> {
+    if let Some(text) = lei {
+        return Lei::parse(text).map_err(|e| anyhow::anyhow!("--legal-entity: {e}"));
+    }
+    let mut entities = state.refdata.legal_entities.iter().map(|(_, e)| e.lei);
+    match (entities.next(), entities.next()) {
+        (Some(lei), None) => Ok(lei),
+        (None, _) => anyhow::bail!("no legal entity is defined"),
+        (Some(_), Some(_)) => {
+            anyhow::bail!("there are several legal entities: name one with --legal-entity")
+        }
+    }
 }

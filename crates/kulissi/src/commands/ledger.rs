@@ -6,14 +6,14 @@ use std::io::Write;
 
 use jiff::civil::Date;
 use kulissi_app::read_journal;
-use kulissi_core::engine::{Command, Event};
+use kulissi_core::engine::{Command, Event, State};
 use kulissi_core::identifiers::Currency;
 use kulissi_core::ledger::{ChartOfAccounts, codes};
 use kulissi_formats::ledger_export::{ExportFormat, JournalWriter};
 use kulissi_store::EventStore;
 use rust_decimal::Decimal;
 
-use super::context::Context;
+use super::context::{self, Context};
 use crate::cli::LedgerCommand;
 
 /// One account's balance in one currency, debit positive.
@@ -359,57 +359,60 @@ pub(crate) fn accounting(
     cmd: LedgerCommand,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let command = match cmd {
-        LedgerCommand::Close {
-            through,
-            legal_entity,
-        } => Command::ClosePeriod {
-            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
-            through,
-        },
-        LedgerCommand::Reopen {
-            from,
-            reason,
-            legal_entity,
-        } => Command::ReopenPeriod {
-            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
-            from,
-            reason,
-        },
-        LedgerCommand::CloseYear { year, legal_entity } => Command::CloseYear {
-            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
-            year,
-        },
-        LedgerCommand::Propose {
-            reference,
-            date,
-            description,
-            lines,
-            legal_entity,
-        } => Command::ProposeJournalEntry {
-            reference,
-            legal_entity: ctx.legal_entity(legal_entity.as_deref())?,
-            effective_date: date,
-            description,
-            lines: lines
-                .iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    parse_line(line).map_err(|e| anyhow::anyhow!("--line {}: {e}", i + 1))
-                })
-                .collect::<anyhow::Result<_>>()?,
-        },
-        LedgerCommand::Approve { reference } => Command::ApproveJournalEntry { reference },
-        LedgerCommand::Reject { reference, reason } => {
-            Command::RejectJournalEntry { reference, reason }
-        }
-        LedgerCommand::TrialBalance { .. }
-        | LedgerCommand::Statement { .. }
-        | LedgerCommand::BalanceSheet { .. }
-        | LedgerCommand::IncomeStatement { .. }
-        | LedgerCommand::Export { .. } => anyhow::bail!("not an accounting command"),
+    let build = |state: &State| -> anyhow::Result<Command> {
+        let entity = |lei: Option<String>| context::legal_entity(state, lei.as_deref());
+        Ok(match cmd {
+            LedgerCommand::Close {
+                through,
+                legal_entity,
+            } => Command::ClosePeriod {
+                legal_entity: entity(legal_entity)?,
+                through,
+            },
+            LedgerCommand::Reopen {
+                from,
+                reason,
+                legal_entity,
+            } => Command::ReopenPeriod {
+                legal_entity: entity(legal_entity)?,
+                from,
+                reason,
+            },
+            LedgerCommand::CloseYear { year, legal_entity } => Command::CloseYear {
+                legal_entity: entity(legal_entity)?,
+                year,
+            },
+            LedgerCommand::Propose {
+                reference,
+                date,
+                description,
+                lines,
+                legal_entity,
+            } => Command::ProposeJournalEntry {
+                reference,
+                legal_entity: entity(legal_entity)?,
+                effective_date: date,
+                description,
+                lines: lines
+                    .iter()
+                    .enumerate()
+                    .map(|(i, line)| {
+                        parse_line(line).map_err(|e| anyhow::anyhow!("--line {}: {e}", i + 1))
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+            },
+            LedgerCommand::Approve { reference } => Command::ApproveJournalEntry { reference },
+            LedgerCommand::Reject { reference, reason } => {
+                Command::RejectJournalEntry { reference, reason }
+            }
+            LedgerCommand::TrialBalance { .. }
+            | LedgerCommand::Statement { .. }
+            | LedgerCommand::BalanceSheet { .. }
+            | LedgerCommand::IncomeStatement { .. }
+            | LedgerCommand::Export { .. } => anyhow::bail!("not an accounting command"),
+        })
     };
-    let events = ctx.execute(command)?;
+    let events = ctx.execute(build)?;
     match events.first() {
         None => writeln!(out, "nothing changed")?,
         Some(Event::YearClosed { year, lines, .. }) => writeln!(
