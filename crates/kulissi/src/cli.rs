@@ -194,6 +194,9 @@ pub(crate) enum LedgerCommand {
         /// Last posting date.
         #[arg(long)]
         to: Date,
+        /// Only this legal entity's books (LEI; default: every entity).
+        #[arg(long)]
+        legal_entity: Option<String>,
     },
     /// The balance sheet as of a posting date: per currency, then converted into the
     /// reporting currency at the closing rates recorded on or before that date.

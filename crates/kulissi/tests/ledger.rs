@@ -183,6 +183,23 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
         eur.lines().any(|l| l.contains("Settlement of trade")),
         "lines lead to their trades: {eur}"
     );
+    // The demo firm's one legal entity: the same statement.
+    let own = kulissi(
+        &db,
+        &[
+            "ledger",
+            "statement",
+            "--account",
+            "1100",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2099-12-31",
+            "--legal-entity",
+            "743700KULISSISEC0050",
+        ],
+    );
+    assert_eq!(own, statement);
 }
 
 /// The status and output of a run that may fail.

@@ -85,7 +85,8 @@ const TRADES: [DemoTrade; 6] = [
 ];
 
 /// Runs the demo: the enrichment walk-through, then the demo firm booking `trades` trades into
-/// the database, its first trades, and a full verification.
+/// the database with its back office (capital, settlements, two ends of day), its first
+/// trades, its trial balance, and a full verification.
 pub(crate) fn run(
     ctx: &super::context::Context,
     trades: u64,
@@ -97,6 +98,8 @@ pub(crate) fn run(
     super::database::generate(ctx, trades, 1, true, out)?;
     writeln!(out, "\nThe first trades (kulissi trades list):")?;
     super::database::trades_list(ctx, 0, 8, out)?;
+    writeln!(out, "\nThe general ledger (kulissi ledger trial-balance):")?;
+    super::ledger::trial_balance(ctx, None, None, "table", out)?;
     writeln!(out, "\nkulissi verify:")?;
     super::database::verify_command(ctx, out)
 }

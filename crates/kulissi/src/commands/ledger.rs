@@ -200,16 +200,13 @@ pub(crate) fn statement(
     account: u16,
     from: Date,
     to: Date,
+    legal_entity: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
-    let chart = ChartOfAccounts::broker_dealer();
-    let name = chart
-        .get(account)
-        .map_or("(not in the chart)", |a| a.name.as_str());
-    let mut opening: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut lines: Vec<StatementLine> = Vec::new();
-    read_journal::<_, anyhow::Error>(&store, None, |entry| {
+    let mut opening: BTreeMap<(u32, String), Decimal> = BTreeMap::new();
+    let mut lines: Vec<(u32, StatementLine)> = Vec::new();
+    let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
         let date = entry.header.posting_date;
         if date > to {
             return Ok(());
@@ -218,22 +215,49 @@ pub(crate) fn statement(
             if *a != account {
                 continue;
             }
+            let entity = entry.header.legal_entity;
             if date < from {
-                *opening.entry(currency.code().to_owned()).or_default() += *amount;
+                *opening
+                    .entry((entity, currency.code().to_owned()))
+                    .or_default() += *amount;
             } else {
-                lines.push(StatementLine {
-                    posted: date,
-                    effective: entry.header.effective_date,
-                    seq: entry.seq,
-                    what: entry.header.kind.describe(entry.header.trade_id),
-                    trade: entry.header.trade_id,
-                    currency: currency.code().to_owned(),
-                    amount: *amount,
-                });
+                lines.push((
+                    entity,
+                    StatementLine {
+                        posted: date,
+                        effective: entry.header.effective_date,
+                        seq: entry.seq,
+                        what: entry.header.kind.describe(entry.header.trade_id),
+                        trade: entry.header.trade_id,
+                        currency: currency.code().to_owned(),
+                        amount: *amount,
+                    },
+                ));
             }
         }
         Ok(())
     })?;
+    let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
+    let ours = |e: &u32| entity.is_none_or(|id| id == *e);
+    let chart = match entity {
+        Some(id) => state.chart_of(id),
+        None => ChartOfAccounts::broker_dealer(),
+    };
+    let name = chart
+        .get(account)
+        .map_or("(not in the chart)", |a| a.name.as_str());
+    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
+    for ((e, currency), amount) in opening {
+        if ours(&e) {
+            *totals.entry(currency).or_default() += amount;
+        }
+    }
+    let opening = totals;
+    let mut lines: Vec<StatementLine> = lines
+        .into_iter()
+        .filter(|(e, _)| ours(e))
+        .map(|(_, l)| l)
+        .collect();
     // By posting date, then log order (the sort is stable).
     lines.sort_by_key(|l| l.posted);
     let mut currencies: Vec<String> = opening.keys().cloned().collect();

@@ -57,9 +57,12 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             legal_entity,
             format,
         }) => ledger::trial_balance(&ctx()?, as_of, legal_entity.as_deref(), &format, out),
-        Command::Ledger(LedgerCommand::Statement { account, from, to }) => {
-            ledger::statement(&ctx()?, account, from, to, out)
-        }
+        Command::Ledger(LedgerCommand::Statement {
+            account,
+            from,
+            to,
+            legal_entity,
+        }) => ledger::statement(&ctx()?, account, from, to, legal_entity.as_deref(), out),
         Command::Ledger(LedgerCommand::Export { format, to }) => {
             ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
