@@ -104,11 +104,6 @@ impl Position {
         self.method
     }
 
-    /// Whether it holds no live trade.
-    pub fn is_empty(&self) -> bool {
-        self.trades.is_empty()
-    }
-
     /// Folds one trade into quantity and cost at average cost: adding to a position adds its
     /// gross; reducing one releases cost pro rata, rounded half-up to the position's cost
     /// decimals (the average is unchanged up to that rounding); crossing zero closes the old

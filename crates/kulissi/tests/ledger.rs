@@ -151,19 +151,17 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
 
     // The cash statement from the first quarter on: opening balance = the trial balance as
     // of 31 March, closing balance = the trial balance as the log stands.
-    let statement = kulissi(
-        &db,
-        &[
-            "ledger",
-            "statement",
-            "--account",
-            "1100",
-            "--from",
-            "2026-04-01",
-            "--to",
-            "2099-12-31",
-        ],
-    );
+    let cash_statement = [
+        "ledger",
+        "statement",
+        "--account",
+        "1100",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2099-12-31",
+    ];
+    let statement = kulissi(&db, &cash_statement);
     assert!(
         statement.starts_with("account 1100 Cash at banks"),
         "{statement}"
@@ -187,17 +185,10 @@ fn trial_balance_as_of_a_date_and_statements_agree_with_it() {
     let own = kulissi(
         &db,
         &[
-            "ledger",
-            "statement",
-            "--account",
-            "1100",
-            "--from",
-            "2026-04-01",
-            "--to",
-            "2099-12-31",
-            "--legal-entity",
-            "743700KULISSISEC0050",
-        ],
+            &cash_statement[..],
+            &["--legal-entity", "743700KULISSISEC0050"],
+        ]
+        .concat(),
     );
     assert_eq!(own, statement);
 }

@@ -59,18 +59,6 @@ impl CashMovementKind {
             CashMovementKind::SettlementPenalty => Some(codes::SETTLEMENT_PENALTIES),
         }
     }
-
-    /// Its name in files and on screens.
-    pub fn code(self) -> &'static str {
-        match self {
-            CashMovementKind::CapitalContribution => "capital",
-            CashMovementKind::ClientDeposit => "deposit",
-            CashMovementKind::ClientWithdrawal => "withdrawal",
-            CashMovementKind::Transfer { .. } => "transfer",
-            CashMovementKind::CustodyFee => "custody_fee",
-            CashMovementKind::SettlementPenalty => "penalty",
-        }
-    }
 }
 
 /// What a person or system asks to move: a [`CashMovementKind`] before the receiving
