@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write the QuantLib fixtures that Kulissi's calendar tests read.
 
-The shared oracle (../shared/oracles/calendar-holidays.csv) covers 2000-2040. Kulissi promises
+The oracle copied from the project's shared directory (fixture quantlib-holidays-2000-2040.csv,
+rebuilt by quantlib_shared_calendar.py) covers 2000-2040. Kulissi promises
 agreement with QuantLib 1.44 for every date from 1990 through 2099, so this script writes the
 full range, plus a sample of `Calendar::advance(date, n, Days)` results that include starts on
 holidays and weekends.

@@ -1,12 +1,12 @@
-//! Every identifier verdict agrees with python-stdnum 2.2 (`../shared/oracles/identifiers.csv`).
+//! Every identifier verdict agrees with python-stdnum 2.2 (`stdnum-identifiers.csv`).
 
 use kulissi_core::identifiers::IdentifierKind;
 
-use crate::fixtures::{csv_rows, shared_dir};
+use crate::fixtures::{csv_rows, own_fixture};
 
 #[test]
 fn agrees_with_python_stdnum_on_every_row() {
-    let rows = csv_rows(&shared_dir().join("oracles/identifiers.csv"));
+    let rows = csv_rows(&own_fixture("stdnum-identifiers.csv"));
     assert!(rows.len() > 1900, "oracle has {} rows", rows.len());
     let mut wrong = Vec::new();
     let mut seen_valid = 0;

@@ -1,16 +1,18 @@
 //! Every calendar agrees with QuantLib 1.44.
 //!
-//! Two sources: the shared oracle (`../shared/oracles/calendar-holidays.csv`, weekday
-//! holidays 2000–2040) and our own fixture with the same content for 1990–2099, written by
-//! `tools/oracles/quantlib_calendars.py` with pip-installed QuantLib 1.44, plus a sample of
-//! `Calendar::advance(date, n, Days)` results that start on holidays and weekends.
+//! Two sources, both under `tests/fixtures/`: the shared oracle
+//! (`quantlib-holidays-2000-2040.csv`, weekday holidays 2000–2040, copied from the project's
+//! shared oracles and rebuilt by `tools/oracles/quantlib_shared_calendar.py`) and our own
+//! fixture with the same content for 1990–2099, written by `tools/oracles/quantlib_calendars.py`
+//! with pip-installed QuantLib 1.44, plus a sample of `Calendar::advance(date, n, Days)`
+//! results that start on holidays and weekends.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use jiff::civil::{Date, Weekday};
 use kulissi_core::calendar::{Calendar, CalendarName};
 
-use crate::fixtures::{csv_rows, date, own_fixture, shared_dir};
+use crate::fixtures::{csv_rows, date, own_fixture};
 
 /// The weekday holidays per calendar listed in a `calendar,date` file.
 fn holidays_by_calendar(path: &std::path::Path) -> BTreeMap<String, BTreeSet<Date>> {
@@ -66,7 +68,7 @@ fn compare(expected: &BTreeMap<String, BTreeSet<Date>>, first: i16, last: i16) -
 
 #[test]
 fn agrees_with_the_shared_quantlib_oracle_2000_to_2040() {
-    let expected = holidays_by_calendar(&shared_dir().join("oracles/calendar-holidays.csv"));
+    let expected = holidays_by_calendar(&own_fixture("quantlib-holidays-2000-2040.csv"));
     assert!(expected.values().map(BTreeSet::len).sum::<usize>() > 4000);
     let wrong = compare(&expected, 2000, 2040);
     assert!(
