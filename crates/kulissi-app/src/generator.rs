@@ -101,6 +101,7 @@ pub fn envelope(command: Command, wall_time: Timestamp) -> CommandEnvelope {
         wall_time,
         business_date: DEMO_BUSINESS_DATE,
         command,
+        message_id: None,
     }
 }
 
@@ -437,6 +438,7 @@ impl DemoFirm {
                         _ => (bp(400), Decimal::new(900, 2), bp(15), bp(0)),
                     };
                 push(Command::DefineFeeSchedule(FeeSchedule {
+                    valid_from: FeeSchedule::IN_FORCE_FROM_THE_START,
                     market,
                     instrument_type,
                     commission,

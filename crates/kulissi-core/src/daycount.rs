@@ -258,7 +258,7 @@ mod tests {
         }
     }
 
-    /// domain.md §5: 5% semi-annual, nominal 1,000,000, last coupon 1 Mar 2025, settlement
+    /// docs/domain.md §5: 5% semi-annual, nominal 1,000,000, last coupon 1 Mar 2025, settlement
     /// 16 Jul 2025: 137 actual days, 135 days 30/360, 184 days in the period.
     #[test]
     fn worked_example_in_every_day_count() {
@@ -282,7 +282,7 @@ mod tests {
         );
     }
 
-    /// domain.md §5: 15 Feb → 31 May 2025 is 106 days Bond Basis, 105 days 30E/360.
+    /// docs/domain.md §5: 15 Feb → 31 May 2025 is 106 days Bond Basis, 105 days 30E/360.
     #[test]
     fn thirty_360_variants_differ_on_the_31st() {
         let (a, b) = (date(2025, 2, 15), date(2025, 5, 31));

@@ -395,7 +395,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// domain.md §6 under FIFO: the sale consumes 100 at 10 and 50 at 13, leaving 150 at 13.
+    /// docs/domain.md §6 under FIFO: the sale consumes 100 at 10 and 50 at 13, leaving 150 at 13.
     #[test]
     fn fifo_worked_example() {
         let mut p = Position::new(CostMethod::Fifo, 2);
@@ -408,7 +408,7 @@ mod tests {
         assert_eq!((p.quantity, p.cost), (d("-50"), d("-750.00")));
     }
 
-    /// domain.md §6: buy 100 at 10, buy 200 at 13, sell 150 at 15 → average 12, remaining
+    /// docs/domain.md §6: buy 100 at 10, buy 200 at 13, sell 150 at 15 → average 12, remaining
     /// 150 with cost 1,800.
     #[test]
     fn average_cost_worked_example() {

@@ -20,17 +20,37 @@ pub use error::{ImportError, ImportErrors};
 pub use refdata::read_refdata_jsonl;
 pub use trades::{TRADE_COLUMNS, read_trades_csv, read_trades_jsonl};
 
+use kulissi_core::engine::{Command, MessageId};
+
 /// The most errors reported for one file.
 pub const MAX_ERRORS: usize = 20;
 
 /// The most data lines one import file may hold.
 pub const MAX_LINES: u64 = 20_000_000;
 
-/// A command read from a file, with the line it came from.
+/// A command read from a file, with the line it came from and its idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located<T> {
-    /// 1-based line number in the file.
+    /// The line it starts on, as an editor numbers the file: the header (if any) is line 1.
     pub line: u64,
     /// What the line says.
     pub item: T,
+    /// The line's `message_id`, or the key derived from its content when it has none
+    /// ([`MessageId::derived`]): re-importing a file is acknowledged line by line.
+    pub message_id: MessageId,
+}
+
+impl Located<Command> {
+    /// A command read from `line`, under the sender's message id or a derived one.
+    pub(crate) fn command(line: u64, item: Command, message_id: Option<String>) -> Self {
+        let message_id = match message_id {
+            Some(id) => MessageId::new(id),
+            None => MessageId::derived(&item),
+        };
+        Located {
+            line,
+            item,
+            message_id,
+        }
+    }
 }

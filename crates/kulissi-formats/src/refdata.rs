@@ -1,4 +1,6 @@
-//! Reference-data imports: JSON lines, one object per line with a `type` field.
+//! Reference data and messages: JSON lines, one object per line with a `type` field, and an
+//! optional `message_id` on any line (the sender's idempotency key; without one, the key is
+//! derived from the line's content, so re-importing a file applies nothing twice).
 //!
 //! ```text
 //! {"type":"legal_entity","lei":"...","name":"...","reporting_currency":"EUR"}
@@ -13,7 +15,8 @@
 //! {"type":"ssi","counterparty":"LEI or absent for our own","market":"XHEL","currency":"EUR",
 //!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"..."}
 //! {"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"4",
-//!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0"}
+//!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0",
+//!  "valid_from":"2026-07-01 (optional: in force for every trade date)"}
 //! {"type":"ledger_account","legal_entity":"LEI","code":"5600","name":"IT and market data",
 //!  "account_type":"asset|liability|equity|income|expense"}
 //! {"type":"price","isin":"...","date":"2025-07-14","price":"20.50","source":"XHEL official close"}
@@ -21,6 +24,9 @@
 //! {"type":"cash_movement","reference":"...","movement":"capital|deposit|withdrawal|transfer|custody_fee|penalty",
 //!  "account":"...","to_account":"... (transfers)","currency":"EUR","amount":"50000.00",
 //!  "value_date":"2025-07-11","pending_until":"... (two-phase, optional)"}
+//! {"type":"trade", the fields of a trade file line (see `trades`), "action":"book|amend|cancel"}
+//! {"type":"settlement","source":"OMS","external_id":"T-1","quantity":"600",
+//!  "settlement_date":"2025-07-16","reference":"the custodian's reference"}
 //! ```
 //!
 //! Prices, FX rates and cash movements travel in the same files: they are what a back office
@@ -109,10 +115,8 @@ pub fn read_refdata_jsonl(
     let mut items = Vec::new();
     for_each_json_line(input, &mut errors, |line, object, errors| {
         if let Some(command) = refdata_command(&object, line, errors) {
-            items.push(Located {
-                line,
-                item: command,
-            });
+            let id = crate::trades::message_id(&object);
+            items.push(Located::command(line, command, id));
         }
     });
     errors.finish(items)
@@ -283,7 +287,9 @@ fn refdata_command(
             let minimum = optional!("commission_minimum", decimal);
             let exchange = optional!("exchange_fee_bp", bp);
             let tax = optional!("purchase_tax_bp", bp);
+            let valid_from = optional!("valid_from", date);
             Command::DefineFeeSchedule(FeeSchedule {
+                valid_from: valid_from?.unwrap_or(FeeSchedule::IN_FORCE_FROM_THE_START),
                 market: market?,
                 instrument_type: instrument_type?,
                 commission: commission?,
@@ -369,12 +375,29 @@ fn refdata_command(
                 pending_until: pending_until?,
             }
         }
+        "trade" => crate::trades::trade_command(o, line, errors)?,
+        "settlement" => {
+            let (source, external_id, quantity) = (
+                read!("source", text),
+                read!("external_id", text),
+                read!("quantity", decimal),
+            );
+            let (settlement_date, reference) =
+                (read!("settlement_date", date), read!("reference", text));
+            Command::ConfirmSettlement {
+                source: source?,
+                external_id: external_id?,
+                quantity: kulissi_core::money::Quantity::new(quantity?),
+                settlement_date: settlement_date?,
+                reference: reference?,
+            }
+        }
         other => {
             errors.push(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate or cash_movement, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade or settlement, found '{other}'"
                 ),
             );
             return None;

@@ -1,16 +1,23 @@
 //! Trade imports.
 //!
-//! CSV with a header row naming these columns, in any order (`settlement_date`, `action` and
-//! `reason` may be left out):
+//! CSV with a header row naming these columns, in any order (`settlement_date`, `action`,
+//! `reason` and `message_id` may be left out):
 //!
 //! ```text
 //! source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,
-//! currency,trade_date,trade_time,venue,settlement_date,action,reason
+//! currency,trade_date,trade_time,venue,settlement_date,action,reason,message_id
 //! ```
 //!
 //! `action` is `book` (the default), `amend` (replace the trade's terms with this line's) or
 //! `cancel` (only `source`, `external_id` and `reason` are read). JSON lines carry the same
 //! names as fields of one object per line; decimals may be JSON numbers or strings.
+//!
+//! `message_id` is the sender's idempotency key for the line; without one, the key is
+//! derived from the line's content (see `kulissi_core::engine::messages`), so re-importing
+//! a file applies nothing twice.
+//!
+//! Line numbers are the file's as an editor shows them: the header is line 1, and a record
+//! whose quoted field spans lines is numbered by the line it starts on.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -24,7 +31,7 @@ use crate::fields::{FieldResult, date, decimal, optional_date, parsed, text, tim
 use crate::{ImportErrors, Located, MAX_LINES};
 
 /// The columns of a trade file, in the documented order.
-pub const TRADE_COLUMNS: [&str; 18] = [
+pub const TRADE_COLUMNS: [&str; 19] = [
     "source",
     "external_id",
     "legal_entity",
@@ -43,12 +50,13 @@ pub const TRADE_COLUMNS: [&str; 18] = [
     "settlement_date",
     "action",
     "reason",
+    "message_id",
 ];
 
-const OPTIONAL: [&str; 3] = ["settlement_date", "action", "reason"];
+const OPTIONAL: [&str; 4] = ["settlement_date", "action", "reason", "message_id"];
 
 /// One record's fields by name, from either format.
-trait Fields {
+pub(crate) trait Fields {
     /// The value of `name`, `None` when absent (or JSON null).
     fn get(&self, name: &str) -> Option<&str>;
     /// How errors name the field (`price` for CSV, `$.price` for JSON).
@@ -69,11 +77,9 @@ impl Fields for CsvFields<'_> {
     }
 }
 
-struct JsonFields(HashMap<String, String>);
-
-impl Fields for JsonFields {
+impl Fields for HashMap<String, String> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        HashMap::get(self, name).map(String::as_str)
     }
     fn label(&self, name: &str) -> String {
         format!("$.{name}")
@@ -142,10 +148,7 @@ pub fn read_trades_csv(
                     record: &record,
                 };
                 if let Some(command) = trade_command(&fields, line, &mut errors) {
-                    items.push(Located {
-                        line,
-                        item: command,
-                    });
+                    items.push(Located::command(line, command, message_id(&fields)));
                 }
             }
             Err(e) => {
@@ -172,7 +175,7 @@ pub fn read_trades_jsonl(
     let mut items = Vec::new();
     crate::refdata::for_each_json_line(input, &mut errors, |line, object, errors| {
         for key in object.keys() {
-            if !TRADE_COLUMNS.contains(&key.as_str()) {
+            if !TRADE_COLUMNS.contains(&key.as_str()) && key != "type" {
                 errors.push(
                     line,
                     Some(&format!("$.{key}")),
@@ -183,19 +186,28 @@ pub fn read_trades_jsonl(
                 );
             }
         }
-        let fields = JsonFields(object);
-        if let Some(command) = trade_command(&fields, line, errors) {
-            items.push(Located {
-                line,
-                item: command,
-            });
+        if let Some(command) = trade_command(&object, line, errors) {
+            items.push(Located::command(line, command, message_id(&object)));
         }
     });
     errors.finish(items)
 }
 
+/// The record's `message_id`, if it has a non-blank one.
+pub(crate) fn message_id(fields: &dyn Fields) -> Option<String> {
+    fields
+        .get("message_id")
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned)
+}
+
 /// Builds the command of one record, or records every error it has and returns `None`.
-fn trade_command(fields: &dyn Fields, line: u64, errors: &mut Collector) -> Option<Command> {
+pub(crate) fn trade_command(
+    fields: &dyn Fields,
+    line: u64,
+    errors: &mut Collector,
+) -> Option<Command> {
     macro_rules! read {
         ($name:literal, $parser:expr) => {{
             let parser: fn(&str) -> FieldResult<_> = $parser;

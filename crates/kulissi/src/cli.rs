@@ -118,7 +118,9 @@ pub(crate) enum Command {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ImportCommand {
-    /// Reference data, JSON lines (see `kulissi_formats::refdata` for the fields).
+    /// Reference data and messages (prices, FX rates, cash movements, trades, settlement
+    /// confirmations), JSON lines (see `kulissi_formats::refdata` for the fields).
+    #[command(alias = "messages")]
     Refdata {
         /// The file.
         file: std::path::PathBuf,

@@ -30,7 +30,7 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
-    /// domain.md §3.2: TARGET 2025 closes 18 and 21 April, 2026 closes 3 and 6 April.
+    /// docs/domain.md §3.2: TARGET 2025 closes 18 and 21 April, 2026 closes 3 and 6 April.
     #[test]
     fn easter_sundays_from_the_domain_reference_and_known_years() {
         let known = [

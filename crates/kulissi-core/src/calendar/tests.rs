@@ -1,4 +1,4 @@
-//! Worked examples from domain.md §3.2, read as a specification. The exhaustive comparison
+//! Worked examples from docs/domain.md §3.2, read as a specification. The exhaustive comparison
 //! with QuantLib lives in `tests/quantlib_calendars.rs`.
 
 use jiff::civil::{Date, date};
@@ -212,7 +212,7 @@ fn japanese_equinox_holidays() {
     assert!(xtks.is_business_day(date(2026, 3, 19)));
 }
 
-/// domain.md §3.2, roll conventions for Saturday 31 May 2025 on TARGET.
+/// docs/domain.md §3.2, roll conventions for Saturday 31 May 2025 on TARGET.
 #[test]
 fn roll_conventions() {
     let target = cal("TARGET");

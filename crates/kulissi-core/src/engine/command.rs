@@ -52,10 +52,32 @@ pub struct CommandEnvelope {
     pub business_date: Date,
     /// What was asked.
     pub command: Command,
+    /// The idempotency key of a command from outside (see [`super::messages`]); `None` for
+    /// commands that carry their own (a booking's source and external id) or none at all.
+    pub message_id: Option<super::MessageId>,
+}
+
+impl CommandEnvelope {
+    /// A command without a message id.
+    pub fn new(actor: Actor, wall_time: Timestamp, business_date: Date, command: Command) -> Self {
+        CommandEnvelope {
+            actor,
+            wall_time,
+            business_date,
+            command,
+            message_id: None,
+        }
+    }
+
+    /// The same command under an idempotency key.
+    pub fn with_message_id(mut self, id: super::MessageId) -> Self {
+        self.message_id = Some(id);
+        self
+    }
 }
 
 /// Everything the engine can be asked to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
     /// Define or update one of our legal entities.
     DefineLegalEntity(LegalEntity),

@@ -230,6 +230,16 @@ pub enum Event {
         /// Why.
         reason: Box<str>,
     },
+    /// A command from outside was taken under this idempotency key (logged after the
+    /// command's own events): the same message again is a duplicate.
+    MessageAccepted {
+        /// The key.
+        message_id: std::sync::Arc<str>,
+        /// Fingerprint of the command's content.
+        digest: u64,
+        /// The trade the command answered with, if any.
+        trade_id: Option<u64>,
+    },
 }
 
 impl Event {
@@ -262,6 +272,7 @@ impl Event {
             Event::JournalEntryProposed(_) => "JournalEntryProposed",
             Event::JournalEntryApproved { .. } => "JournalEntryApproved",
             Event::JournalEntryRejected { .. } => "JournalEntryRejected",
+            Event::MessageAccepted { .. } => "MessageAccepted",
         }
     }
 

@@ -16,13 +16,15 @@ pub mod codec;
 mod command;
 mod end_of_day;
 mod event;
+pub mod messages;
 mod rejection;
 mod state;
 
 pub use command::{Actor, Command, CommandEnvelope};
 pub use event::{EVENT_SCHEMA_VERSION, Event};
+pub use messages::{MessageId, Messages};
 pub use rejection::Rejection;
-pub use state::{State, Trades};
+pub use state::{Confirmation, State, Trades};
 
 use crate::refdata::{Account, Book, InstrumentKind, SsiKey, StandingSettlementInstruction};
 use crate::trade::{TradeInput, TradeStatus, TradeTerms, enrich};
@@ -45,7 +47,42 @@ fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
 }
 
 /// Decides what a command causes. Never mutates; a rejection leaves no trace.
+///
+/// A command under a message id that was taken before is a duplicate (no events) if its
+/// content is the same, and refused if not; a new one that changes anything is remembered
+/// by a [`Event::MessageAccepted`] after its events (see [`messages`]).
 pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    let Some(message_id) = &envelope.message_id else {
+        return decide_command(state, envelope);
+    };
+    text("message id", message_id.as_str())?;
+    let digest = messages::command_digest(&envelope.command);
+    if let Some(seen) = state.messages.get(message_id.as_str()) {
+        if seen.digest == digest {
+            return Ok(Vec::new());
+        }
+        return Err(Rejection::MessageIdReused {
+            message_id: message_id.to_string(),
+            trade_id: seen.trade_id,
+            differences: Vec::new(),
+        });
+    }
+    let mut events = decide_command(state, envelope)?;
+    // A booking's source, external id and input fingerprint already make it exactly once,
+    // and a derived key adds nothing to them: spare the bulk import an event per trade.
+    let redundant = message_id.is_derived() && matches!(envelope.command, Command::BookTrade(_));
+    if !events.is_empty() && !redundant {
+        let trade_id = events.iter().find_map(Event::trade_id);
+        events.push(Event::MessageAccepted {
+            message_id: message_id.shared(),
+            digest,
+            trade_id,
+        });
+    }
+    Ok(events)
+}
+
+fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
     let refdata = &state.refdata;
     Ok(match &envelope.command {
         Command::DefineLegalEntity(entity) => {
@@ -97,8 +134,33 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 .instruments
                 .id(&instrument.isin)
                 .unwrap_or(refdata.instruments.next_id());
-            if refdata.instruments.get(id) == Some(instrument) {
+            let existing = refdata.instruments.get(id);
+            if existing == Some(instrument) {
                 return Ok(Vec::new());
+            }
+            if let Some(old) = existing {
+                let mut fields = Vec::new();
+                if old.currency != instrument.currency {
+                    fields.push("currency");
+                }
+                if old.multiplier != instrument.multiplier {
+                    fields.push("multiplier");
+                }
+                if old.kind != instrument.kind {
+                    fields.push("kind and coupon terms");
+                }
+                if old.market != instrument.market {
+                    fields.push("market");
+                }
+                let positions = open_positions(state, |key| key.1 == id);
+                if !fields.is_empty() && positions > 0 {
+                    return Err(Rejection::ChangeUnderOpenPositions {
+                        what: "instrument",
+                        code: instrument.isin.to_string(),
+                        fields,
+                        positions,
+                    });
+                }
             }
             vec![Event::InstrumentDefined {
                 id,
@@ -162,8 +224,27 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
                 .accounts
                 .id(code)
                 .unwrap_or(refdata.accounts.next_id());
-            if refdata.accounts.get(id) == Some(&account) {
+            let existing = refdata.accounts.get(id);
+            if existing == Some(&account) {
                 return Ok(Vec::new());
+            }
+            if let Some(old) = existing {
+                let mut fields = Vec::new();
+                if old.owner != account.owner {
+                    fields.push("owner");
+                }
+                if old.legal_entity != account.legal_entity {
+                    fields.push("legal entity");
+                }
+                let positions = open_positions(state, |key| key.0 == id);
+                if !fields.is_empty() && positions > 0 {
+                    return Err(Rejection::ChangeUnderOpenPositions {
+                        what: "account",
+                        code: code.clone(),
+                        fields,
+                        positions,
+                    });
+                }
             }
             vec![Event::AccountDefined { id, account }]
         }
@@ -208,7 +289,11 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             vec![Event::SsiDefined { id, ssi }]
         }
         Command::DefineFeeSchedule(schedule) => {
-            let key = (schedule.market, schedule.instrument_type);
+            let key = (
+                schedule.market,
+                schedule.instrument_type,
+                schedule.valid_from,
+            );
             let id = refdata
                 .fee_schedules
                 .id(&key)
@@ -426,17 +511,34 @@ pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, R
             reference,
         } => {
             text("settlement reference", reference)?;
-            if let Some(confirmed) = state.trades.settled_by(reference) {
-                let same = state
-                    .trades
-                    .by_external_id(source, external_id)
-                    .is_some_and(|t| t.record.trade_id == confirmed);
-                if same {
+            if let Some(confirmed) = state.trades.confirmation(reference) {
+                // The custodian's reference is the confirmation's idempotency key: the same
+                // confirmation again is a duplicate, the reference on other terms is refused.
+                let mut differences = Vec::new();
+                let trade = state.trades.by_external_id(source, external_id);
+                if trade.is_none_or(|t| t.record.trade_id != confirmed.trade_id) {
+                    differences.push(format!("trade {source}:{external_id}"));
+                }
+                if quantity.value().normalize() != confirmed.quantity.normalize() {
+                    differences.push(format!(
+                        "quantity {} (was {})",
+                        quantity.value(),
+                        confirmed.quantity
+                    ));
+                }
+                if *settlement_date != confirmed.settlement_date {
+                    differences.push(format!(
+                        "settlement date {settlement_date} (was {})",
+                        confirmed.settlement_date
+                    ));
+                }
+                if differences.is_empty() {
                     return Ok(Vec::new());
                 }
                 return Err(Rejection::ReferenceUsed {
+                    differences,
                     reference: reference.clone(),
-                    trade_id: confirmed,
+                    trade_id: confirmed.trade_id,
                 });
             }
             let record = live_trade(state, source, external_id)?;
@@ -543,6 +645,40 @@ fn one_cost_method(
     }
 }
 
+/// An exchange trade must be dated on a day its venue trades: the venue's calendar when
+/// Kulissi knows the venue, the instrument's market's otherwise. Off-exchange trades (XOFF)
+/// may be dated any day.
+fn trading_day(market: crate::settlement::Market, input: &TradeInput) -> Result<(), Rejection> {
+    let venue = input.venue.as_str();
+    if venue == "XOFF" {
+        return Ok(());
+    }
+    let market = crate::settlement::Market::ALL
+        .into_iter()
+        .find(|m| m.mic() == venue)
+        .unwrap_or(market);
+    let calendar = market.trading_calendar();
+    if calendar.is_business_day(input.trade_date) {
+        Ok(())
+    } else {
+        Err(Rejection::NotATradingDay {
+            date: input.trade_date,
+            venue: input.venue,
+            calendar,
+        })
+    }
+}
+
+/// The number of open positions (non-zero trade-date quantity) that satisfy `on`.
+fn open_positions(state: &State, on: impl Fn(&crate::position::PositionKey) -> bool) -> usize {
+    state
+        .holdings
+        .positions
+        .iter()
+        .filter(|(key, p)| on(key) && !p.quantity.is_zero())
+        .count()
+}
+
 fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
     let refdata = &state.refdata;
     text("source", &input.source)?;
@@ -607,6 +743,7 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
     if input.price.value() <= rust_decimal::Decimal::ZERO {
         return Err(Rejection::NonPositivePrice(input.price.value()));
     }
+    trading_day(instrument.market, input)?;
     let calendar = instrument.market.settlement_calendar();
     let settlement_date = match input.settlement_date {
         None => instrument

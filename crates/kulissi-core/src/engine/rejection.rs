@@ -87,12 +87,54 @@ pub enum Rejection {
     #[error(transparent)]
     Settlement(#[from] SettlementError),
     /// No fee schedule for the market and instrument type.
-    #[error("no fee schedule for {instrument_type} on {market}", instrument_type = instrument_type.code())]
+    #[error("no fee schedule for {instrument_type} on {market} in force on {trade_date}", instrument_type = instrument_type.code())]
     MissingFeeSchedule {
         /// Market.
         market: Market,
         /// Instrument type.
         instrument_type: InstrumentType,
+        /// The trade date it was looked up for.
+        trade_date: Date,
+    },
+    /// An exchange trade dated on a day its venue does not trade.
+    #[error("trade date {date} is not a trading day on {venue} ({calendar}); off-exchange trades use venue XOFF")]
+    NotATradingDay {
+        /// The trade date.
+        date: Date,
+        /// The venue.
+        venue: crate::identifiers::Mic,
+        /// The trading calendar it was checked against.
+        calendar: Calendar,
+    },
+    /// Reference data that open positions depend on may not change under them.
+    #[error(
+        "{what} '{code}' has open positions ({positions}); its {fields} cannot change while they are open",
+        fields = .fields.join(", ")
+    )]
+    ChangeUnderOpenPositions {
+        /// "instrument" or "account".
+        what: &'static str,
+        /// Its ISIN or code.
+        code: String,
+        /// The fields that would change.
+        fields: Vec<&'static str>,
+        /// How many open positions depend on it.
+        positions: usize,
+    },
+    /// A message id was taken before for a command with other content.
+    #[error(
+        "message id '{message_id}' was already used for another command{answer}; this one differs \
+         from it{differences}. Send a new message id for new content",
+        answer = .trade_id.map_or(String::new(), |t| format!(" (answered with trade {t})")),
+        differences = if .differences.is_empty() { String::new() } else { format!(" in {}", .differences.join(", ")) }
+    )]
+    MessageIdReused {
+        /// The id.
+        message_id: String,
+        /// The trade the first command answered with, if any.
+        trade_id: Option<u64>,
+        /// What differs, where the engine can tell (e.g. "quantity 100 was 200").
+        differences: Vec<String>,
     },
     /// No standing settlement instruction for a side of the trade.
     #[error(
@@ -176,8 +218,13 @@ pub enum Rejection {
         quantity: rust_decimal::Decimal,
     },
     /// A confirmation reference already settled another trade.
-    #[error("settlement reference {reference} already confirmed trade {trade_id}")]
+    #[error(
+        "settlement reference {reference} already confirmed trade {trade_id}{differences}",
+        differences = if .differences.is_empty() { String::new() } else { format!(" with other terms: {}", .differences.join(", ")) }
+    )]
     ReferenceUsed {
+        /// What differs from the first confirmation ("quantity 40 (was 60)").
+        differences: Vec<String>,
         /// The reference.
         reference: String,
         /// The trade it confirmed.

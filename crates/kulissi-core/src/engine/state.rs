@@ -32,8 +32,19 @@ pub struct Trades {
     by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64>>,
     /// Sources and traders, shared by every trade that names them.
     names: std::collections::HashSet<Arc<str>>,
-    /// Settlement confirmation references → the trade each confirmed.
-    settlement_references: HashMap<Arc<str>, u64>,
+    /// Settlement confirmation references → what each confirmed.
+    settlement_references: HashMap<Arc<str>, Confirmation>,
+}
+
+/// What a settlement confirmation confirmed, kept under its reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The trade.
+    pub trade_id: u64,
+    /// The quantity it settled.
+    pub quantity: Decimal,
+    /// The effective settlement date.
+    pub settlement_date: Date,
 }
 
 impl Trades {
@@ -57,9 +68,9 @@ impl Trades {
             .and_then(|id| self.get(*id))
     }
 
-    /// The trade a settlement confirmation reference confirmed, if it was seen.
-    pub fn settled_by(&self, reference: &str) -> Option<u64> {
-        self.settlement_references.get(reference).copied()
+    /// What the settlement confirmation with `reference` confirmed, if it was seen.
+    pub fn confirmation(&self, reference: &str) -> Option<&Confirmation> {
+        self.settlement_references.get(reference)
     }
 
     /// A shared copy of a source or trader name (allocated once per distinct name).
@@ -115,6 +126,8 @@ pub struct State {
     pub manual_entries: ledger::ManualEntries,
     /// Accounts legal entities added to the default chart, or renamed, by entity and code.
     pub ledger_accounts: std::collections::BTreeMap<(u32, u16), ledger::LedgerAccount>,
+    /// Messages taken from outside, by idempotency key (exactly once at every door).
+    pub messages: super::Messages,
 }
 
 impl State {
@@ -143,11 +156,9 @@ impl State {
                     .put(*id, account.code.clone(), account.clone())
             }
             Event::SsiDefined { id, ssi } => refdata.ssis.put(*id, ssi.key, ssi.clone()),
-            Event::FeeScheduleDefined { id, schedule } => refdata.fee_schedules.put(
-                *id,
-                (schedule.market, schedule.instrument_type),
-                schedule.clone(),
-            ),
+            Event::FeeScheduleDefined { id, schedule } => {
+                refdata.put_fee_schedule(*id, schedule.clone())
+            }
             Event::TradeBooked {
                 trade_id,
                 source,
@@ -301,9 +312,14 @@ impl State {
                 );
                 self.cash
                     .settle(record.terms.account, record.terms.currency, cash.0);
-                self.trades
-                    .settlement_references
-                    .insert(reference.clone(), *trade_id);
+                self.trades.settlement_references.insert(
+                    reference.clone(),
+                    Confirmation {
+                        trade_id: *trade_id,
+                        quantity: *quantity,
+                        settlement_date: *settlement_date,
+                    },
+                );
                 self.holdings.settle(&record, *quantity);
             }
             Event::PriceRecorded {
@@ -449,6 +465,17 @@ impl State {
                 self.ledger_accounts
                     .insert((*legal_entity, account.code), account.clone());
             }
+            Event::MessageAccepted {
+                message_id,
+                digest,
+                trade_id,
+            } => self.messages.insert(
+                message_id.clone(),
+                super::messages::SeenMessage {
+                    digest: *digest,
+                    trade_id: *trade_id,
+                },
+            ),
             Event::JournalEntryProposed(entry) => self.manual_entries.propose(entry.clone()),
             Event::JournalEntryApproved { id, .. } => {
                 self.manual_entries

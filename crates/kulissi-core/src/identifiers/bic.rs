@@ -93,7 +93,7 @@ impl std::str::FromStr for Bic {
 mod tests {
     use super::*;
 
-    /// domain.md §2.3: CSD BICs used as place of settlement.
+    /// docs/domain.md §2.3: CSD BICs used as place of settlement.
     #[test]
     fn csd_bics_parse_and_normalise() {
         for bic in [

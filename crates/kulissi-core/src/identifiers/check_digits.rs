@@ -72,27 +72,27 @@ pub(super) fn cusip_check_digit(body: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
-    /// domain.md §2.1: `US037833100` → 5; `AU0000XVGZA` → 3.
+    /// docs/domain.md §2.1: `US037833100` → 5; `AU0000XVGZA` → 3.
     #[test]
     fn isin_worked_examples() {
         assert_eq!(isin_check_digit(b"US037833100"), b'5');
         assert_eq!(isin_check_digit(b"AU0000XVGZA"), b'3');
     }
 
-    /// domain.md §2.2: base `5493001KJTIIGC8Y1R` gives check digits 12.
+    /// docs/domain.md §2.2: base `5493001KJTIIGC8Y1R` gives check digits 12.
     #[test]
     fn lei_worked_example() {
         assert_eq!(mod97_check_digits(*b"5493001KJTIIGC8Y1R"), "12");
         assert_eq!(mod97(*b"5493001KJTIIGC8Y1R12"), 1);
     }
 
-    /// domain.md §2.4: `WEST12345698765432GB82` has remainder 1.
+    /// docs/domain.md §2.4: `WEST12345698765432GB82` has remainder 1.
     #[test]
     fn iban_worked_example() {
         assert_eq!(mod97(*b"WEST12345698765432GB82"), 1);
     }
 
-    /// domain.md §2.1: Apple's CUSIP `037833100` has check digit 0.
+    /// docs/domain.md §2.1: Apple's CUSIP `037833100` has check digit 0.
     #[test]
     fn cusip_worked_example() {
         assert_eq!(cusip_check_digit(b"03783310"), b'0');

@@ -110,7 +110,7 @@ impl std::str::FromStr for Currency {
 mod tests {
     use super::*;
 
-    /// domain.md §2.5: exponents by currency.
+    /// docs/domain.md §2.5: exponents by currency.
     #[test]
     fn minor_units_follow_iso_4217() {
         let cases: &[(&str, Option<u8>, u16)] = &[

@@ -244,7 +244,7 @@ impl std::str::FromStr for Iban {
 mod tests {
     use super::*;
 
-    /// domain.md §2.4 vectors.
+    /// docs/domain.md §2.4 vectors.
     #[test]
     fn domain_reference_vectors() {
         for valid in [

@@ -98,7 +98,7 @@ fixed_identifier!(Isin);
 mod tests {
     use super::*;
 
-    /// domain.md §2.1 test vectors.
+    /// docs/domain.md §2.1 test vectors.
     #[test]
     fn domain_reference_vectors() {
         for valid in [

@@ -68,7 +68,7 @@ fixed_identifier!(Lei);
 mod tests {
     use super::*;
 
-    /// domain.md §2.2: the worked example and the further valid vectors.
+    /// docs/domain.md §2.2: the worked example and the further valid vectors.
     #[test]
     fn domain_reference_vectors() {
         assert_eq!(

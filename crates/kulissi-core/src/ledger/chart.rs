@@ -1,5 +1,5 @@
 //! The chart of accounts: codes, names and types. The default is a broker-dealer's, with the
-//! codes of domain.md §7; a legal entity may carry its own.
+//! codes of docs/domain.md §7; a legal entity may carry its own.
 
 use std::collections::BTreeMap;
 
@@ -80,7 +80,7 @@ pub mod codes {
 }
 
 /// One account of the chart.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LedgerAccount {
     /// Numeric code (1xxx assets ... 5xxx expenses).
     pub code: u16,
@@ -97,7 +97,7 @@ pub struct ChartOfAccounts {
 }
 
 impl ChartOfAccounts {
-    /// The default chart of a broker-dealer (domain.md §7, plus taxes and penalties).
+    /// The default chart of a broker-dealer (docs/domain.md §7, plus taxes and penalties).
     pub fn broker_dealer() -> ChartOfAccounts {
         use AccountType::*;
         use codes::*;

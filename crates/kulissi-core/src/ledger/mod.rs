@@ -10,7 +10,7 @@
 //! The engine keeps [`LedgerBalances`] from its trade and settlement events with the rules of
 //! `derived.rs`; the journal itself is derived from the log when asked for, never stored
 //! twice. End of day marks positions to market and revalues foreign-currency balances
-//! (`valuation.rs`); periods close, reopen and close the year (`periods.rs`). The rules reproduce domain.md §7 to the cent (see `tests.rs`).
+//! (`valuation.rs`); periods close, reopen and close the year (`periods.rs`). The rules reproduce docs/domain.md §7 to the cent (see `tests.rs`).
 
 mod balances;
 mod chart;

@@ -296,7 +296,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// domain.md §7 after settlement: assets 38,371.60 + 12,540.00 = 50,911.60 = equity
+    /// docs/domain.md §7 after settlement: assets 38,371.60 + 12,540.00 = 50,911.60 = equity
     /// 50,000 + 911.60; the income statement 400 + 540 − 28.40 = 911.60.
     #[test]
     fn section_7_statements() {

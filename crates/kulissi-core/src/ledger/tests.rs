@@ -1,4 +1,4 @@
-//! domain.md §7 reproduced by the posting rules: an EUR book opened with 50,000 of capital
+//! docs/domain.md §7 reproduced by the posting rules: an EUR book opened with 50,000 of capital
 //! buys 1,000 at 20.00 on Monday 14 July 2025 (commission 20.00), marks to 20.50 and 20.80,
 //! settles the purchase on Wednesday 16 July, sells 400 at 21.00 that day (commission 8.40),
 //! marks to 20.90 and settles the sale on Friday 18 July.
@@ -177,7 +177,7 @@ fn domain_section_7_journal_and_trial_balance() {
     assert_eq!(assets, d("50911.60"));
 }
 
-/// domain.md §7: correct by reversal. JE-100 (wrong quantity) stays; its mirror cancels it;
+/// docs/domain.md §7: correct by reversal. JE-100 (wrong quantity) stays; its mirror cancels it;
 /// the right entry follows.
 #[test]
 fn corrections_are_reversals() {

@@ -5,7 +5,7 @@
 //! FX revaluation follows the closing-rate method: a day's movements enter the reporting
 //! currency at that day's closing rate, and the balance carried from the previous end of day
 //! earns the change of rate: `round(N / r_today) − round(N / r_previous)` for a net monetary
-//! balance `N` in currency units per unit of reporting currency `r` (domain.md §7: USD
+//! balance `N` in currency units per unit of reporting currency `r` (docs/domain.md §7: USD
 //! 10,000 with EUR/USD 1.1000 → 1.0800 gains EUR 168.35).
 
 use std::collections::HashMap;
@@ -181,7 +181,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// domain.md §7: USD 10,000 of cash, EUR/USD 1.1000 → 1.0800: EUR 9,090.91 → 9,259.26,
+    /// docs/domain.md §7: USD 10,000 of cash, EUR/USD 1.1000 → 1.0800: EUR 9,090.91 → 9,259.26,
     /// a gain of 168.35.
     #[test]
     fn fx_revaluation_worked_example() {
@@ -196,7 +196,7 @@ mod tests {
         );
     }
 
-    /// domain.md §7: selling 400 of 1,000 with an adjustment of 800 releases 320.
+    /// docs/domain.md §7: selling 400 of 1,000 with an adjustment of 800 releases 320.
     #[test]
     fn a_sale_releases_its_share_of_the_adjustment() {
         let eur: Currency = "EUR".parse().unwrap();

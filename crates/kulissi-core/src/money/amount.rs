@@ -170,7 +170,7 @@ mod tests {
         );
     }
 
-    /// domain.md §5: a UK purchase on XLON, each charge rounded, then summed.
+    /// docs/domain.md §5: a UK purchase on XLON, each charge rounded, then summed.
     #[test]
     fn uk_equity_purchase_rounds_each_charge_then_sums() {
         let gbp = ccy("GBP");
@@ -195,7 +195,7 @@ mod tests {
         assert_eq!(net.to_string(), "GBP 42809.17");
     }
 
-    /// domain.md §5: French FTT 0.4% and commission 3 bp on 1,000 × €55.32.
+    /// docs/domain.md §5: French FTT 0.4% and commission 3 bp on 1,000 × €55.32.
     #[test]
     fn french_purchase_with_ftt() {
         let eur = ccy("EUR");
@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(net.to_string(), "EUR 55557.88");
     }
 
-    /// domain.md §5: FX amounts round to each currency's exponent.
+    /// docs/domain.md §5: FX amounts round to each currency's exponent.
     #[test]
     fn rounding_uses_the_currency_exponent() {
         let jpy = Money::new(d("1000000") * d("143.257"), ccy("JPY")).round(RoundingMode::HalfEven);

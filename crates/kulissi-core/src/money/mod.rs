@@ -14,7 +14,7 @@
 //! use kulissi_core::money::{Money, RoundingMode, Rate};
 //! use kulissi_core::identifiers::Currency;
 //!
-//! // domain.md §5: 10,000 shares at £4.2575, SDRT 0.5% of the consideration.
+//! // docs/domain.md §5: 10,000 shares at £4.2575, SDRT 0.5% of the consideration.
 //! let gbp = Currency::parse("GBP").unwrap();
 //! let gross = Money::parse("42575.00", gbp).unwrap();
 //! let sdrt = Rate::from_percent("0.5".parse().unwrap()).apply(gross).unwrap();

@@ -68,7 +68,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    /// domain.md §5: HALF_UP vs HALF_EVEN differ on 2.665; and the float trap 2.675.
+    /// docs/domain.md §5: HALF_UP vs HALF_EVEN differ on 2.665; and the float trap 2.675.
     #[test]
     fn each_mode_on_the_worked_examples() {
         let table = [
@@ -101,7 +101,7 @@ mod tests {
         }
     }
 
-    /// domain.md §5: UK paper stamp duty rounds up to the next £5: £2,001 → 10.005 → £15.
+    /// docs/domain.md §5: UK paper stamp duty rounds up to the next £5: £2,001 → 10.005 → £15.
     #[test]
     fn stamp_duty_rounds_up_to_the_next_five_pounds() {
         let duty = d("2001") * d("0.005");

@@ -17,7 +17,7 @@ pub struct Book {
     pub cost_method: CostMethod,
 }
 
-/// How a position's cost is released when it shrinks: a per-book policy (domain.md §6). Total
+/// How a position's cost is released when it shrinks: a per-book policy (docs/domain.md §6). Total
 /// P&L is the same either way; the split between realised and unrealised is not.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum CostMethod {

@@ -1,6 +1,6 @@
 //! Fee schedules: commission, exchange fees and transaction taxes per market and instrument
 //! type. Every charge is computed on the gross amount and rounded half-up to the currency's
-//! minor unit, then summed (domain.md §5).
+//! minor unit, then summed (docs/domain.md §5).
 
 use rust_decimal::Decimal;
 
@@ -8,9 +8,17 @@ use crate::money::Rate;
 use crate::refdata::InstrumentType;
 use crate::settlement::Market;
 
+impl FeeSchedule {
+    /// The valid-from date of a schedule defined without one: in force for every trade.
+    pub const IN_FORCE_FROM_THE_START: jiff::civil::Date = jiff::civil::date(1900, 1, 1);
+}
+
 /// Charges for trades on one market in one instrument type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FeeSchedule {
+    /// The first trade date it applies to: a trade is charged by the schedule in force on
+    /// its trade date, so an amendment or a resend after a change keeps its charges.
+    pub valid_from: jiff::civil::Date,
     /// Market.
     pub market: Market,
     /// Instrument type.

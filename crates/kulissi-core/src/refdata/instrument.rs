@@ -43,7 +43,7 @@ impl std::str::FromStr for InstrumentType {
 }
 
 /// What kind of instrument, with its kind-specific terms.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstrumentKind {
     /// Shares: quantity in units, price per share.
     Equity,
@@ -65,7 +65,7 @@ impl InstrumentKind {
 }
 
 /// A security Kulissi can book.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Instrument {
     /// ISIN.
     pub isin: Isin,

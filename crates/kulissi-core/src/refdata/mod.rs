@@ -111,5 +111,44 @@ pub struct RefData {
     /// Standing settlement instructions, by counterparty × market × currency × type.
     pub ssis: Table<SsiKey, StandingSettlementInstruction>,
     /// Fee schedules, by market × instrument type.
-    pub fee_schedules: Table<(crate::settlement::Market, InstrumentType), FeeSchedule>,
+    pub fee_schedules: Table<FeeScheduleKey, FeeSchedule>,
+    /// Each market and instrument type's schedules by valid-from date, oldest first.
+    fee_versions:
+        HashMap<(crate::settlement::Market, InstrumentType), Vec<(jiff::civil::Date, u32)>>,
+}
+
+/// A fee schedule's key: market, instrument type and the date it is valid from.
+pub type FeeScheduleKey = (crate::settlement::Market, InstrumentType, jiff::civil::Date);
+
+impl RefData {
+    /// Puts a fee schedule version (a new valid-from date adds a version; the same date
+    /// replaces it).
+    pub fn put_fee_schedule(&mut self, id: u32, schedule: FeeSchedule) {
+        let key = (
+            schedule.market,
+            schedule.instrument_type,
+            schedule.valid_from,
+        );
+        let versions = self
+            .fee_versions
+            .entry((schedule.market, schedule.instrument_type))
+            .or_default();
+        if let Err(at) = versions.binary_search_by_key(&schedule.valid_from, |v| v.0) {
+            versions.insert(at, (schedule.valid_from, id));
+        }
+        self.fee_schedules.put(id, key, schedule);
+    }
+
+    /// The fee schedule in force on `date` for a market and instrument type: the one with
+    /// the latest valid-from date on or before it.
+    pub fn fee_schedule_in_force(
+        &self,
+        market: crate::settlement::Market,
+        instrument_type: InstrumentType,
+        date: jiff::civil::Date,
+    ) -> Option<&FeeSchedule> {
+        let versions = self.fee_versions.get(&(market, instrument_type))?;
+        let id = versions.iter().rev().find(|(from, _)| *from <= date)?.1;
+        self.fee_schedules.get(id)
+    }
 }

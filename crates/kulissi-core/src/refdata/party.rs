@@ -3,7 +3,7 @@
 use crate::identifiers::{Bic, Currency, Lei};
 
 /// One of our own legal entities: books belong to it and it reports in its currency.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LegalEntity {
     /// LEI.
     pub lei: Lei,
@@ -54,7 +54,7 @@ impl std::str::FromStr for CounterpartyRole {
 }
 
 /// A counterparty: identified by LEI, reached through its BIC.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Counterparty {
     /// LEI.
     pub lei: Lei,

@@ -1,4 +1,4 @@
-//! Worked examples from domain.md §3.1–3.2.
+//! Worked examples from docs/domain.md §3.1–3.2.
 
 use jiff::civil::date;
 

@@ -51,11 +51,11 @@ pub fn enrich(refdata: &RefData, terms: &TradeTerms) -> Result<Economics, Reject
     };
     let instrument_type = instrument.kind.instrument_type();
     let schedule = refdata
-        .fee_schedules
-        .by_key(&(instrument.market, instrument_type))
+        .fee_schedule_in_force(instrument.market, instrument_type, terms.trade_date)
         .ok_or(Rejection::MissingFeeSchedule {
             market: instrument.market,
             instrument_type,
+            trade_date: terms.trade_date,
         })?;
     let charge = |rate: crate::money::Rate| {
         gross

@@ -56,7 +56,7 @@ impl std::str::FromStr for Side {
 }
 
 /// A trade as the front office reports it, referring to reference data by its natural keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TradeInput {
     /// The front-office system that sent it (e.g. `FIX-DROPCOPY`, `CSV`).
     pub source: String,

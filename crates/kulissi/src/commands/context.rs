@@ -90,6 +90,7 @@ impl Context {
             wall_time: Timestamp::now(),
             business_date: self.business_date,
             command,
+            message_id: None,
         }
     }
 }

@@ -56,7 +56,10 @@ pub(crate) fn import(
 ) -> anyhow::Result<u8> {
     let items = read_file(path, trades)?;
     let lines: Vec<u64> = items.iter().map(|l| l.line).collect();
-    let commands: Vec<CommandEnvelope> = items.into_iter().map(|l| ctx.envelope(l.item)).collect();
+    let commands: Vec<CommandEnvelope> = items
+        .into_iter()
+        .map(|l| ctx.envelope(l.item).with_message_id(l.message_id))
+        .collect();
     let mut writer = Writer::open(ctx.open()?)?;
     let bar = progress(commands.len() as u64, "importing");
     let outcome =
@@ -80,7 +83,7 @@ pub(crate) fn import(
             });
             write!(
                 out,
-                "imported {}: {} lines, {applied} applied, {duplicates} already known (nothing new)",
+                "imported {}: {} lines, {applied} applied, {duplicates} already known",
                 path.display(),
                 receipts.len()
             )?;

@@ -135,8 +135,11 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.str(&ssi.cash_account);
         }
         Event::FeeScheduleDefined { id, schedule: s } => {
-            w.u8(7);
+            // Tag 7 was the layout before schedules had a valid-from date; it still decodes,
+            // as a schedule in force from the beginning.
+            w.u8(28);
             w.u32(*id);
+            w.date(s.valid_from);
             w.market(s.market);
             w.instrument_type(s.instrument_type);
             w.decimal(s.commission.value());
@@ -371,6 +374,16 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u64(*id);
             w.str(checker);
         }
+        Event::MessageAccepted {
+            message_id,
+            digest,
+            trade_id,
+        } => {
+            w.u8(27);
+            w.str(message_id);
+            w.fixed64(*digest);
+            w.u64(trade_id.unwrap_or(0));
+        }
         Event::JournalEntryRejected {
             id,
             checker,
@@ -398,7 +411,8 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
     if version != EVENT_SCHEMA_VERSION {
         return Err(r.error(format!("unknown schema version {version}")));
     }
-    let event = match r.u8()? {
+    let tag = r.u8()?;
+    let event = match tag {
         1 => Event::LegalEntityDefined {
             id: r.u32()?,
             entity: LegalEntity {
@@ -512,9 +526,14 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 },
             }
         }
-        7 => Event::FeeScheduleDefined {
+        7 | 28 => Event::FeeScheduleDefined {
             id: r.u32()?,
             schedule: FeeSchedule {
+                valid_from: if tag == 28 {
+                    r.date()?
+                } else {
+                    FeeSchedule::IN_FORCE_FROM_THE_START
+                },
                 market: r.market()?,
                 instrument_type: r.instrument_type()?,
                 commission: Rate::new(r.decimal()?),
@@ -710,6 +729,11 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 },
             }
         }
+        27 => Event::MessageAccepted {
+            message_id: r.string()?.into(),
+            digest: r.fixed64()?,
+            trade_id: Some(r.u64()?).filter(|id| *id != 0),
+        },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

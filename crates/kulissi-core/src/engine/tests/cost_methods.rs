@@ -1,4 +1,4 @@
-//! FIFO against average cost, per book, through the engine and its ledger (domain.md §6):
+//! FIFO against average cost, per book, through the engine and its ledger (docs/domain.md §6):
 //! buy 100 at 10.00, buy 200 at 13.00, sell 150 at 15.00, close 14.00.
 
 use super::*;

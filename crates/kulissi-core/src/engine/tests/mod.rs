@@ -1,4 +1,4 @@
-//! Worked examples from domain.md §5–6, booked through the engine.
+//! Worked examples from docs/domain.md §5–6, booked through the engine.
 
 use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
@@ -40,6 +40,7 @@ fn envelope(command: Command) -> CommandEnvelope {
         wall_time: jiff::Timestamp::UNIX_EPOCH,
         business_date: date(2025, 7, 14),
         command,
+        message_id: None,
     }
 }
 
@@ -122,6 +123,7 @@ fn fees(
     tax_pct: &str,
 ) -> FeeSchedule {
     FeeSchedule {
+        valid_from: FeeSchedule::IN_FORCE_FROM_THE_START,
         market,
         instrument_type,
         commission: Rate::from_basis_points(d(commission_bp)),
@@ -275,7 +277,7 @@ fn booked(state: &State, external_id: &str) -> crate::trade::TradeRecord {
         .clone()
 }
 
-/// domain.md §5: 10,000 shares at £4.2575 on XLON, commission 5 bp, SDRT 0.5%.
+/// docs/domain.md §5: 10,000 shares at £4.2575 on XLON, commission 5 bp, SDRT 0.5%.
 #[test]
 fn uk_equity_purchase_with_commission_and_stamp_duty() {
     let mut s = firm();
@@ -306,7 +308,7 @@ fn uk_equity_purchase_with_commission_and_stamp_duty() {
     assert_eq!(cash, d("-42809.17"));
 }
 
-/// domain.md §5: 1,000 at €55.32 on Euronext Paris, 3 bp, FTT 0.4%.
+/// docs/domain.md §5: 1,000 at €55.32 on Euronext Paris, 3 bp, FTT 0.4%.
 #[test]
 fn french_purchase_pays_ftt() {
     let mut s = firm();
@@ -384,7 +386,7 @@ fn sale_receives_net_of_commission_and_pays_no_tax() {
     );
 }
 
-/// domain.md §5: 5% semi-annual bond, nominal 1,000,000 at 101.25, settling 16 Jul 2025.
+/// docs/domain.md §5: 5% semi-annual bond, nominal 1,000,000 at 101.25, settling 16 Jul 2025.
 #[test]
 fn bond_purchase_with_accrued_interest_in_each_day_count() {
     let expected = [
@@ -641,5 +643,6 @@ fn codec_round_trips_every_event_of_a_session() {
 
 mod cost_methods;
 mod periods_and_journals;
+mod reference_data;
 mod settlement_and_ledger;
 mod valuation_and_cash;

@@ -97,7 +97,7 @@ fn settlement_confirmations_partial_and_full() {
     ));
 }
 
-/// domain.md §7's trades booked and settled through the engine leave the ledger balances
+/// docs/domain.md §7's trades booked and settled through the engine leave the ledger balances
 /// the worked journal gives (without the opening capital and the marks, which need manual
 /// journals and prices): securities 12,000 at cost, realised 400, commission 28.40, and cash
 /// −20,020.00 + 8,391.60.
@@ -201,7 +201,7 @@ fn late_trades_keep_the_ledger_equal_to_the_positions() {
     assert_eq!(s.ledger.balance(REALISED_PNL, eur), d("-300.00"));
 }
 
-/// domain.md §5's UK purchase in the ledger: the consideration against unsettled purchases,
+/// docs/domain.md §5's UK purchase in the ledger: the consideration against unsettled purchases,
 /// commission and stamp duty expensed against their payables on trade date; settlement pays
 /// all three out of cash, 42,809.17.
 #[test]

@@ -1,5 +1,5 @@
 //! End of day (mark-to-market and FX revaluation) and cash movements through the engine,
-//! with domain.md §7 reproduced in full: the opening capital, the trades, the marks, the
+//! with docs/domain.md §7 reproduced in full: the opening capital, the trades, the marks, the
 //! settlements, the trial balance and the profit.
 
 use super::*;
@@ -51,7 +51,7 @@ fn movement(
     }
 }
 
-/// domain.md §7 end to end: opening capital 50,000; buy 1,000 at 20.00 on Monday 14 July
+/// docs/domain.md §7 end to end: opening capital 50,000; buy 1,000 at 20.00 on Monday 14 July
 /// 2025; closes 20.50 and 20.80; the purchase settles and 400 are sold at 21.00 on
 /// Wednesday 16 July; close 20.90; the sale settles on Friday 18 July. Trial balance:
 /// debits = credits = 50,940.00, profit 911.60.
@@ -177,7 +177,7 @@ fn domain_section_7_through_the_engine() {
     assert_eq!(s.cash.balance(house, eur).posted, d("38371.60"));
 }
 
-/// domain.md §7: EUR functional, USD 10,000 of cash; EUR/USD 1.1000 → 1.0800 gains EUR
+/// docs/domain.md §7: EUR functional, USD 10,000 of cash; EUR/USD 1.1000 → 1.0800 gains EUR
 /// 168.35: Dr FX revaluation adjustment / Cr FX revaluation P&L.
 #[test]
 fn fx_revaluation_of_a_foreign_cash_balance() {
