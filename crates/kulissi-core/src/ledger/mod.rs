@@ -10,7 +10,10 @@
 //! The engine keeps [`LedgerBalances`] from its trade and settlement events with the rules of
 //! `derived.rs`; the journal itself is derived from the log when asked for, never stored
 //! twice. End of day marks positions to market and revalues foreign-currency balances
-//! (`valuation.rs`); periods close, reopen and close the year (`periods.rs`). The rules reproduce docs/domain.md §7 to the cent (see `tests.rs`).
+//! (`valuation.rs`); periods close, reopen and close the year (`periods.rs`). The engine
+//! reproduces docs/domain.md §7 to the cent (`engine/tests/valuation_and_cash.rs`). Reports
+//! (trial balance, statements) are built from these balances and the journal in
+//! `kulissi-app`'s `reports`.
 
 mod balances;
 mod chart;
@@ -32,9 +35,7 @@ pub use derived::{
 pub use journal::{EntryError, JournalEntry, JournalLine};
 pub use manual::{CONTROL_ACCOUNTS, ManualEntries, ManualEntry, ManualEntryStatus};
 pub use periods::{Lines, Periods, closing_entry, is_profit_and_loss};
-pub use posting::{
-    MarkToMarket, post_mark_to_market, post_settlement, post_trade, release_valuation,
-};
+pub use posting::release_valuation;
 pub use statements::{
     MissingRate, Statement, StatementLine, StatementSection, balance_sheets, convert,
     income_statements,

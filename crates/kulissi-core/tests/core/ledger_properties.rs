@@ -1,11 +1,14 @@
-//! Properties of the posting rules over random trade streams: every entry balances per
-//! currency, the ledger's securities at cost equal the position's cost sub-ledger, and cash
-//! after settlement equals the sum of the trades' cash flows.
+//! Properties of the engine's posting rules (`post_trade_event`, `post_settlement_part`) over
+//! random trade streams: every entry balances per currency, the ledger's securities at cost
+//! equal the position's cost sub-ledger, and cash after settlement equals the sum of the
+//! trades' cash flows.
 
 use jiff::civil::date;
 use kulissi_core::Decimal;
 use kulissi_core::identifiers::{Currency, Mic};
-use kulissi_core::ledger::{TrialBalance, codes, post_settlement, post_trade};
+use kulissi_core::ledger::{
+    CostChange, TrialBalance, codes, post_settlement_part, post_trade_event,
+};
 use kulissi_core::money::{Price, Quantity};
 use kulissi_core::position::Position;
 use kulissi_core::trade::{Economics, Side, TradeRecord, TradeStatus, TradeTerms};
@@ -75,10 +78,10 @@ proptest! {
             let r = record(i as u64 + 1, side, quantity, price, commission);
             let before = position.cost;
             position.fold(r.terms.signed_quantity(), r.economics.gross);
-            // The cost released is exactly what the position's cost fell by.
-            let released = if buy { Decimal::ZERO } else { before - position.cost };
-            journal.extend(post_trade(&r, released).unwrap());
-            journal.push(post_settlement(&r, date(2026, 3, 4)).unwrap());
+            let change = CostChange { currency: eur, before, after: position.cost };
+            journal.extend(post_trade_event(date(2026, 3, 2), r.trade_id, None, Some(&r), &[change]).unwrap());
+            let settled = r.terms.quantity.value();
+            journal.extend(post_settlement_part(date(2026, 3, 4), &r, Decimal::ZERO, settled).unwrap());
             cash += r.economics.cash_flow(side);
         }
         for entry in &journal {
