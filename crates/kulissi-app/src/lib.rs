@@ -9,6 +9,9 @@
 //!   with the stored read models, and names the first sequence number that disagrees.
 //! - [`read_journal`]: the general ledger's journal, derived from the log by replaying it
 //!   with a journal attached to the engine; each entry names the event that caused it.
+//! - [`reports`]: the trial balance, account statements, balance sheet and income
+//!   statement, trades, positions and cash balances, each a typed value rendered as a table,
+//!   CSV or JSON; every door (the CLI, the server to come) calls these.
 //! - [`generator`]: the demo firm (a Helsinki broker) and seeded trades, for the CLI, tests
 //!   and benchmarks.
 
@@ -17,6 +20,7 @@ mod group_commit;
 mod journal;
 mod projection;
 mod replay;
+pub mod reports;
 pub mod verify;
 mod writer;
 
