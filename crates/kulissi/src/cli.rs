@@ -1,8 +1,10 @@
 //! The command-line grammar. Names and flags are a public interface: tools and people script
 //! against them, so change them only with a deprecation.
 
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 use jiff::civil::Date;
+use kulissi_app::reports::{DateBasis, Format};
 use kulissi_core::calendar::Calendar;
 use kulissi_core::identifiers::IdentifierKind;
 use kulissi_core::settlement::Market;
@@ -70,6 +72,9 @@ pub(crate) enum Command {
         /// Instead, the positions right after this log sequence number (replays the log).
         #[arg(long, conflicts_with = "as_of")]
         as_of_seq: Option<u64>,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
     /// The general ledger.
     #[command(subcommand)]
@@ -166,62 +171,93 @@ pub(crate) enum CashCommand {
         limit: String,
     },
     /// Every account's posted, held and available cash per currency.
-    Balances,
+    Balances {
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum LedgerCommand {
     /// Every account's balance per currency, with totals and profit: the trial balance as
-    /// the log stands, or of the entries posted on or before `--as-of`.
+    /// the log stands, or of the entries dated on or before `--as-of` (effective dates
+    /// unless `--by posting`).
     TrialBalance {
-        /// Posting date to report as of (default: everything posted).
-        #[arg(long)]
+        /// Date to report as of (default: every entry).
+        #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Which date of an entry counts: `effective` (when the event took effect) or
+        /// `posting` (when it was posted: the first open day for an entry effective in a
+        /// closed period, so a closed period's report never changes).
+        #[arg(long, default_value = "effective", value_parser = basis_parser())]
+        by: DateBasis,
         /// Only this legal entity's books (LEI; default: every entity).
         #[arg(long)]
         legal_entity: Option<String>,
-        /// table, csv or json.
-        #[arg(long, default_value = "table", value_parser = ["table", "csv", "json"])]
-        format: String,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
-    /// One account's entries between two posting dates, with opening, running and closing
-    /// balances per currency, each line naming its event (sequence number) and trade.
+    /// One account's entries between two dates (effective dates unless `--by posting`),
+    /// with opening, running and closing balances per currency, each line naming its event
+    /// (sequence number) and trade.
     Statement {
         /// Account code, e.g. 1100.
         #[arg(long)]
         account: u16,
-        /// First posting date.
-        #[arg(long)]
+        /// First date.
+        #[arg(long, value_parser = parse_date)]
         from: Date,
-        /// Last posting date.
-        #[arg(long)]
+        /// Last date.
+        #[arg(long, value_parser = parse_date)]
         to: Date,
+        /// Which date of an entry counts: `effective` or `posting`.
+        #[arg(long, default_value = "effective", value_parser = basis_parser())]
+        by: DateBasis,
         /// Only this legal entity's books (LEI; default: every entity).
         #[arg(long)]
         legal_entity: Option<String>,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
-    /// The balance sheet as of a posting date: per currency, then converted into the
-    /// reporting currency at the closing rates recorded on or before that date.
+    /// The balance sheet as of a date (effective dates unless `--by posting`): per currency,
+    /// then converted into the reporting currency at the closing rates recorded on or before
+    /// that date.
     BalanceSheet {
-        /// Posting date to report as of (default: everything posted).
+        /// Date to report as of (default: every entry).
         #[arg(long, value_parser = parse_date)]
         as_of: Option<Date>,
+        /// Which date of an entry counts: `effective` or `posting`.
+        #[arg(long, default_value = "effective", value_parser = basis_parser())]
+        by: DateBasis,
         /// Only this legal entity's books (LEI; default: every entity).
         #[arg(long)]
         legal_entity: Option<String>,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
-    /// The income statement of the entries posted between two dates: per currency, then
-    /// converted into the reporting currency at the closing rates of the last date.
+    /// The income statement of the entries dated between two dates (effective dates unless
+    /// `--by posting`): per currency, then converted into the reporting currency at the
+    /// closing rates of the last date.
     IncomeStatement {
-        /// First posting date.
+        /// First date.
         #[arg(long, value_parser = parse_date)]
         from: Date,
-        /// Last posting date.
+        /// Last date.
         #[arg(long, value_parser = parse_date)]
         to: Date,
+        /// Which date of an entry counts: `effective` or `posting`.
+        #[arg(long, default_value = "effective", value_parser = basis_parser())]
+        by: DateBasis,
         /// Only this legal entity's books (LEI; default: every entity).
         #[arg(long)]
         legal_entity: Option<String>,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
     /// Close the accounting periods through a date: later entries effective on or before it
     /// post on the first open day.
@@ -308,11 +344,17 @@ pub(crate) enum TradesCommand {
         /// At most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
     /// One trade, version by version.
     Show {
         /// Kulissi's trade id, or SOURCE:EXTERNAL_ID.
         trade: String,
+        /// Output: a table, or CSV or JSON (one row per version).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
 }
 
@@ -409,6 +451,16 @@ pub(crate) enum CalendarCommand {
 fn parse_date(s: &str) -> Result<Date, String> {
     s.parse::<Date>()
         .map_err(|e| format!("expected a date YYYY-MM-DD ({e})"))
+}
+
+/// `table`, `csv` or `json`.
+fn format_parser() -> impl TypedValueParser<Value = Format> {
+    PossibleValuesParser::new(["table", "csv", "json"]).try_map(|s| s.parse::<Format>())
+}
+
+/// `effective` or `posting`.
+fn basis_parser() -> impl TypedValueParser<Value = DateBasis> {
+    PossibleValuesParser::new(["effective", "posting"]).try_map(|s| s.parse::<DateBasis>())
 }
 
 fn parse_calendar(s: &str) -> Result<Calendar, String> {

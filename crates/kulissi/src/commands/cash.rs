@@ -4,6 +4,7 @@ use std::io::Write;
 
 use jiff::civil::Date;
 use kulissi_app::Writer;
+use kulissi_app::reports::{self, Format};
 use kulissi_core::engine::{Command, Event};
 use rust_decimal::Decimal;
 
@@ -73,7 +74,7 @@ pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyh
                 anyhow::anyhow!("--limit: expected a decimal number, found '{limit}'")
             })?,
         },
-        CashCommand::Balances => return balances(ctx, out),
+        CashCommand::Balances { format } => return balances(ctx, format, out),
     };
     let events = ctx.execute(|_| Ok(command))?;
     match events.first() {
@@ -86,34 +87,9 @@ pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyh
     Ok(0)
 }
 
-fn balances(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
+/// `cash balances`, from the cash sub-ledger of the state the writer rebuilds on opening.
+fn balances(ctx: &Context, format: Format, out: &mut impl Write) -> anyhow::Result<u8> {
     let writer = Writer::open(ctx.open()?)?;
-    let state = writer.state();
-    let mut rows: Vec<_> = state
-        .cash
-        .balances()
-        .filter_map(|((account, currency), b)| {
-            let code = state.refdata.accounts.get(account)?.code.clone();
-            Some((code, currency.code(), b))
-        })
-        .collect();
-    rows.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
-    writeln!(
-        out,
-        "{:<16} {:<4} {:>18} {:>14} {:>18} {:>14}",
-        "account", "ccy", "posted", "held", "available", "overdraft"
-    )?;
-    for (code, currency, b) in rows {
-        writeln!(
-            out,
-            "{:<16} {:<4} {:>18} {:>14} {:>18} {:>14}",
-            code,
-            currency,
-            b.posted.to_string(),
-            b.held.to_string(),
-            b.available().to_string(),
-            b.overdraft_limit.to_string()
-        )?;
-    }
+    reports::render(&reports::cash_balances(writer.state()), format, out)?;
     Ok(0)
 }

@@ -1,18 +1,17 @@
-//! The database commands: `init`, `import`, `generate`, `trades`, `positions`, `verify`.
+//! The database commands: `init`, `import`, `generate`, `trades`, `positions` (reports of
+//! `kulissi_app::reports`), `verify`, `settle`.
 
-use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
 
-use crate::store::AnyStore;
 use jiff::civil::Date;
 use kulissi_app::Writer;
 use kulissi_app::generator::DemoFirm;
+use kulissi_app::reports::{self, Format, TradeRef};
 use kulissi_app::verify::verify;
 use kulissi_core::engine::{Command, CommandEnvelope};
 use kulissi_formats::Located;
-use kulissi_store::{EventStore, TradeVersionRow};
-use rust_decimal::Decimal;
+use kulissi_store::EventStore;
 
 use super::context::{Context, progress};
 
@@ -175,217 +174,47 @@ pub(crate) fn generate(
     Ok(0)
 }
 
-/// Natural keys of reference data by kind and id, for display.
-struct Names(HashMap<(&'static str, u32), String>);
-
-impl Names {
-    fn load(store: &AnyStore) -> anyhow::Result<Names> {
-        Ok(Names(
-            store
-                .read_models()?
-                .reference
-                .into_iter()
-                .map(|r| ((r.kind, r.id), r.natural_key))
-                .collect(),
-        ))
-    }
-
-    fn get(&self, kind: &'static str, id: u32) -> &str {
-        self.0.get(&(kind, id)).map_or("?", String::as_str)
-    }
-}
-
-fn trade_line(v: &TradeVersionRow, names: &Names) -> String {
-    format!(
-        "{:>8} {:>3} {:<9} {:<24} {:<12} {:<4} {:>12} {:>12} {:<3} {} {} {:>16} {:<12}",
-        v.trade_id,
-        v.version,
-        v.status,
-        format!("{}:{}", v.source, v.external_id),
-        names.get("instrument", v.instrument),
-        v.side,
-        v.quantity.to_string(),
-        v.price.to_string(),
-        v.currency,
-        v.trade_date,
-        v.settlement_date,
-        v.net.to_string(),
-        names.get("account", v.account),
-    )
-}
-
-const TRADE_HEADER: &str = "   trade ver status    source:external id       isin         side     quantity        price ccy trade date settle     net amount       account";
-
+/// `trades list`.
 pub(crate) fn trades_list(
     ctx: &Context,
     after: u64,
     limit: usize,
+    format: Format,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let store = ctx.open()?;
-    let names = Names::load(&store)?;
-    writeln!(out, "{TRADE_HEADER}")?;
-    for v in store.current_trades(after, limit)? {
-        writeln!(out, "{}", trade_line(&v, &names))?;
-    }
+    let report = reports::trade_list(&ctx.open()?, after, limit)?;
+    reports::render(&report, format, out)?;
     Ok(0)
 }
 
-pub(crate) fn trades_show(ctx: &Context, trade: &str, out: &mut impl Write) -> anyhow::Result<u8> {
-    let store = ctx.open()?;
-    let trade_id = match trade.parse::<u64>() {
-        Ok(id) => id,
-        Err(_) => {
-            let (source, external_id) = trade.split_once(':').ok_or_else(|| {
-                anyhow::anyhow!("expected a trade id or SOURCE:EXTERNAL_ID, found '{trade}'")
-            })?;
-            store
-                .trade_id_by_external(source, external_id)?
-                .ok_or_else(|| anyhow::anyhow!("no trade {external_id} from {source}"))?
-        }
-    };
-    let versions = store.trade_versions(trade_id)?;
-    if versions.is_empty() {
-        anyhow::bail!("no trade {trade_id}");
-    }
-    let names = Names::load(&store)?;
-    writeln!(out, "trade {trade_id}: {} version(s)", versions.len())?;
-    for v in &versions {
-        let record = store
-            .record(v.seq)?
-            .ok_or_else(|| anyhow::anyhow!("event {} is missing", v.seq))?;
-        let (actor, wall_us, payload) = (record.actor, record.wall_time_us, record.payload);
-        let when = jiff::Timestamp::from_microsecond(wall_us)
-            .map(|t| t.to_string())
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "\nversion {} ({}), event {} by {actor} at {when}",
-            v.version, v.status, v.seq
-        )?;
-        writeln!(
-            out,
-            "  {}:{}  book {}  counterparty {}",
-            v.source,
-            v.external_id,
-            names.get("book", v.book),
-            names.get("counterparty", v.counterparty)
-        )?;
-        writeln!(
-            out,
-            "  {} {} {} at {} {}  trade date {}  settles {}  account {}",
-            v.side,
-            v.quantity,
-            names.get("instrument", v.instrument),
-            v.price,
-            v.currency,
-            v.trade_date,
-            v.settlement_date,
-            names.get("account", v.account)
-        )?;
-        // The full economics are in the event that made this version.
-        match kulissi_core::engine::codec::decode(&payload)? {
-            kulissi_core::engine::Event::TradeBooked { economics: e, .. }
-            | kulissi_core::engine::Event::TradeAmended { economics: e, .. } => writeln!(
-                out,
-                "  gross {}  accrued {}  commission {}  fees {}  taxes {}  net {}",
-                e.gross, e.accrued, e.commission, e.fees, e.taxes, e.net
-            )?,
-            kulissi_core::engine::Event::TradeCancelled { reason, .. } => {
-                writeln!(out, "  cancelled: {reason}")?
-            }
-            _ => {}
-        }
-    }
+/// `trades show`.
+pub(crate) fn trades_show(
+    ctx: &Context,
+    trade: &str,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let trade: TradeRef = trade.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let report = reports::trade_history(&ctx.open()?, &trade)?;
+    reports::render(&report, format, out)?;
     Ok(0)
 }
 
+/// `positions`: as of a business date (default: the business date), or after an event.
 pub(crate) fn positions(
     ctx: &Context,
     as_of: Option<Date>,
     as_of_seq: Option<u64>,
+    format: Format,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
-    let names = Names::load(&store)?;
-    if let Some(seq) = as_of_seq {
-        let (state, head) = kulissi_app::replay(&store, Some(seq))?;
-        writeln!(out, "positions after event {}", head.map_or(0, |h| h.seq))?;
-        writeln!(
-            out,
-            "{:<12} {:<12} {:>16} {:>16} {:>20}",
-            "account", "isin", "quantity", "settled", "average cost"
-        )?;
-        let mut rows: Vec<_> = state
-            .holdings
-            .positions
-            .iter()
-            .filter(|(_, p)| !p.quantity.is_zero())
-            .collect();
-        rows.sort_by_key(|(k, _)| {
-            (
-                names.get("account", k.0).to_owned(),
-                names.get("instrument", k.1).to_owned(),
-            )
-        });
-        for ((account, instrument), p) in rows {
-            writeln!(
-                out,
-                "{:<12} {:<12} {:>16} {:>16} {:>20}",
-                names.get("account", *account),
-                names.get("instrument", *instrument),
-                p.quantity.to_string(),
-                p.settled_quantity.to_string(),
-                p.average_cost().round_dp(6).to_string()
-            )?;
+    match as_of_seq {
+        Some(seq) => reports::render(&reports::positions_after_event(&store, seq)?, format, out)?,
+        None => {
+            let date = as_of.unwrap_or(ctx.business_date);
+            reports::render(&reports::positions_as_of(&store, date)?, format, out)?
         }
-        return Ok(0);
-    }
-    let date = as_of.unwrap_or(ctx.business_date);
-    // Trade-date and contractual settlement-date quantities from the live versions.
-    let mut totals: BTreeMap<(String, String), (Decimal, Decimal)> = BTreeMap::new();
-    let mut after = 0;
-    loop {
-        let page = store.current_trades(after, 50_000)?;
-        let Some(last) = page.last() else { break };
-        after = last.trade_id;
-        for v in page
-            .iter()
-            .filter(|v| v.status == "live" && v.trade_date <= date)
-        {
-            let signed = if v.side == "buy" {
-                v.quantity
-            } else {
-                -v.quantity
-            };
-            let entry = totals
-                .entry((
-                    names.get("account", v.account).to_owned(),
-                    names.get("instrument", v.instrument).to_owned(),
-                ))
-                .or_default();
-            entry.0 += signed;
-            if v.settlement_date <= date {
-                entry.1 += signed;
-            }
-        }
-    }
-    writeln!(out, "positions as of {date}")?;
-    writeln!(
-        out,
-        "{:<12} {:<12} {:>16} {:>16}",
-        "account", "isin", "trade date", "settlement date"
-    )?;
-    for ((account, isin), (trade_date, settlement_date)) in totals {
-        if trade_date.is_zero() && settlement_date.is_zero() {
-            continue;
-        }
-        writeln!(
-            out,
-            "{account:<12} {isin:<12} {:>16} {:>16}",
-            trade_date.to_string(),
-            settlement_date.to_string()
-        )?;
     }
     Ok(0)
 }

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use jiff::civil::{Date, date};
+use kulissi_app::reports::{DateBasis, Format};
 use kulissi_core::Decimal;
 use kulissi_core::identifiers::{Bic, Currency, Isin, Lei};
 use kulissi_core::money::{Money, Price, Quantity, Rate, RoundingMode};
@@ -97,9 +98,9 @@ pub(crate) fn run(
     super::database::init(ctx, out)?;
     super::database::generate(ctx, trades, 1, true, out)?;
     writeln!(out, "\nThe first trades (kulissi trades list):")?;
-    super::database::trades_list(ctx, 0, 8, out)?;
+    super::database::trades_list(ctx, 0, 8, Format::Table, out)?;
     writeln!(out, "\nThe general ledger (kulissi ledger trial-balance):")?;
-    super::ledger::trial_balance(ctx, None, None, "table", out)?;
+    super::ledger::trial_balance(ctx, None, DateBasis::Effective, None, Format::Table, out)?;
     writeln!(out, "\nkulissi verify:")?;
     super::database::verify_command(ctx, out)
 }

@@ -1,13 +1,14 @@
-//! The general-ledger commands: `ledger trial-balance`, `ledger statement` and
-//! `ledger export`.
+//! The general-ledger commands: the reports (`ledger trial-balance`, `ledger statement`,
+//! `ledger balance-sheet`, `ledger income-statement`, computed and rendered by
+//! `kulissi_app::reports`), `ledger export`, and the accounting commands through the engine.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use jiff::civil::Date;
 use kulissi_app::read_journal;
+use kulissi_app::reports::{self, AccountStatementQuery, DateBasis, Format, TrialBalanceQuery};
 use kulissi_core::engine::{Command, Event, State};
-use kulissi_core::identifiers::Currency;
+use kulissi_core::identifiers::{Currency, Lei};
 use kulissi_core::ledger::{ChartOfAccounts, codes};
 use kulissi_formats::ledger_export::{ExportFormat, JournalWriter};
 use kulissi_store::EventStore;
@@ -16,323 +17,82 @@ use rust_decimal::Decimal;
 use super::context::{self, Context};
 use crate::cli::LedgerCommand;
 
-/// One account's balance in one currency, debit positive.
-struct Balance {
-    account: u16,
-    currency: String,
-    balance: Decimal,
+/// The `--legal-entity` value as an LEI.
+fn lei(text: Option<&str>) -> anyhow::Result<Option<Lei>> {
+    text.map(|t| Lei::parse(t).map_err(|e| anyhow::anyhow!("--legal-entity: {e}")))
+        .transpose()
 }
 
-/// The id of the legal entity `lei` in `state`.
-fn entity_id(state: &kulissi_core::engine::State, lei: &str) -> anyhow::Result<u32> {
-    let lei = kulissi_core::identifiers::Lei::parse(lei)
-        .map_err(|e| anyhow::anyhow!("--legal-entity: {e}"))?;
-    state
-        .refdata
-        .legal_entities
-        .id(&lei)
-        .ok_or_else(|| anyhow::anyhow!("--legal-entity: no legal entity {lei} is defined"))
+/// A report's error, naming the flag when it is about one.
+fn flagged(e: reports::ReportError) -> anyhow::Error {
+    match e {
+        reports::ReportError::UnknownLegalEntity(_) => anyhow::anyhow!("--legal-entity: {e}"),
+        e => e.into(),
+    }
 }
 
-/// `kulissi ledger trial-balance`: from the `ledger_balances` read model as the log stands
-/// (all legal entities), or, with `--as-of` or `--legal-entity`, from the journal of the
-/// entries posted on or before that date in that entity's books.
+/// `kulissi ledger trial-balance`.
 pub(crate) fn trial_balance(
     ctx: &Context,
     as_of: Option<Date>,
+    basis: DateBasis,
     legal_entity: Option<&str>,
-    format: &str,
+    format: Format,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let store = ctx.open()?;
-    let mut chart = ChartOfAccounts::broker_dealer();
-    let rows: Vec<Balance> = match (as_of, legal_entity) {
-        (None, None) => store
-            .ledger_balances()?
-            .into_iter()
-            .filter(|r| !r.balance.is_zero())
-            .map(|r| Balance {
-                account: r.account,
-                currency: r.currency,
-                balance: r.balance,
-            })
-            .collect(),
-        (as_of, legal_entity) => {
-            let date = as_of.unwrap_or(Date::MAX);
-            let mut sums: BTreeMap<(u32, String, u16), Decimal> = BTreeMap::new();
-            let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
-                if entry.header.posting_date <= date {
-                    for (account, currency, amount) in entry.lines {
-                        *sums
-                            .entry((
-                                entry.header.legal_entity,
-                                currency.code().to_owned(),
-                                *account,
-                            ))
-                            .or_default() += *amount;
-                    }
-                }
-                Ok(())
-            })?;
-            let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
-            if let Some(id) = entity {
-                chart = state.chart_of(id);
-            }
-            let mut totals: BTreeMap<(String, u16), Decimal> = BTreeMap::new();
-            for ((e, currency, account), amount) in sums {
-                if entity.is_none_or(|id| id == e) {
-                    *totals.entry((currency, account)).or_default() += amount;
-                }
-            }
-            totals
-                .into_iter()
-                .filter(|(_, b)| !b.is_zero())
-                .map(|((currency, account), balance)| Balance {
-                    account,
-                    currency,
-                    balance,
-                })
-                .collect()
-        }
+    let query = TrialBalanceQuery {
+        as_of,
+        basis,
+        legal_entity: lei(legal_entity)?,
     };
-    let name = |code: u16| {
-        chart
-            .get(code)
-            .map_or("(not in the chart)", |a| a.name.as_str())
-    };
-    let side = |balance: Decimal| {
-        if balance.is_sign_negative() {
-            (Decimal::ZERO, -balance)
-        } else {
-            (balance, Decimal::ZERO)
-        }
-    };
-    let mut currencies: Vec<&str> = rows.iter().map(|r| r.currency.as_str()).collect();
-    currencies.dedup();
-    match format {
-        "csv" => {
-            writeln!(out, "currency,account,name,debit,credit")?;
-            for r in &rows {
-                let (debit, credit) = side(r.balance);
-                writeln!(
-                    out,
-                    "{},{},{},{debit},{credit}",
-                    r.currency,
-                    r.account,
-                    name(r.account)
-                )?;
-            }
-        }
-        "json" => {
-            let items: Vec<String> = rows
-                .iter()
-                .map(|r| {
-                    let (debit, credit) = side(r.balance);
-                    format!(
-                        "{{\"currency\":\"{}\",\"account\":{},\"name\":\"{}\",\"debit\":\"{debit}\",\"credit\":\"{credit}\"}}",
-                        r.currency,
-                        r.account,
-                        name(r.account)
-                    )
-                })
-                .collect();
-            writeln!(out, "[{}]", items.join(","))?;
-        }
-        _ => {
-            for currency in currencies {
-                writeln!(out, "{currency}")?;
-                writeln!(
-                    out,
-                    "  {:<6} {:<42} {:>18} {:>18}",
-                    "acct", "name", "debit", "credit"
-                )?;
-                let (mut debits, mut credits, mut profit) =
-                    (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-                for r in rows.iter().filter(|r| r.currency == currency) {
-                    let (debit, credit) = side(r.balance);
-                    debits += debit;
-                    credits += credit;
-                    if chart
-                        .get(r.account)
-                        .is_some_and(|a| a.account_type.is_profit_and_loss())
-                    {
-                        profit -= r.balance;
-                    }
-                    writeln!(
-                        out,
-                        "  {:<6} {:<42} {:>18} {:>18}",
-                        r.account,
-                        name(r.account),
-                        debit.to_string(),
-                        credit.to_string()
-                    )?;
-                }
-                writeln!(
-                    out,
-                    "  {:<6} {:<42} {:>18} {:>18}",
-                    "",
-                    "total",
-                    debits.to_string(),
-                    credits.to_string()
-                )?;
-                writeln!(out, "  profit for the period: {profit}")?;
-            }
-        }
-    }
+    let report = reports::trial_balance(&ctx.open()?, &query).map_err(flagged)?;
+    reports::render(&report, format, out)?;
     Ok(0)
 }
 
-/// One line of an account statement.
-struct StatementLine {
-    posted: Date,
-    effective: Date,
-    seq: u64,
-    what: String,
-    trade: Option<u64>,
-    currency: String,
-    amount: Decimal,
-}
-
-/// `kulissi ledger statement`: one account's entries between two posting dates, with the
-/// opening balance, a running balance, and for each line the event and trade it comes from.
+/// `kulissi ledger statement`.
 pub(crate) fn statement(
     ctx: &Context,
     account: u16,
-    from: Date,
-    to: Date,
+    (from, to): (Date, Date),
+    basis: DateBasis,
     legal_entity: Option<&str>,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let query = AccountStatementQuery {
+        account,
+        from,
+        to,
+        basis,
+        legal_entity: lei(legal_entity)?,
+    };
+    let report = reports::account_statement(&ctx.open()?, &query).map_err(flagged)?;
+    reports::render(&report, format, out)?;
+    Ok(0)
+}
+
+/// `ledger balance-sheet` (no `from`) and `ledger income-statement` (`from` and `to`).
+pub(crate) fn statements(
+    ctx: &Context,
+    period: (Option<Date>, Option<Date>),
+    basis: DateBasis,
+    legal_entity: Option<&str>,
+    format: Format,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let store = ctx.open()?;
-    let mut opening: BTreeMap<(u32, String), Decimal> = BTreeMap::new();
-    let mut lines: Vec<(u32, StatementLine)> = Vec::new();
-    let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
-        let date = entry.header.posting_date;
-        if date > to {
-            return Ok(());
-        }
-        for (a, currency, amount) in entry.lines {
-            if *a != account {
-                continue;
-            }
-            let entity = entry.header.legal_entity;
-            if date < from {
-                *opening
-                    .entry((entity, currency.code().to_owned()))
-                    .or_default() += *amount;
-            } else {
-                lines.push((
-                    entity,
-                    StatementLine {
-                        posted: date,
-                        effective: entry.header.effective_date,
-                        seq: entry.seq,
-                        what: entry.header.kind.describe(entry.header.trade_id),
-                        trade: entry.header.trade_id,
-                        currency: currency.code().to_owned(),
-                        amount: *amount,
-                    },
-                ));
-            }
-        }
-        Ok(())
-    })?;
-    let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
-    let ours = |e: &u32| entity.is_none_or(|id| id == *e);
-    let chart = match entity {
-        Some(id) => state.chart_of(id),
-        None => ChartOfAccounts::broker_dealer(),
-    };
-    let name = chart
-        .get(account)
-        .map_or("(not in the chart)", |a| a.name.as_str());
-    let mut totals: BTreeMap<String, Decimal> = BTreeMap::new();
-    for ((e, currency), amount) in opening {
-        if ours(&e) {
-            *totals.entry(currency).or_default() += amount;
-        }
+    let legal_entity = lei(legal_entity)?;
+    let report = match period {
+        (Some(from), Some(to)) => reports::income_statement(&store, from, to, basis, legal_entity),
+        (_, as_of) => reports::balance_sheet(&store, as_of, basis, legal_entity),
     }
-    let opening = totals;
-    let mut lines: Vec<StatementLine> = lines
-        .into_iter()
-        .filter(|(e, _)| ours(e))
-        .map(|(_, l)| l)
-        .collect();
-    // By posting date, then log order (the sort is stable).
-    lines.sort_by_key(|l| l.posted);
-    let mut currencies: Vec<String> = opening.keys().cloned().collect();
-    currencies.extend(lines.iter().map(|l| l.currency.clone()));
-    currencies.sort();
-    currencies.dedup();
-    writeln!(out, "account {account} {name}, {from} to {to}")?;
-    if currencies.is_empty() {
-        writeln!(out, "no balance and no entries")?;
-    }
-    for currency in currencies {
-        let mut balance = opening.get(&currency).copied().unwrap_or_default();
-        writeln!(out)?;
-        writeln!(out, "{currency}")?;
-        writeln!(
-            out,
-            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
-            "posted", "effective", "event", "trade", "entry", "debit", "credit", "balance"
-        )?;
-        writeln!(
-            out,
-            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
-            from,
-            "",
-            "",
-            "",
-            "opening balance",
-            "",
-            "",
-            balance.to_string()
-        )?;
-        let (mut debits, mut credits) = (Decimal::ZERO, Decimal::ZERO);
-        for StatementLine {
-            posted,
-            effective,
-            seq,
-            what,
-            trade,
-            amount,
-            ..
-        } in lines.iter().filter(|l| l.currency == currency)
-        {
-            balance += *amount;
-            let (debit, credit) = if amount.is_sign_negative() {
-                (String::new(), (-*amount).to_string())
-            } else {
-                (amount.to_string(), String::new())
-            };
-            debits += amount.max(&Decimal::ZERO);
-            credits += (-*amount).max(Decimal::ZERO);
-            writeln!(
-                out,
-                "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
-                posted,
-                effective,
-                seq,
-                trade.map(|t| t.to_string()).unwrap_or_default(),
-                what,
-                debit,
-                credit,
-                balance.to_string()
-            )?;
-        }
-        writeln!(
-            out,
-            "  {:<10} {:<10} {:>9} {:>9}  {:<28} {:>16} {:>16} {:>18}",
-            to,
-            "",
-            "",
-            "",
-            "closing balance",
-            debits.to_string(),
-            credits.to_string(),
-            balance.to_string()
-        )?;
+    .map_err(flagged)?;
+    reports::render(&report, format, out)?;
+    if format != Format::Table
+        && let Some(Err(e)) = &report.converted
+    {
+        eprintln!("not converted into {}: {e}", e.reporting);
     }
     Ok(0)
 }
@@ -475,138 +235,4 @@ fn parse_line(text: &str) -> Result<(u16, Currency, Decimal), String> {
         .parse()
         .map_err(|_| format!("amount '{amount}' is not a decimal number"))?;
     Ok((account, currency, amount))
-}
-
-/// `ledger balance-sheet` (no `from`) and `ledger income-statement`: the balances of the
-/// entries posted in the range, in one legal entity's books or in all, per currency and
-/// converted into the reporting currency of that (or the first) legal entity at the
-/// closing rates recorded on or before the last date.
-pub(crate) fn statements(
-    ctx: &Context,
-    from: Option<Date>,
-    to: Option<Date>,
-    legal_entity: Option<&str>,
-    out: &mut impl Write,
-) -> anyhow::Result<u8> {
-    use kulissi_core::ledger::{balance_sheets, convert, income_statements};
-    let store = ctx.open()?;
-    let mut chart = ChartOfAccounts::broker_dealer();
-    let mut sums: BTreeMap<(u32, String, u16), (Currency, Decimal)> = BTreeMap::new();
-    let state = read_journal::<_, anyhow::Error>(&store, None, |entry| {
-        let date = entry.header.posting_date;
-        if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
-            return Ok(());
-        }
-        for (account, currency, amount) in entry.lines {
-            sums.entry((
-                entry.header.legal_entity,
-                currency.code().to_owned(),
-                *account,
-            ))
-            .or_insert((*currency, Decimal::ZERO))
-            .1 += *amount;
-        }
-        Ok(())
-    })?;
-    let entity = legal_entity.map(|l| entity_id(&state, l)).transpose()?;
-    if let Some(id) = entity {
-        chart = state.chart_of(id);
-    }
-    let mut totals: BTreeMap<(String, u16), (Currency, Decimal)> = BTreeMap::new();
-    for ((e, code, account), (currency, amount)) in sums {
-        if entity.is_none_or(|id| id == e) {
-            totals
-                .entry((code, account))
-                .or_insert((currency, Decimal::ZERO))
-                .1 += amount;
-        }
-    }
-    let balances: Vec<(u16, Currency, Decimal)> = totals
-        .into_iter()
-        .map(|((_, account), (currency, amount))| (account, currency, amount))
-        .collect();
-    let statements = match from {
-        None => balance_sheets(&chart, &balances),
-        Some(_) => income_statements(&chart, &balances),
-    };
-    let title = match (from, to) {
-        (None, None) => "Balance sheet".to_owned(),
-        (None, Some(to)) => format!("Balance sheet as of {to}"),
-        (Some(from), to) => format!(
-            "Income statement, {from} to {}",
-            to.map_or("today".to_owned(), |t| t.to_string())
-        ),
-    };
-    for statement in &statements {
-        print_statement(out, &format!("{title}, {}", statement.currency), statement)?;
-    }
-    let reporting = match entity {
-        Some(id) => state.refdata.legal_entities.get(id),
-        None => state.refdata.legal_entities.iter().next().map(|(_, e)| e),
-    }
-    .map(|e| e.reporting_currency);
-    if let Some(reporting) = reporting {
-        // The end of day's revaluation (1190 against 4300) restates foreign balances at the
-        // closing rate, which conversion at the closing rate already does: leave it out.
-        let without_revaluation: Vec<(u16, Currency, Decimal)> = balances
-            .iter()
-            .copied()
-            .filter(|(a, _, _)| {
-                !matches!(*a, codes::FX_REVALUATION_ADJUSTMENT | codes::FX_REVALUATION)
-            })
-            .collect();
-        let per_currency = match from {
-            None => balance_sheets(&chart, &without_revaluation),
-            Some(_) => income_statements(&chart, &without_revaluation),
-        };
-        let date = to.unwrap_or(Date::MAX);
-        let converted = convert(&per_currency, reporting, |c| {
-            state
-                .market_data
-                .latest_rate(reporting, c, date)
-                .map(|(_, r)| r)
-        });
-        match converted {
-            Ok(statement) => print_statement(
-                out,
-                &format!("{title}, all currencies in {reporting} at closing rates"),
-                &statement,
-            )?,
-            Err(e) => writeln!(out, "not converted into {reporting}: {e}")?,
-        }
-    }
-    Ok(0)
-}
-
-fn print_statement(
-    out: &mut impl Write,
-    title: &str,
-    statement: &kulissi_core::ledger::Statement,
-) -> anyhow::Result<()> {
-    writeln!(out, "{title}")?;
-    for section in &statement.sections {
-        writeln!(out, "  {}", section.title)?;
-        for line in &section.lines {
-            let code = if line.account == 0 {
-                String::new()
-            } else {
-                line.account.to_string()
-            };
-            writeln!(
-                out,
-                "    {code:<6} {:<48} {:>20}",
-                line.name,
-                line.amount.to_string()
-            )?;
-        }
-        writeln!(
-            out,
-            "    {:<6} {:<48} {:>20}",
-            "",
-            format!("Total {}", section.title.to_lowercase()),
-            section.total.to_string()
-        )?;
-    }
-    writeln!(out)?;
-    Ok(())
 }

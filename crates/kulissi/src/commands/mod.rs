@@ -38,15 +38,19 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             seed,
             back_office,
         } => database::generate(&ctx()?, trades, seed, back_office, out),
-        Command::Trades(TradesCommand::List { after, limit }) => {
-            database::trades_list(&ctx()?, after, limit, out)
+        Command::Trades(TradesCommand::List {
+            after,
+            limit,
+            format,
+        }) => database::trades_list(&ctx()?, after, limit, format, out),
+        Command::Trades(TradesCommand::Show { trade, format }) => {
+            database::trades_show(&ctx()?, &trade, format, out)
         }
-        Command::Trades(TradesCommand::Show { trade }) => {
-            database::trades_show(&ctx()?, &trade, out)
-        }
-        Command::Positions { as_of, as_of_seq } => {
-            database::positions(&ctx()?, as_of, as_of_seq, out)
-        }
+        Command::Positions {
+            as_of,
+            as_of_seq,
+            format,
+        } => database::positions(&ctx()?, as_of, as_of_seq, format, out),
         Command::Verify => database::verify_command(&ctx()?, out),
         Command::Eod { date, legal_entity } => {
             cash::end_of_day(&ctx()?, date, legal_entity.as_deref(), out)
@@ -54,27 +58,56 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         Command::Cash(cmd) => cash::run(&ctx()?, cmd, out),
         Command::Ledger(LedgerCommand::TrialBalance {
             as_of,
+            by,
             legal_entity,
             format,
-        }) => ledger::trial_balance(&ctx()?, as_of, legal_entity.as_deref(), &format, out),
+        }) => ledger::trial_balance(&ctx()?, as_of, by, legal_entity.as_deref(), format, out),
         Command::Ledger(LedgerCommand::Statement {
             account,
             from,
             to,
+            by,
             legal_entity,
-        }) => ledger::statement(&ctx()?, account, from, to, legal_entity.as_deref(), out),
+            format,
+        }) => ledger::statement(
+            &ctx()?,
+            account,
+            (from, to),
+            by,
+            legal_entity.as_deref(),
+            format,
+            out,
+        ),
         Command::Ledger(LedgerCommand::Export { format, to }) => {
             ledger::export(&ctx()?, &format, to.as_deref(), out)
         }
         Command::Ledger(LedgerCommand::BalanceSheet {
             as_of,
+            by,
             legal_entity,
-        }) => ledger::statements(&ctx()?, None, as_of, legal_entity.as_deref(), out),
+            format,
+        }) => ledger::statements(
+            &ctx()?,
+            (None, as_of),
+            by,
+            legal_entity.as_deref(),
+            format,
+            out,
+        ),
         Command::Ledger(LedgerCommand::IncomeStatement {
             from,
             to,
+            by,
             legal_entity,
-        }) => ledger::statements(&ctx()?, Some(from), Some(to), legal_entity.as_deref(), out),
+            format,
+        }) => ledger::statements(
+            &ctx()?,
+            (Some(from), Some(to)),
+            by,
+            legal_entity.as_deref(),
+            format,
+            out,
+        ),
         Command::Ledger(cmd) => ledger::accounting(&ctx()?, cmd, out),
         Command::Settle {
             trade,
