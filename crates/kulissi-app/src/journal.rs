@@ -9,7 +9,7 @@ use kulissi_store::{EventStore, GENESIS_HASH};
 use rust_decimal::Decimal;
 
 use crate::AppError;
-use crate::replay::check_record;
+use crate::replay::{check_record, misfit};
 
 /// One derived journal entry with its source event.
 #[derive(Debug, Clone, Copy)]
@@ -44,8 +44,8 @@ pub fn read_journal<S: EventStore, E: From<AppError>>(
         };
         let seq = record.seq;
         let mut visit_error = None;
-        apply_with_journal(&mut state, &event, &mut |header: &EntryHeader,
-                                                     lines: &[(
+        let applied = apply_with_journal(&mut state, &event, &mut |header: &EntryHeader,
+                                                                   lines: &[(
             u16,
             Currency,
             Decimal,
@@ -56,6 +56,10 @@ pub fn read_journal<S: EventStore, E: From<AppError>>(
                 visit_error = Some(e);
             }
         });
+        if let Err(e) = applied {
+            failure = Some(misfit(seq, e).into());
+            return Ok(false);
+        }
         previous = record.hash;
         expected = seq + 1;
         match visit_error {

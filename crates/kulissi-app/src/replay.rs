@@ -1,6 +1,6 @@
 //! Replay: rebuilding the engine state from the log, checking the chain as it goes.
 
-use kulissi_core::engine::{Event, State, apply, codec};
+use kulissi_core::engine::{ApplyError, Event, State, apply, codec};
 use kulissi_store::{ChainHead, EventStore, GENESIS_HASH, LogRecord, record_hash};
 
 use crate::AppError;
@@ -29,21 +29,43 @@ pub(crate) fn check_record(
     codec::decode(&record.payload).map_err(|e| fail(e.to_string()))
 }
 
+/// An event of the log that does not fit the state replayed before it: a corrupt log, named
+/// by the record's sequence number.
+pub(crate) fn misfit(seq: u64, error: ApplyError) -> AppError {
+    AppError::Log {
+        seq,
+        what: error.to_string(),
+    }
+}
+
 /// Rebuilds the state from the whole log (up to `until_seq` if given), verifying the chain.
 /// Returns the state and the head it reached.
 pub fn replay<S: EventStore>(
     store: &S,
     until_seq: Option<u64>,
 ) -> Result<(State, Option<ChainHead>), AppError> {
-    let mut state = State::default();
-    let mut head: Option<ChainHead> = None;
+    replay_from(store, State::default(), None, until_seq)
+}
+
+/// Continues `state`, the state after `head` (`None`: before the first event), with the log
+/// after it, verifying the chain from `head`'s hash.
+pub(crate) fn replay_from<S: EventStore>(
+    store: &S,
+    mut state: State,
+    mut head: Option<ChainHead>,
+    until_seq: Option<u64>,
+) -> Result<(State, Option<ChainHead>), AppError> {
     let mut failure: Option<AppError> = None;
-    store.read_log(1, until_seq, &mut |record| {
+    let from = head.map_or(1, |h| h.seq + 1);
+    store.read_log(from, until_seq, &mut |record| {
         let previous = head.map_or(GENESIS_HASH, |h| h.hash);
         let expected = head.map_or(1, |h| h.seq + 1);
         match check_record(&previous, expected, &record) {
             Ok(event) => {
-                apply(&mut state, &event);
+                if let Err(e) = apply(&mut state, &event) {
+                    failure = Some(misfit(record.seq, e));
+                    return Ok(false);
+                }
                 head = Some(ChainHead {
                     seq: record.seq,
                     hash: record.hash,

@@ -1,6 +1,7 @@
 //! `verify`: the whole log replayed from scratch, the chain checked record by record, the
 //! engine's invariants checked on the result, and every read-model row compared with what the
-//! replay derives. The report names the first sequence number that disagrees.
+//! replay derives. The report names the first sequence number that disagrees. Snapshots are
+//! never read to rebuild: the newest one is compared with the replay at its sequence number.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -41,6 +42,7 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
     let mut problem: Option<(u64, String)> = None;
     let mut last_version: HashMap<u64, u32> = HashMap::new();
     let mut records = 0u64;
+    let snapshot_at = store.snapshot_seqs()?.first().copied();
     let read = store.read_log(1, None, &mut |record| {
         let previous = head.map_or(GENESIS_HASH, |h| h.hash);
         let expected = head.map_or(1, |h| h.seq + 1);
@@ -60,13 +62,22 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
             return Ok(false);
         }
         projector.before(&state, record.seq, &event);
-        apply(&mut state, &event);
+        if let Err(e) = apply(&mut state, &event) {
+            problem = Some((record.seq, e.to_string()));
+            return Ok(false);
+        }
         projector.after(&state, record.seq, &event, &mut derived);
         head = Some(ChainHead {
             seq: record.seq,
             hash: record.hash,
         });
         records += 1;
+        if Some(record.seq) == snapshot_at
+            && let Some(what) = snapshot_problem(store, record.seq, &record.hash, &state)
+        {
+            problem = Some((record.seq, what));
+            return Ok(false);
+        }
         if records.is_multiple_of(100_000) {
             progress(records);
         }
@@ -102,6 +113,28 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
 /// The ledger must balance in every currency; its securities at cost equal the positions'
 /// cost sub-ledger, its cash the cash sub-ledger, and its valuation adjustment the
 /// positions' adjustments.
+/// What is wrong with the snapshot at `seq`, compared with the state replayed to it.
+fn snapshot_problem<S: EventStore>(
+    store: &S,
+    seq: u64,
+    hash: &[u8; 32],
+    replayed: &State,
+) -> Option<String> {
+    let snapshot = match store.load_snapshot(seq) {
+        Ok(Some(s)) => s,
+        Ok(None) => return None,
+        Err(e) => return Some(format!("the snapshot cannot be read: {e}")),
+    };
+    if snapshot.hash != *hash {
+        return Some("the snapshot was taken of another log".to_owned());
+    }
+    match kulissi_core::engine::snapshot::decode(&snapshot.payload) {
+        Ok(state) if state == *replayed => None,
+        Ok(_) => Some("the snapshot differs from the state replayed to it".to_owned()),
+        Err(e) => Some(format!("the snapshot does not decode: {e}")),
+    }
+}
+
 fn ledger_problem(state: &State) -> Option<String> {
     use kulissi_core::identifiers::Currency;
     use kulissi_core::ledger::codes::{

@@ -4,16 +4,20 @@
 //! encodes and chains them, projects the read-model rows, and commits everything in one
 //! transaction. A rejected command leaves no trace: it yields no events and no rows. If the
 //! commit fails, the in-memory state has run ahead of the store, so the writer rebuilds it
-//! from the log before it answers.
+//! from the log before it answers. If an event the engine decided does not fit the state (an
+//! [`ApplyError`]: a bug, never input), the state may hold part of its command: the writer
+//! rebuilds it from the log, and the command is answered with [`Rejection::Internal`] and
+//! leaves no trace (see [`Writer::execute`]).
 
 use kulissi_core::engine::{
-    Command, CommandEnvelope, EVENT_SCHEMA_VERSION, Rejection, State, apply, codec, decide,
+    ApplyError, Command, CommandEnvelope, EVENT_SCHEMA_VERSION, Rejection, State, apply, codec,
+    decide,
 };
 use kulissi_store::{ChainHead, CommitBatch, EventStore, GENESIS_HASH, LogRecord, record_hash};
 
 use crate::AppError;
 use crate::projection::Projector;
-use crate::replay::replay;
+use crate::snapshots::{SnapshotPolicy, Startup};
 
 /// What an accepted command did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,11 @@ pub struct Writer<S> {
     head: Option<ChainHead>,
     partition: u32,
     timings: Timings,
+    snapshots: SnapshotPolicy,
+    /// The sequence number of the newest snapshot (0: none).
+    last_snapshot: u64,
+    startup: Startup,
+    snapshot_failure: Option<String>,
 }
 
 /// Where a writer's time went, cumulatively (for benchmarks and monitoring).
@@ -65,16 +74,66 @@ pub struct Timings {
 }
 
 impl<S: EventStore> Writer<S> {
-    /// Opens the writer on `store`, rebuilding the state from its log.
+    /// Opens the writer on `store`, rebuilding the state from its newest snapshot and the
+    /// log after it, and snapshotting every million events.
     pub fn open(store: S) -> Result<Writer<S>, AppError> {
-        let (state, head) = replay(&store, None)?;
-        Ok(Writer {
+        Writer::open_with(store, SnapshotPolicy::DEFAULT)
+    }
+
+    /// Opens the writer with a snapshot policy. A snapshot that was refused at start-up is
+    /// rebuilt at once (unless the policy is never to snapshot).
+    pub fn open_with(mut store: S, snapshots: SnapshotPolicy) -> Result<Writer<S>, AppError> {
+        let (state, head, startup) = crate::snapshots::load(&mut store)?;
+        let mut writer = Writer {
             store,
             state,
             head,
             partition: 0,
             timings: Timings::default(),
-        })
+            snapshots,
+            last_snapshot: startup.snapshot.unwrap_or(0),
+            startup,
+            snapshot_failure: None,
+        };
+        if !writer.startup.refused.is_empty() && snapshots.every > 0 {
+            writer.snapshot()?;
+        }
+        Ok(writer)
+    }
+
+    /// How the state was rebuilt when the writer opened.
+    pub fn startup(&self) -> &Startup {
+        &self.startup
+    }
+
+    /// Snapshots the state at the head now (nothing for an empty log); returns its size.
+    pub fn snapshot(&mut self) -> Result<Option<u64>, AppError> {
+        let Some(head) = self.head else {
+            return Ok(None);
+        };
+        let size = crate::snapshots::take(&mut self.store, &self.state, head, self.snapshots.keep)?;
+        self.last_snapshot = head.seq;
+        Ok(Some(size))
+    }
+
+    /// Why the last periodic snapshot failed, if it did (the commands it followed are
+    /// committed all the same: a snapshot only saves start-up time).
+    pub fn snapshot_failure(&self) -> Option<&str> {
+        self.snapshot_failure.as_deref()
+    }
+
+    /// Takes a snapshot if the policy says one is due. A failure is kept, not returned: the
+    /// batch before it is committed, and the next due snapshot tries again.
+    fn snapshot_if_due(&mut self) -> Result<(), AppError> {
+        let every = self.snapshots.every;
+        if every > 0
+            && self
+                .head
+                .is_some_and(|h| h.seq - self.last_snapshot >= every)
+        {
+            self.snapshot_failure = self.snapshot().err().map(|e| e.to_string());
+        }
+        Ok(())
     }
 
     /// The current state.
@@ -99,25 +158,44 @@ impl<S: EventStore> Writer<S> {
 
     /// Executes `commands` in order and commits their events in one transaction; each
     /// command is answered on its own (a rejection does not affect the others).
+    ///
+    /// A command one of whose events does not fit the state (a bug) is answered with
+    /// [`Rejection::Internal`] and leaves no trace: the state, which may hold part of it, is
+    /// rebuilt from the log, and the batch is run again without it (the commands after it
+    /// were decided against that state).
     pub fn execute(&mut self, commands: &[CommandEnvelope]) -> Result<Vec<Answer>, AppError> {
         let started = std::time::Instant::now();
-        let mut batch = CommitBatch::with_capacity(commands.len());
-        let mut projector = Projector::default();
-        let mut head = self.head;
-        let mut answers = Vec::with_capacity(commands.len());
-        for envelope in commands {
-            answers.push(run_one(
-                &mut self.state,
-                self.partition,
-                envelope,
-                &mut head,
-                &mut batch,
-                &mut projector,
-            ));
+        let mut skipped: Vec<usize> = Vec::new();
+        'batch: loop {
+            let mut batch = CommitBatch::with_capacity(commands.len());
+            let mut projector = Projector::default();
+            let mut head = self.head;
+            let mut answers = Vec::with_capacity(commands.len());
+            for (i, envelope) in commands.iter().enumerate() {
+                if skipped.contains(&i) {
+                    answers.push(Err(MISFIT));
+                    continue;
+                }
+                match run_one(
+                    &mut self.state,
+                    self.partition,
+                    envelope,
+                    &mut head,
+                    &mut batch,
+                    &mut projector,
+                ) {
+                    Ok(answer) => answers.push(answer),
+                    Err(_) => {
+                        self.reload()?;
+                        skipped.push(i);
+                        continue 'batch;
+                    }
+                }
+            }
+            self.timings.engine += started.elapsed();
+            self.commit(batch, projector, head)?;
+            return Ok(answers);
         }
-        self.timings.engine += started.elapsed();
-        self.commit(batch, projector, head)?;
-        Ok(answers)
     }
 
     /// Executes a stream of batches with the engine and the store on two threads: while
@@ -145,6 +223,7 @@ impl<S: EventStore> Writer<S> {
             head,
             partition,
             timings,
+            ..
         } = self;
         let (to_committer, from_engine) = std::sync::mpsc::sync_channel::<Pending<T>>(1);
         let outcome = std::thread::scope(|scope| {
@@ -194,11 +273,12 @@ impl<S: EventStore> Writer<S> {
                 }
             };
             let mut local_head = *head;
+            let mut misfit = None;
             for (commands, tag) in batches {
                 let started = std::time::Instant::now();
                 let mut batch = CommitBatch::with_capacity(commands.len());
                 let mut projector = Projector::default();
-                let answers: Vec<Answer> = commands
+                let answers: Result<Vec<Answer>, (u64, ApplyError)> = commands
                     .iter()
                     .map(|c| {
                         run_one(
@@ -211,6 +291,18 @@ impl<S: EventStore> Writer<S> {
                         )
                     })
                     .collect();
+                let answers = match answers {
+                    Ok(answers) => answers,
+                    Err((seq, error)) => {
+                        // The state may hold part of a command: this batch is not committed,
+                        // the stream stops, and the state is rebuilt once the batches before
+                        // it are committed.
+                        let e = AppError::Apply { seq, error };
+                        report(tag, Err(&e));
+                        misfit = Some(e);
+                        break;
+                    }
+                };
                 projector.finish(state, &mut batch);
                 timings.engine += started.elapsed();
                 let pending = Pending {
@@ -229,9 +321,13 @@ impl<S: EventStore> Writer<S> {
                 }
             }
             drop(to_committer);
-            committer.join().unwrap_or_else(|_| {
+            let committed = committer.join().unwrap_or_else(|_| {
                 Err(AppError::WriterStopped("the commit thread panicked".into()))
-            })
+            });
+            match (committed, misfit) {
+                (Ok(_), Some(e)) => Err(e),
+                (committed, _) => committed,
+            }
         });
         match outcome {
             Ok((last, spent)) => {
@@ -239,7 +335,7 @@ impl<S: EventStore> Writer<S> {
                 if last.is_some() {
                     self.head = last;
                 }
-                Ok(())
+                self.snapshot_if_due()
             }
             Err(e) => {
                 self.reload()?;
@@ -277,18 +373,23 @@ impl<S: EventStore> Writer<S> {
                 &mut batch,
                 &mut projector,
             ) {
-                Ok(receipt) => {
+                Ok(Ok(receipt)) => {
                     receipts.push(receipt);
                     if (i + 1) % 10_000 == 0 {
                         progress(i + 1);
                     }
                 }
-                Err(rejection) => {
+                Ok(Err(rejection)) => {
                     if !batch.records.is_empty() {
                         // Earlier commands of the batch changed the state; go back to the log.
                         self.reload()?;
                     }
                     return Ok(Err((i, rejection)));
+                }
+                Err(_) => {
+                    // The state may hold part of this command: go back to the log.
+                    self.reload()?;
+                    return Ok(Err((i, MISFIT)));
                 }
             }
         }
@@ -312,7 +413,7 @@ impl<S: EventStore> Writer<S> {
         match result {
             Ok(()) => {
                 self.head = head;
-                Ok(())
+                self.snapshot_if_due()
             }
             Err(e) => {
                 // The state ran ahead of the store; rebuild it from what is durable.
@@ -323,13 +424,22 @@ impl<S: EventStore> Writer<S> {
     }
 
     fn reload(&mut self) -> Result<(), AppError> {
-        let (state, head) = replay(&self.store, None)?;
+        let (state, head, _) = crate::snapshots::load(&mut self.store)?;
         self.state = state;
         self.head = head;
         Ok(())
     }
 }
 
+/// The answer to a command one of whose events did not fit the state.
+const MISFIT: Rejection = Rejection::Internal {
+    what: "an event the engine decided did not fit its state; the command was not committed \
+           and the state was rebuilt from the log",
+};
+
+/// Decides one command, applies its events and adds their records and rows to `batch`.
+/// `Err` names the sequence number of an event that did not fit the state: the state may then
+/// hold part of the command, and the batch must not be committed.
 fn run_one(
     state: &mut State,
     partition: u32,
@@ -337,15 +447,18 @@ fn run_one(
     head: &mut Option<ChainHead>,
     batch: &mut CommitBatch,
     projector: &mut Projector,
-) -> Answer {
-    let events = decide(state, envelope)?;
+) -> Result<Answer, (u64, ApplyError)> {
+    let events = match decide(state, envelope) {
+        Ok(events) => events,
+        Err(rejection) => return Ok(Err(rejection)),
+    };
     let first = head.map_or(1, |h| h.seq + 1);
     let actor = shared_actor(&envelope.actor);
     let wall_time_us = envelope.wall_time.as_microsecond();
     for event in &events {
         let seq = head.map_or(1, |h| h.seq + 1);
         projector.before(state, seq, event);
-        apply(state, event);
+        apply(state, event).map_err(|e| (seq, e))?;
         projector.after(state, seq, event, batch);
         let mut record = LogRecord {
             seq,
@@ -387,10 +500,10 @@ fn run_one(
             .map(|s| s.record.trade_id),
         _ => None,
     };
-    Ok(Receipt {
+    Ok(Ok(Receipt {
         seqs: first..last + 1,
         trade_id,
-    })
+    }))
 }
 
 /// The actor's text, shared by the records of consecutive commands of the same actor (most

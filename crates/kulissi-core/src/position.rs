@@ -43,14 +43,14 @@ pub struct Position {
     pub cost: Decimal,
     /// Live trades in cost order, each with the running quantity and cost after it, so a
     /// trade placed anywhere refolds only the trades after it, without looking others up.
-    trades: Vec<PositionTrade>,
+    pub(crate) trades: Vec<PositionTrade>,
     /// Decimals the cost basis is kept to: the currency's minor units once a trade has been
     /// placed through [`Holdings`] (so the ledger can carry it to the cent), 12 otherwise.
-    cost_decimals: Option<u32>,
+    pub(crate) cost_decimals: Option<u32>,
     /// How cost is released.
-    method: CostMethod,
+    pub(crate) method: CostMethod,
     /// Under FIFO, the open lots, oldest first: quantity and cost, signed like the position.
-    lots: std::collections::VecDeque<(Decimal, Decimal)>,
+    pub(crate) lots: std::collections::VecDeque<(Decimal, Decimal)>,
 }
 
 /// The order trades enter average cost in: trade date, trade time, trade id.
@@ -58,12 +58,12 @@ pub type CostOrder = (Date, jiff::Timestamp, u64);
 
 /// A live trade's contribution to a position, and the position's state after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct PositionTrade {
-    order: CostOrder,
-    signed_quantity: Decimal,
-    gross: Decimal,
-    quantity_after: Decimal,
-    cost_after: Decimal,
+pub(crate) struct PositionTrade {
+    pub(crate) order: CostOrder,
+    pub(crate) signed_quantity: Decimal,
+    pub(crate) gross: Decimal,
+    pub(crate) quantity_after: Decimal,
+    pub(crate) cost_after: Decimal,
 }
 
 impl Position {
@@ -314,7 +314,10 @@ impl std::hash::Hasher for FxHasher {
         self.write_u64(i as u64);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves the entropy in the high bits, and hash tables index buckets by
+        // the low ones: rotate it down (keys that differ only in their last bytes, like
+        // external ids, would otherwise share buckets).
+        self.0.rotate_left(26)
     }
 }
 

@@ -83,4 +83,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (currency, account)
     );
     ",
+    // 4: snapshots of the engine state, in pieces (a value is capped at 1 GB).
+    "
+    CREATE TABLE snapshots (
+        seq        BIGINT  PRIMARY KEY,
+        chain_hash BYTEA   NOT NULL,
+        format     INTEGER NOT NULL,
+        digest     BYTEA   NOT NULL,
+        size       BIGINT  NOT NULL,
+        pieces     INTEGER NOT NULL
+    );
+    CREATE TABLE snapshot_pieces (
+        seq   BIGINT  NOT NULL,
+        piece INTEGER NOT NULL,
+        bytes BYTEA   NOT NULL,
+        PRIMARY KEY (seq, piece)
+    );
+    ",
 ];

@@ -5,9 +5,10 @@ use std::io::Write as _;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use kulissi_store::snapshot::SNAPSHOT_CHUNK;
 use kulissi_store::{
     CashRow, ChainHead, CommitBatch, EventStore, LogRecord, PositionRow, ReadModels, ReferenceRow,
-    StoreError, TradeVersionRow,
+    Snapshot, StoreError, TradeVersionRow,
 };
 use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::fallible_iterator::FallibleIterator;
@@ -19,7 +20,7 @@ use crate::migrations::MIGRATIONS;
 use crate::types::{PgDate, copy_text};
 
 fn db(e: postgres::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::database(e)
 }
 
 /// How often, and how long apart, a writer whose connection dropped tries to reconnect.
@@ -127,8 +128,11 @@ impl PostgresStore {
     fn try_append(&mut self, batch: &CommitBatch) -> Result<(), Failure> {
         let result = self.write_batch(batch);
         result.map_err(|e| match e {
-            Failure::Other(StoreError::Database(_)) if self.writer.is_closed() => {
-                Failure::Lost("the connection closed while writing".into())
+            Failure::Other(e @ StoreError::Database { .. }) if self.writer.is_closed() => {
+                Failure::Lost(StoreError::database_with(
+                    "the connection closed while writing",
+                    e,
+                ))
             }
             other => other,
         })
@@ -208,7 +212,7 @@ impl PostgresStore {
             }
             let mut sink = tx.copy_in("COPY trade_versions FROM STDIN")?;
             sink.write_all(text.as_bytes())
-                .map_err(|e| Failure::Lost(format!("writing COPY data: {e}")))?;
+                .map_err(|e| Failure::Lost(StoreError::database_with("writing COPY data", e)))?;
             sink.finish()?;
         }
         if !batch.positions.is_empty() {
@@ -271,7 +275,7 @@ impl PostgresStore {
     }
 
     /// After a lost connection: reconnect, and find out whether `batch` committed.
-    fn recover(&mut self, batch: &CommitBatch, cause: &str) -> Result<(), StoreError> {
+    fn recover(&mut self, batch: &CommitBatch, cause: StoreError) -> Result<(), StoreError> {
         let before = self.head;
         let last = batch.records.last().map(|r| ChainHead {
             seq: r.seq,
@@ -298,27 +302,29 @@ impl PostgresStore {
                         self.head = last.or(before);
                         Ok(())
                     }
-                    Err(Failure::Lost(what)) => Err(StoreError::Database(format!(
-                        "the connection was lost again: {what}"
-                    ))),
+                    Err(Failure::Lost(again)) => Err(StoreError::database_with(
+                        "the connection was lost again",
+                        again,
+                    )),
                     Err(Failure::Other(e)) => Err(e),
                 };
             }
-            return Err(StoreError::Database(format!(
+            return Err(StoreError::database(format!(
                 "after reconnecting, the log ends at {:?}, neither before nor after this batch; refusing to guess",
                 head.map(|h| h.seq)
             )));
         }
-        Err(StoreError::Database(format!(
-            "the connection was lost and could not be re-established: {cause}"
-        )))
+        Err(StoreError::database_with(
+            "the connection was lost and could not be re-established",
+            cause,
+        ))
     }
 }
 
 /// Why a batch was not written.
 enum Failure {
     /// The connection was lost: the commit may or may not have happened.
-    Lost(String),
+    Lost(StoreError),
     /// Anything else: nothing was written.
     Other(StoreError),
 }
@@ -326,7 +332,7 @@ enum Failure {
 impl From<postgres::Error> for Failure {
     fn from(e: postgres::Error) -> Failure {
         if is_connection_lost(&e) {
-            Failure::Lost(e.to_string())
+            Failure::Lost(db(e))
         } else {
             Failure::Other(db(e))
         }
@@ -335,7 +341,7 @@ impl From<postgres::Error> for Failure {
 
 fn connect(url: &str) -> Result<Client, StoreError> {
     Client::connect(url, NoTls)
-        .map_err(|e| StoreError::Database(format!("cannot connect to {}: {e}", redact(url))))
+        .map_err(|e| StoreError::database_with(format!("cannot connect to {}", redact(url)), e))
 }
 
 /// The URL without its password, for messages and logs.
@@ -421,7 +427,7 @@ impl EventStore for PostgresStore {
                 }
                 Ok(())
             }
-            Err(Failure::Lost(cause)) => self.recover(batch, &cause),
+            Err(Failure::Lost(cause)) => self.recover(batch, cause),
             Err(Failure::Other(e)) => Err(e),
         }
     }
@@ -580,6 +586,117 @@ impl EventStore for PostgresStore {
             )
         })
     }
+
+    fn save_snapshot(&mut self, snapshot: &Snapshot, keep: usize) -> Result<(), StoreError> {
+        let mut tx = self.writer.transaction().map_err(db)?;
+        let seq = snapshot.seq as i64;
+        tx.execute("DELETE FROM snapshot_pieces WHERE seq = $1", &[&seq])
+            .map_err(db)?;
+        tx.execute("DELETE FROM snapshots WHERE seq = $1", &[&seq])
+            .map_err(db)?;
+        let pieces: Vec<&[u8]> = snapshot.payload.chunks(SNAPSHOT_CHUNK).collect();
+        tx.execute(
+            "INSERT INTO snapshots (seq, chain_hash, format, digest, size, pieces)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &seq,
+                &&snapshot.hash[..],
+                &(snapshot.format as i32),
+                &&snapshot.digest()[..],
+                &(snapshot.payload.len() as i64),
+                &(pieces.len() as i32),
+            ],
+        )
+        .map_err(db)?;
+        for (i, piece) in pieces.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO snapshot_pieces (seq, piece, bytes) VALUES ($1, $2, $3)",
+                &[&seq, &(i as i32), piece],
+            )
+            .map_err(db)?;
+        }
+        let keep = keep.max(1) as i64;
+        tx.execute(
+            "DELETE FROM snapshot_pieces WHERE seq NOT IN
+               (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT $1)",
+            &[&keep],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "DELETE FROM snapshots WHERE seq NOT IN
+               (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT $1)",
+            &[&keep],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        self.read(|client| {
+            Ok(client
+                .query("SELECT seq FROM snapshots ORDER BY seq DESC", &[])
+                .map_err(db)?
+                .iter()
+                .map(|r| r.get::<_, i64>(0) as u64)
+                .collect())
+        })
+    }
+
+    fn load_snapshot(&self, seq: u64) -> Result<Option<Snapshot>, StoreError> {
+        self.read(|client| {
+            let Some(row) = client
+                .query_opt(
+                    "SELECT chain_hash, format, digest, size, pieces FROM snapshots WHERE seq = $1",
+                    &[&(seq as i64)],
+                )
+                .map_err(db)?
+            else {
+                return Ok(None);
+            };
+            let hash: Vec<u8> = row.get(0);
+            let format = row.get::<_, i32>(1) as u32;
+            let digest: Vec<u8> = row.get(2);
+            let size: i64 = row.get(3);
+            let pieces: i32 = row.get(4);
+            let mut payload = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            let mut expected = 0i32;
+            for r in client
+                .query(
+                    "SELECT piece, bytes FROM snapshot_pieces WHERE seq = $1 ORDER BY piece",
+                    &[&(seq as i64)],
+                )
+                .map_err(db)?
+            {
+                if r.get::<_, i32>(0) != expected {
+                    return Err(StoreError::Corrupt {
+                        seq,
+                        what: format!("snapshot piece {expected} is missing"),
+                    });
+                }
+                payload.extend_from_slice(r.get::<_, &[u8]>(1));
+                expected += 1;
+            }
+            if expected != pieces {
+                return Err(StoreError::Corrupt {
+                    seq,
+                    what: format!("snapshot has {expected} of its {pieces} pieces"),
+                });
+            }
+            kulissi_store::snapshot::checked(seq, &hash, format, &digest, payload).map(Some)
+        })
+    }
+
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), StoreError> {
+        let mut tx = self.writer.transaction().map_err(db)?;
+        tx.execute(
+            "DELETE FROM snapshot_pieces WHERE seq = $1",
+            &[&(seq as i64)],
+        )
+        .map_err(db)?;
+        tx.execute("DELETE FROM snapshots WHERE seq = $1", &[&(seq as i64)])
+            .map_err(db)?;
+        tx.commit().map_err(db)
+    }
 }
 
 fn versions_where(
@@ -621,8 +738,9 @@ fn versions_where(
 
 fn decimal(row: &Row, i: usize) -> Result<Decimal, StoreError> {
     let text: String = row.get(i);
-    Decimal::from_str_exact(&text)
-        .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a decimal: {e}")))
+    Decimal::from_str_exact(&text).map_err(|e| {
+        StoreError::database_with(format!("column {i} holds '{text}', not a decimal"), e)
+    })
 }
 
 /// Every general-ledger balance, by currency then account.
@@ -640,7 +758,7 @@ fn ledger_balances(
     {
         balances.push(kulissi_store::LedgerBalanceRow {
             account: u16::try_from(r.get::<_, i32>(0))
-                .map_err(|_| StoreError::Database("ledger account code out of range".into()))?,
+                .map_err(|e| StoreError::database_with("ledger account code out of range", e))?,
             currency: r.get(1),
             balance: decimal(&r, 2)?,
         });

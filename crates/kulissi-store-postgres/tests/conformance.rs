@@ -44,7 +44,7 @@ fn open_refuses_uninitialised_and_newer_databases() {
         "{err}"
     );
     let mut store = PostgresStore::create(db.url()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     store
         .execute_raw("INSERT INTO schema_version VALUES (99)")
         .unwrap();
@@ -52,7 +52,7 @@ fn open_refuses_uninitialised_and_newer_databases() {
     let err = PostgresStore::open(db.url()).unwrap_err().to_string();
     assert_eq!(
         err,
-        "the database schema is version 99, newer than this program's 3; upgrade Kulissi"
+        "the database schema is version 99, newer than this program's 4; upgrade Kulissi"
     );
 }
 
@@ -80,11 +80,11 @@ fn an_older_schema_is_migrated_on_open() {
         let mut store = PostgresStore::create(db.url()).unwrap();
         // Make it look like a database written by a program that knew only version 1.
         store
-            .execute_raw("DROP TABLE settlements; DROP TABLE ledger_balances; DELETE FROM schema_version WHERE version >= 2")
+            .execute_raw("DROP TABLE settlements; DROP TABLE ledger_balances; DROP TABLE snapshot_pieces; DROP TABLE snapshots; DELETE FROM schema_version WHERE version >= 2")
             .unwrap();
         assert_eq!(store.schema_version().unwrap(), 1);
     }
     let mut store = PostgresStore::open(db.url()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     assert!(store.read_models().unwrap().settlements.is_empty());
 }

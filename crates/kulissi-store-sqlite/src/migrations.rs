@@ -82,4 +82,21 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (currency, account)
     ) WITHOUT ROWID;
     ",
+    // 4: snapshots of the engine state, in pieces (a value is capped at 1 GB).
+    "
+    CREATE TABLE snapshots (
+        seq        INTEGER PRIMARY KEY,
+        chain_hash BLOB    NOT NULL,
+        format     INTEGER NOT NULL,
+        digest     BLOB    NOT NULL,
+        size       INTEGER NOT NULL,
+        pieces     INTEGER NOT NULL
+    );
+    CREATE TABLE snapshot_pieces (
+        seq   INTEGER NOT NULL,
+        piece INTEGER NOT NULL,
+        bytes BLOB    NOT NULL,
+        PRIMARY KEY (seq, piece)
+    );
+    ",
 ];

@@ -4,9 +4,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use kulissi_store::snapshot::SNAPSHOT_CHUNK;
 use kulissi_store::{
     CashRow, ChainHead, CommitBatch, EventStore, LogRecord, PositionRow, ReadModels, ReferenceRow,
-    StoreError, TradeVersionRow,
+    Snapshot, StoreError, TradeVersionRow,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use rust_decimal::Decimal;
@@ -14,7 +15,7 @@ use rust_decimal::Decimal;
 use crate::migrations::MIGRATIONS;
 
 fn db(e: rusqlite::Error) -> StoreError {
-    StoreError::Database(e.to_string())
+    StoreError::database(e)
 }
 
 /// The event log and read models in one SQLite file.
@@ -502,6 +503,120 @@ impl EventStore for SqliteStore {
             params![after_trade_id as i64, i64::try_from(limit).unwrap_or(i64::MAX)],
         )
     }
+
+    fn save_snapshot(&mut self, snapshot: &Snapshot, keep: usize) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let seq = snapshot.seq as i64;
+        tx.execute("DELETE FROM snapshot_pieces WHERE seq = ?1", [seq])
+            .map_err(db)?;
+        let pieces: Vec<&[u8]> = snapshot.payload.chunks(SNAPSHOT_CHUNK).collect();
+        tx.execute(
+            "INSERT OR REPLACE INTO snapshots (seq, chain_hash, format, digest, size, pieces)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                seq,
+                &snapshot.hash[..],
+                snapshot.format,
+                &snapshot.digest()[..],
+                snapshot.payload.len() as i64,
+                pieces.len() as i64
+            ],
+        )
+        .map_err(db)?;
+        for (i, piece) in pieces.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO snapshot_pieces (seq, piece, bytes) VALUES (?1, ?2, ?3)",
+                params![seq, i as i64, piece],
+            )
+            .map_err(db)?;
+        }
+        let keep = keep.max(1) as i64;
+        tx.execute(
+            "DELETE FROM snapshot_pieces WHERE seq NOT IN
+               (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?1)",
+            [keep],
+        )
+        .map_err(db)?;
+        tx.execute(
+            "DELETE FROM snapshots WHERE seq NOT IN
+               (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT ?1)",
+            [keep],
+        )
+        .map_err(db)?;
+        tx.commit().map_err(db)
+    }
+
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        let mut statement = self
+            .conn
+            .prepare("SELECT seq FROM snapshots ORDER BY seq DESC")
+            .map_err(db)?;
+        let rows = statement
+            .query_map([], |r| r.get::<_, i64>(0))
+            .map_err(db)?;
+        rows.map(|r| r.map(|s| s as u64).map_err(db)).collect()
+    }
+
+    fn load_snapshot(&self, seq: u64) -> Result<Option<Snapshot>, StoreError> {
+        let corrupt = |what: String| StoreError::Corrupt { seq, what };
+        let Some((hash, format, digest, size, pieces)) = self
+            .conn
+            .query_row(
+                "SELECT chain_hash, format, digest, size, pieces FROM snapshots WHERE seq = ?1",
+                [seq as i64],
+                |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, u32>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, i64>(4)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db)?
+        else {
+            return Ok(None);
+        };
+        let mut payload = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        let mut statement = self
+            .conn
+            .prepare("SELECT piece, bytes FROM snapshot_pieces WHERE seq = ?1 ORDER BY piece")
+            .map_err(db)?;
+        let mut rows = statement.query([seq as i64]).map_err(db)?;
+        let mut expected = 0i64;
+        while let Some(row) = rows.next().map_err(db)? {
+            if row.get::<_, i64>(0).map_err(db)? != expected {
+                return Err(corrupt(format!("snapshot piece {expected} is missing")));
+            }
+            let bytes = row
+                .get_ref(1)
+                .map_err(db)?
+                .as_blob()
+                .map_err(|e| db(e.into()))?;
+            payload.extend_from_slice(bytes);
+            expected += 1;
+        }
+        if expected != pieces {
+            return Err(corrupt(format!(
+                "snapshot has {expected} of its {pieces} pieces"
+            )));
+        }
+        kulissi_store::snapshot::checked(seq, &hash, format, &digest, payload).map(Some)
+    }
+
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), StoreError> {
+        let tx = self.conn.transaction().map_err(db)?;
+        tx.execute("DELETE FROM snapshot_pieces WHERE seq = ?1", [seq as i64])
+            .map_err(db)?;
+        tx.execute("DELETE FROM snapshots WHERE seq = ?1", [seq as i64])
+            .map_err(db)?;
+        tx.commit().map_err(db)
+    }
 }
 
 impl SqliteStore {
@@ -547,12 +662,13 @@ impl SqliteStore {
 
 fn decimal(row: &rusqlite::Row<'_>, i: usize) -> Result<Decimal, StoreError> {
     let text: String = row.get(i).map_err(db)?;
-    Decimal::from_str_exact(&text)
-        .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a decimal: {e}")))
+    Decimal::from_str_exact(&text).map_err(|e| {
+        StoreError::database_with(format!("column {i} holds '{text}', not a decimal"), e)
+    })
 }
 
 fn date(row: &rusqlite::Row<'_>, i: usize) -> Result<Date, StoreError> {
     let text: String = row.get(i).map_err(db)?;
     text.parse()
-        .map_err(|e| StoreError::Database(format!("column {i} holds '{text}', not a date: {e}")))
+        .map_err(|e| StoreError::database_with(format!("column {i} holds '{text}', not a date"), e))
 }

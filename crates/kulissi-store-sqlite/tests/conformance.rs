@@ -43,7 +43,7 @@ fn open_refuses_missing_uninitialised_and_newer_databases() {
     );
     {
         let store = SqliteStore::create(&path).unwrap();
-        assert_eq!(store.schema_version().unwrap(), 3);
+        assert_eq!(store.schema_version().unwrap(), 4);
         store
             .connection()
             .execute("INSERT INTO schema_version VALUES (99)", [])
@@ -52,7 +52,7 @@ fn open_refuses_missing_uninitialised_and_newer_databases() {
     let err = SqliteStore::open(&path).unwrap_err().to_string();
     assert_eq!(
         err,
-        "the database schema is version 99, newer than this program's 3; upgrade Kulissi"
+        "the database schema is version 99, newer than this program's 4; upgrade Kulissi"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
@@ -85,12 +85,12 @@ fn an_older_schema_is_migrated_on_open() {
         // Make it look like a database written by a program that knew only version 1.
         store
             .connection()
-            .execute_batch("DROP TABLE settlements; DROP TABLE ledger_balances; DELETE FROM schema_version WHERE version >= 2")
+            .execute_batch("DROP TABLE settlements; DROP TABLE ledger_balances; DROP TABLE snapshot_pieces; DROP TABLE snapshots; DELETE FROM schema_version WHERE version >= 2")
             .unwrap();
         assert_eq!(store.schema_version().unwrap(), 1);
     }
     let store = SqliteStore::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 3);
+    assert_eq!(store.schema_version().unwrap(), 4);
     assert!(store.read_models().unwrap().settlements.is_empty());
     std::fs::remove_dir_all(dir).unwrap();
 }

@@ -13,19 +13,33 @@
 pub mod chain;
 pub mod conformance;
 mod rows;
+pub mod snapshot;
 
 pub use chain::{ChainHead, GENESIS_HASH, record_hash};
 pub use rows::{
     CashRow, CommitBatch, LedgerBalanceRow, LogRecord, PositionRow, ReadModels, ReferenceRow,
     SettlementRow, TradeVersionRow, names,
 };
+pub use snapshot::Snapshot;
 
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The database refused or failed.
-    #[error("database error: {0}")]
-    Database(String),
+    /// The database refused or failed. The message says what was being done and what the
+    /// driver (or a parser of a stored value) said; the driver's error itself is kept as the
+    /// source, for code that needs more than its text.
+    #[error(
+        "database error: {context}{colon}{source}",
+        colon = if .context.is_empty() { "" } else { ": " }
+    )]
+    Database {
+        /// What was being done or found ("cannot connect to ...", "column 3 holds 'x'"), or
+        /// empty when the source says it all.
+        context: String,
+        /// The error that caused it; for a failure the store found itself, its text.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The database schema is newer than this program knows.
     #[error(
         "the database schema is version {found}, newer than this program's {known}; upgrade Kulissi"
@@ -58,6 +72,28 @@ pub enum StoreError {
         /// What.
         what: String,
     },
+}
+
+impl StoreError {
+    /// A database failure that its source says all about (a driver's error, or the text of
+    /// a failure the store found itself).
+    pub fn database(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> StoreError {
+        StoreError::Database {
+            context: String::new(),
+            source: source.into(),
+        }
+    }
+
+    /// A database failure while doing `context`, caused by `source`.
+    pub fn database_with(
+        context: impl Into<String>,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> StoreError {
+        StoreError::Database {
+            context: context.into(),
+            source: source.into(),
+        }
+    }
 }
 
 /// The migrations a database at schema version `current` still needs, each with the version
@@ -137,6 +173,19 @@ pub trait EventStore {
         after_trade_id: u64,
         limit: usize,
     ) -> Result<Vec<TradeVersionRow>, StoreError>;
+
+    /// Stores a snapshot (in one transaction) and deletes all but the newest `keep`.
+    fn save_snapshot(&mut self, snapshot: &Snapshot, keep: usize) -> Result<(), StoreError>;
+
+    /// The sequence numbers of the stored snapshots, newest first.
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError>;
+
+    /// The snapshot at `seq`, if stored. A payload whose digest is not the one stored with
+    /// it is [`StoreError::Corrupt`].
+    fn load_snapshot(&self, seq: u64) -> Result<Option<Snapshot>, StoreError>;
+
+    /// Deletes the snapshot at `seq` (one that was refused).
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), StoreError>;
 }
 
 /// A boxed store is a store, so tests and tools can choose a backend at run time.
@@ -177,5 +226,17 @@ impl<T: EventStore + ?Sized> EventStore for Box<T> {
         limit: usize,
     ) -> Result<Vec<TradeVersionRow>, StoreError> {
         (**self).current_trades(after_trade_id, limit)
+    }
+    fn save_snapshot(&mut self, snapshot: &Snapshot, keep: usize) -> Result<(), StoreError> {
+        (**self).save_snapshot(snapshot, keep)
+    }
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        (**self).snapshot_seqs()
+    }
+    fn load_snapshot(&self, seq: u64) -> Result<Option<Snapshot>, StoreError> {
+        (**self).load_snapshot(seq)
+    }
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), StoreError> {
+        (**self).delete_snapshot(seq)
     }
 }

@@ -214,7 +214,7 @@ pub mod names {
 
     fn known(what: &str, value: &str, names: &[&'static str]) -> Result<&'static str, StoreError> {
         names.iter().copied().find(|n| *n == value).ok_or_else(|| {
-            StoreError::Database(format!(
+            StoreError::database(format!(
                 "unknown {what} '{value}', expected one of {}",
                 names.join(", ")
             ))

@@ -27,6 +27,15 @@ pub(crate) struct Cli {
     /// The business date commands belong to (default: today, UTC).
     #[arg(long, global = true, value_parser = parse_date)]
     pub(crate) business_date: Option<Date>,
+    /// Snapshot the engine state every N events written (0: never); start-up loads the
+    /// newest snapshot and replays only the events after it.
+    #[arg(
+        long,
+        global = true,
+        env = "KULISSI_SNAPSHOT_EVERY",
+        default_value_t = 1_000_000
+    )]
+    pub(crate) snapshot_every: u64,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -119,6 +128,9 @@ pub(crate) enum Command {
     /// Benchmarks, each ending with one JSON line of figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Snapshots of the engine state (taken every `--snapshot-every` events anyway).
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -372,6 +384,13 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Start-up on the database as it is: replay from the first event, write a snapshot,
+    /// open from it (medians of RUNS).
+    Startup {
+        /// Runs of each measurement.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Crash-test helper: books trades through group commit from several threads and prints
     /// each acknowledged external id, until killed or done.
     #[command(hide = true)]
@@ -386,6 +405,14 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SnapshotCommand {
+    /// Snapshot the engine state at the head of the log now.
+    Take,
+    /// List the stored snapshots, newest first.
+    List,
 }
 
 #[derive(Debug, Subcommand)]

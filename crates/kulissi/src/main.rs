@@ -33,10 +33,28 @@ fn main() -> ExitCode {
         }
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::from(EXIT_BAD_ARGUMENT)
         }
     }
+}
+
+/// The error and its causes on one line, leaving out a cause whose text is already in the
+/// line (an error that shows its source's text and also keeps the source, as a store's
+/// database error does).
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// A reader that stopped reading (`kulissi trades list | head`) is not an error.

@@ -99,4 +99,20 @@ impl EventStore for AnyStore {
     ) -> Result<Vec<TradeVersionRow>, StoreError> {
         delegate!(self, s => s.current_trades(after_trade_id, limit))
     }
+    fn save_snapshot(
+        &mut self,
+        snapshot: &kulissi_store::Snapshot,
+        keep: usize,
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.save_snapshot(snapshot, keep))
+    }
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        delegate!(self, s => s.snapshot_seqs())
+    }
+    fn load_snapshot(&self, seq: u64) -> Result<Option<kulissi_store::Snapshot>, StoreError> {
+        delegate!(self, s => s.load_snapshot(seq))
+    }
+    fn delete_snapshot(&mut self, seq: u64) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_snapshot(seq))
+    }
 }

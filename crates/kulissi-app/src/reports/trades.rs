@@ -182,10 +182,12 @@ pub fn trade_history(
             },
             _ => VersionDetails::None,
         };
+        let recorded_at = jiff::Timestamp::from_microsecond(record.wall_time_us)
+            .map_err(|e| ReportError::ReadModel(format!("event {}: wall time: {e}", row.seq)))?;
         versions.push(TradeVersion {
             line: TradeLine::new(row, &names),
             actor: record.actor.to_string(),
-            recorded_at: jiff::Timestamp::from_microsecond(record.wall_time_us).ok(),
+            recorded_at: Some(recorded_at),
             details,
         });
     }

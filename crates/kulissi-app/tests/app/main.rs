@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod simulation;
+mod snapshots;
 mod support;
 mod tamper;
 mod writer;

@@ -590,6 +590,11 @@ fn random_command_streams_keep_every_invariant() {
                 rebuilt == *writer.state(),
                 "seed {seed}: rebuilding from the log gives a different state"
             );
+            let bytes = kulissi_core::engine::snapshot::encode(writer.state());
+            assert!(
+                kulissi_core::engine::snapshot::decode(&bytes).unwrap() == *writer.state(),
+                "seed {seed}: a snapshot reads back as a different state"
+            );
             done += BATCH;
             if matches!(backend, Backend::Sqlite(_)) {
                 total_commands += BATCH;

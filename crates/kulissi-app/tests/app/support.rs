@@ -94,6 +94,20 @@ impl Backend {
         }
     }
 
+    /// Runs SQL behind the store's back (the same text on both backends).
+    pub(crate) fn execute_raw(&self, sql: &str) {
+        match self {
+            Backend::Sqlite(dir) => {
+                let store = SqliteStore::open(&Self::sqlite_path(dir)).unwrap();
+                store.connection().execute_batch(sql).unwrap();
+            }
+            Backend::Postgres(db) => {
+                let mut store = PostgresStore::open(db.url()).unwrap();
+                store.execute_raw(sql).unwrap();
+            }
+        }
+    }
+
     /// Flips one bit of byte `at` of event `seq`'s payload behind the store's back.
     pub(crate) fn flip_payload_bit(&self, seq: u64, at: usize) {
         match self {

@@ -182,9 +182,9 @@ impl CashBalance {
 /// Every cash movement and the cash sub-ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CashLedger {
-    movements: Vec<CashMovement>,
-    by_reference: HashMap<Arc<str>, u64>,
-    balances: HashMap<(u32, Currency), CashBalance>,
+    pub(crate) movements: Vec<CashMovement>,
+    pub(crate) by_reference: HashMap<Arc<str>, u64>,
+    pub(crate) balances: HashMap<(u32, Currency), CashBalance>,
 }
 
 impl CashLedger {

@@ -4,7 +4,7 @@
 use jiff::civil::{Date, date};
 use rust_decimal::Decimal;
 
-use super::{Actor, Event, Rejection, State, text};
+use super::{Actor, Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::identifiers::{Currency, Lei};
 use crate::ledger::{
     AccountType, CONTROL_ACCOUNTS, LedgerAccount, ManualEntry, ManualEntryStatus, closing_entry,
@@ -26,9 +26,10 @@ pub(super) fn close_period(
     let id = entity(state, lei)?;
     match state.periods.closed_through(id) {
         Some(closed) if closed == through => Ok(Vec::new()),
-        Some(closed) if closed > through => Err(Rejection::Invalid(format!(
-            "{lei} is already closed through {closed}; reopen to move the close back"
-        ))),
+        Some(closed) if closed > through => Err(Rejection::AlreadyClosed {
+            legal_entity: *lei,
+            closed,
+        }),
         _ => Ok(vec![Event::PeriodClosed {
             legal_entity: id,
             through,
@@ -50,10 +51,11 @@ pub(super) fn reopen_period(
             from,
             reason: reason.into(),
         }]),
-        closed => Err(Rejection::Invalid(format!(
-            "{lei} is not closed on {from} (closed through {})",
-            closed.map_or("no date".to_owned(), |d| d.to_string())
-        ))),
+        closed => Err(Rejection::NotClosed {
+            legal_entity: *lei,
+            from,
+            closed,
+        }),
     }
 }
 
@@ -63,7 +65,7 @@ pub(super) fn close_year(state: &State, lei: &Lei, year: i16) -> Result<Vec<Even
         return Ok(Vec::new());
     }
     if !(1900..=9999).contains(&year) {
-        return Err(Rejection::Invalid(format!("year {year} is out of range")));
+        return Err(Rejection::YearOutOfRange { year });
     }
     Ok(vec![Event::YearClosed {
         legal_entity: id,
@@ -85,12 +87,10 @@ pub(super) fn define_account(
     let id = entity(state, lei)?;
     text("account name", &account.name)?;
     if AccountType::of_code(account.code) != Some(account.account_type) {
-        return Err(Rejection::Invalid(format!(
-            "account {} must be numbered for its type: 1xxx assets, 2xxx liabilities, 3xxx \
-             equity, 4xxx income, 5xxx expenses ({} given)",
-            account.code,
-            account.account_type.code()
-        )));
+        return Err(Rejection::AccountNumbering {
+            code: account.code,
+            account_type: account.account_type,
+        });
     }
     // The numbering fixes the type, so a default account can be renamed but not retyped.
     if state.chart_of(id).get(account.code) == Some(account) {
@@ -120,34 +120,35 @@ pub(super) fn propose(
     let legal_entity = entity(state, p.legal_entity)?;
     let chart = state.chart_of(legal_entity);
     if p.lines.len() < 2 || p.lines.len() > 100 {
-        return Err(Rejection::Invalid(format!(
-            "a journal entry has 2 to 100 lines, found {}",
-            p.lines.len()
-        )));
+        return Err(Rejection::JournalEntryLines {
+            found: p.lines.len(),
+        });
     }
     for (i, (account, currency, amount)) in p.lines.iter().enumerate() {
         let line = i + 1;
         if chart.get(*account).is_none() {
-            return Err(Rejection::Invalid(format!(
-                "line {line}: account {account} is not in the chart of accounts"
-            )));
+            return Err(Rejection::NotInChart {
+                line,
+                account: *account,
+            });
         }
         if CONTROL_ACCOUNTS.contains(account) {
-            return Err(Rejection::Invalid(format!(
-                "line {line}: account {account} is kept by its sub-ledger; move it through \
-                 trades, settlements, cash movements or the end of day"
-            )));
+            return Err(Rejection::ControlAccount {
+                line,
+                account: *account,
+            });
         }
         if amount.is_zero() {
-            return Err(Rejection::Invalid(format!(
-                "line {line}: the amount is zero"
-            )));
+            return Err(Rejection::ZeroAmount { line });
         }
         let minor = u32::from(currency.minor_units().unwrap_or(2));
         if amount.normalize().scale() > minor {
-            return Err(Rejection::Invalid(format!(
-                "line {line}: {amount} has more decimals than {currency}'s {minor}"
-            )));
+            return Err(Rejection::TooManyDecimals {
+                line: Some(line),
+                amount: *amount,
+                currency: *currency,
+                minor,
+            });
         }
     }
     let mut currencies: Vec<Currency> = p.lines.iter().map(|l| l.1).collect();
@@ -161,9 +162,10 @@ pub(super) fn propose(
             .map(|l| l.2)
             .sum();
         if !total.is_zero() {
-            return Err(Rejection::Invalid(format!(
-                "the entry does not balance in {currency}: debits exceed credits by {total}"
-            )));
+            return Err(Rejection::Unbalanced {
+                currency,
+                excess: total,
+            });
         }
     }
     let entry = ManualEntry {
@@ -185,10 +187,9 @@ pub(super) fn propose(
         if *existing == same {
             return Ok(Vec::new());
         }
-        return Err(Rejection::Invalid(format!(
-            "journal entry reference '{}' was already used for a different entry",
-            p.reference
-        )));
+        return Err(Rejection::JournalEntryReferenceReused {
+            reference: p.reference.to_owned(),
+        });
     }
     Ok(vec![Event::JournalEntryProposed(entry)])
 }
@@ -202,9 +203,7 @@ pub(super) fn decide_proposal(
     let entry = state
         .manual_entries
         .by_reference(reference)
-        .ok_or_else(|| {
-            Rejection::Invalid(format!("no journal entry has reference '{reference}'"))
-        })?;
+        .ok_or_else(|| Rejection::UnknownJournalEntry(reference.to_owned()))?;
     let wanted = if rejection.is_some() {
         ManualEntryStatus::Rejected
     } else {
@@ -214,27 +213,24 @@ pub(super) fn decide_proposal(
         ManualEntryStatus::Proposed => {}
         status if status == wanted => return Ok(Vec::new()),
         status => {
-            return Err(Rejection::Invalid(format!(
-                "journal entry '{reference}' is already {}",
-                if status == ManualEntryStatus::Posted {
-                    "approved and posted"
-                } else {
-                    "rejected"
-                }
-            )));
+            return Err(Rejection::JournalEntryDecided {
+                reference: reference.to_owned(),
+                status,
+            });
         }
     }
     if !matches!(checker, Actor::Person(_)) {
-        return Err(Rejection::Invalid(format!(
-            "journal entry '{reference}': only a person may approve or reject it, not {checker}"
-        )));
+        return Err(Rejection::CheckerNotAPerson {
+            reference: reference.to_owned(),
+            checker: checker.clone(),
+        });
     }
     let checker_name = checker.to_string();
     if *entry.maker == *checker_name {
-        return Err(Rejection::Invalid(format!(
-            "journal entry '{reference}' was proposed by {checker_name}: another person must \
-             approve or reject it (four eyes)"
-        )));
+        return Err(Rejection::FourEyes {
+            reference: reference.to_owned(),
+            maker: checker_name,
+        });
     }
     Ok(vec![match rejection {
         None => Event::JournalEntryApproved {
@@ -250,4 +246,48 @@ pub(super) fn decide_proposal(
             }
         }
     }])
+}
+
+/// Decides the commands of this family; the dispatcher in `engine` routes them here.
+pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    Ok(match &envelope.command {
+        Command::ClosePeriod {
+            legal_entity,
+            through,
+        } => close_period(state, legal_entity, *through)?,
+        Command::ReopenPeriod {
+            legal_entity,
+            from,
+            reason,
+        } => reopen_period(state, legal_entity, *from, reason)?,
+        Command::CloseYear { legal_entity, year } => close_year(state, legal_entity, *year)?,
+        Command::DefineLedgerAccount {
+            legal_entity,
+            account,
+        } => define_account(state, legal_entity, account)?,
+        Command::ProposeJournalEntry {
+            reference,
+            legal_entity,
+            effective_date,
+            description,
+            lines,
+        } => propose(
+            state,
+            &envelope.actor,
+            Proposal {
+                reference,
+                legal_entity,
+                effective_date: *effective_date,
+                description,
+                lines,
+            },
+        )?,
+        Command::ApproveJournalEntry { reference } => {
+            decide_proposal(state, &envelope.actor, reference, None)?
+        }
+        Command::RejectJournalEntry { reference, reason } => {
+            decide_proposal(state, &envelope.actor, reference, Some(reason))?
+        }
+        _ => return Err(super::wrong_family()),
+    })
 }

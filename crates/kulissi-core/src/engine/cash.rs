@@ -5,7 +5,7 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use super::{Event, Rejection, State, text};
+use super::{Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus, CashMovementType};
 use crate::identifiers::Currency;
 
@@ -40,21 +40,19 @@ pub(super) fn record(
         (CashMovementType::Transfer, Some(to)) => {
             let to_id = account_id(state, to)?;
             if to_id == account {
-                return Err(Rejection::Invalid(format!(
-                    "a transfer needs two different accounts, found '{to}' twice"
-                )));
+                return Err(Rejection::TransferToItself {
+                    account: to.to_owned(),
+                });
             }
             CashMovementKind::Transfer { to: to_id }
         }
         (CashMovementType::Transfer, None) => {
-            return Err(Rejection::Invalid(
-                "a transfer needs the receiving account (to_account)".to_owned(),
-            ));
+            return Err(Rejection::TransferWithoutReceiver);
         }
         (_, Some(to)) => {
-            return Err(Rejection::Invalid(format!(
-                "only a transfer has a receiving account, found '{to}'"
-            )));
+            return Err(Rejection::ReceiverWithoutTransfer {
+                to_account: to.to_owned(),
+            });
         }
         (CashMovementType::CapitalContribution, None) => CashMovementKind::CapitalContribution,
         (CashMovementType::ClientDeposit, None) => CashMovementKind::ClientDeposit,
@@ -63,24 +61,21 @@ pub(super) fn record(
         (CashMovementType::SettlementPenalty, None) => CashMovementKind::SettlementPenalty,
     };
     if r.amount <= Decimal::ZERO {
-        return Err(Rejection::Invalid(format!(
-            "a cash movement's amount must be positive, found {}",
-            r.amount
-        )));
+        return Err(Rejection::NonPositiveCashAmount(r.amount));
     }
     let minor = u32::from(r.currency.minor_units().unwrap_or(2));
     if r.amount.normalize().scale() > minor {
-        return Err(Rejection::Invalid(format!(
-            "amount {} has more decimals than {}'s {minor}",
-            r.amount, r.currency
-        )));
+        return Err(Rejection::TooManyDecimals {
+            line: None,
+            amount: r.amount,
+            currency: r.currency,
+            minor,
+        });
     }
     if let Some(until) = r.pending_until
         && (until < r.value_date.min(business_date))
     {
-        return Err(Rejection::Invalid(format!(
-            "a pending movement's last date {until} is before its value date or today"
-        )));
+        return Err(Rejection::PendingUntilTooEarly { until });
     }
     let movement = CashMovement {
         id: state.cash.next_id(),
@@ -106,10 +101,9 @@ pub(super) fn record(
         if *existing == same {
             return Ok(Vec::new());
         }
-        return Err(Rejection::Invalid(format!(
-            "cash movement reference '{}' was already used for a different movement",
-            r.reference
-        )));
+        return Err(Rejection::CashMovementReferenceReused {
+            reference: r.reference.to_owned(),
+        });
     }
     if kind.is_outflow() {
         let balance = state.cash.balance(account, r.currency);
@@ -204,9 +198,7 @@ pub(super) fn overdraft_limit(
 ) -> Result<Vec<Event>, Rejection> {
     let id = account_id(state, account)?;
     if limit < Decimal::ZERO {
-        return Err(Rejection::Invalid(format!(
-            "an overdraft limit is zero or positive, found {limit}"
-        )));
+        return Err(Rejection::NegativeOverdraftLimit(limit));
     }
     if state.cash.balance(id, currency).overdraft_limit == limit {
         return Ok(Vec::new());
@@ -216,4 +208,42 @@ pub(super) fn overdraft_limit(
         currency,
         limit,
     }])
+}
+
+/// Decides the commands of this family; the dispatcher in `engine` routes them here.
+pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    Ok(match &envelope.command {
+        Command::RecordCashMovement {
+            reference,
+            movement,
+            account,
+            to_account,
+            currency,
+            amount,
+            value_date,
+            pending_until,
+        } => record(
+            state,
+            envelope.business_date,
+            Request {
+                reference,
+                movement: *movement,
+                account,
+                to_account: to_account.as_deref(),
+                currency: *currency,
+                amount: *amount,
+                value_date: *value_date,
+                pending_until: *pending_until,
+            },
+        )?,
+        Command::PostCashMovement { reference } => post(state, envelope.business_date, reference)?,
+        Command::VoidCashMovement { reference, reason } => void(state, reference, reason)?,
+        Command::ExpireCashMovements { date } => expire(state, *date),
+        Command::SetOverdraftLimit {
+            account,
+            currency,
+            limit,
+        } => overdraft_limit(state, account, *currency, *limit)?,
+        _ => return Err(super::wrong_family()),
+    })
 }

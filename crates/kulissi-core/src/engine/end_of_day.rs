@@ -7,7 +7,7 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use super::{Event, Rejection, State};
+use super::{Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::identifiers::{Currency, Lei};
 use crate::ledger::{
     FxRevaluation, MONETARY_ACCOUNTS, PositionMark, revaluation_gain, target_adjustment,
@@ -30,7 +30,7 @@ fn stale(date: Date, what: &'static str, mut missing: Vec<String>) -> Rejection 
     }
 }
 
-pub(super) fn decide(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Rejection> {
+pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Rejection> {
     let refdata = &state.refdata;
     let entity_id = refdata
         .legal_entities
@@ -167,4 +167,69 @@ pub(super) fn decide(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>,
         marks,
         revaluations,
     }])
+}
+
+/// Decides the commands of this family (prices, FX rates, the end of day); the dispatcher in
+/// `engine` routes them here.
+pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    let refdata = &state.refdata;
+    Ok(match &envelope.command {
+        Command::RecordPrice {
+            instrument,
+            date,
+            price,
+            source,
+        } => {
+            text("price source", source)?;
+            let id = refdata
+                .instruments
+                .id(instrument)
+                .ok_or(Rejection::UnknownInstrument(*instrument))?;
+            let price = price.value();
+            if price <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::NonPositivePrice(price));
+            }
+            if state
+                .market_data
+                .price_recorded(id, *date)
+                .is_some_and(|p| p.price == price && *p.source == **source)
+            {
+                return Ok(Vec::new());
+            }
+            vec![Event::PriceRecorded {
+                instrument: id,
+                date: *date,
+                price,
+                source: source.as_str().into(),
+            }]
+        }
+        Command::RecordFxRate {
+            base,
+            quote,
+            date,
+            rate,
+        } => {
+            if base == quote {
+                return Err(Rejection::FxRateOneCurrency { currency: *base });
+            }
+            if *rate <= rust_decimal::Decimal::ZERO {
+                return Err(Rejection::NonPositiveFxRate {
+                    base: *base,
+                    quote: *quote,
+                    rate: *rate,
+                });
+            }
+            if state.market_data.rate_recorded(*base, *quote, *date) == Some(*rate) {
+                return Ok(Vec::new());
+            }
+            vec![Event::FxRateRecorded {
+                base: *base,
+                quote: *quote,
+                date: *date,
+                rate: *rate,
+            }]
+        }
+        Command::RunEndOfDay { legal_entity, date } => run(state, legal_entity, *date)?,
+        _ => return Err(super::wrong_family()),
+    })
 }

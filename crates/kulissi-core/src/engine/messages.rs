@@ -123,7 +123,7 @@ pub struct SeenMessage {
 /// The messages taken so far, by id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Messages {
-    seen: HashMap<Arc<str>, SeenMessage>,
+    pub(super) seen: HashMap<Arc<str>, SeenMessage>,
 }
 
 impl Messages {

@@ -1,10 +1,13 @@
 //! Rejections: why the engine refused a command, written for the person who sent it.
 
 use jiff::civil::Date;
+use rust_decimal::Decimal;
 
+use super::Actor;
 use crate::calendar::Calendar;
 use crate::identifiers::{Currency, Isin, Lei};
-use crate::refdata::InstrumentType;
+use crate::ledger::{AccountType, ManualEntryStatus};
+use crate::refdata::{CostMethod, InstrumentType};
 use crate::settlement::{Market, SettlementError};
 
 /// Why a command was refused. A rejected command changes nothing.
@@ -97,7 +100,9 @@ pub enum Rejection {
         trade_date: Date,
     },
     /// An exchange trade dated on a day its venue does not trade.
-    #[error("trade date {date} is not a trading day on {venue} ({calendar}); off-exchange trades use venue XOFF")]
+    #[error(
+        "trade date {date} is not a trading day on {venue} ({calendar}); off-exchange trades use venue XOFF"
+    )]
     NotATradingDay {
         /// The trade date.
         date: Date,
@@ -277,9 +282,218 @@ pub enum Rejection {
         /// Where it stands ("voided", "expired", "already posted", "past its expiry on ...").
         state: String,
     },
-    /// A reference was to something of the wrong kind (e.g. a custodian that is not one).
-    #[error("{0}")]
-    Invalid(String),
+    /// An instrument's multiplier is zero or negative.
+    #[error("{isin}: multiplier must be positive, found {multiplier}")]
+    NonPositiveMultiplier {
+        /// The instrument.
+        isin: Isin,
+        /// The multiplier given.
+        multiplier: Decimal,
+    },
+    /// A bond's terms are impossible: issue on or after maturity, or a coupon frequency
+    /// other than 1, 2, 4 or 12 a year.
+    #[error("{isin}: a bond needs issue date before maturity and 1, 2, 4 or 12 coupons a year")]
+    BondTerms {
+        /// The bond.
+        isin: Isin,
+    },
+    /// A trade's book keeps cost by another method than the position it would join, and
+    /// other books' trades hold that position.
+    #[error(
+        "book '{book}' keeps cost at {book_method}, but the position it would join is kept at \
+         {position_method} by other books' trades",
+        book_method = .book_method.code(),
+        position_method = .position_method.code()
+    )]
+    CostMethodConflict {
+        /// The trade's book.
+        book: String,
+        /// The book's cost method.
+        book_method: CostMethod,
+        /// The cost method the position is kept at.
+        position_method: CostMethod,
+    },
+    /// An FX rate between a currency and itself.
+    #[error("an FX rate needs two currencies, found {currency}/{currency}")]
+    FxRateOneCurrency {
+        /// The currency given as both base and quote.
+        currency: Currency,
+    },
+    /// An FX rate is zero or negative.
+    #[error("FX rate {base}/{quote} must be positive, found {rate}")]
+    NonPositiveFxRate {
+        /// Base currency.
+        base: Currency,
+        /// Quote currency.
+        quote: Currency,
+        /// The rate given.
+        rate: Decimal,
+    },
+    /// A transfer from an account to itself.
+    #[error("a transfer needs two different accounts, found '{account}' twice")]
+    TransferToItself {
+        /// The account code given as both sides.
+        account: String,
+    },
+    /// A transfer without the account that receives it.
+    #[error("a transfer needs the receiving account (to_account)")]
+    TransferWithoutReceiver,
+    /// A receiving account on a movement that is not a transfer.
+    #[error("only a transfer has a receiving account, found '{to_account}'")]
+    ReceiverWithoutTransfer {
+        /// The receiving account code given.
+        to_account: String,
+    },
+    /// A cash movement's amount is zero or negative (the kind gives the direction).
+    #[error("a cash movement's amount must be positive, found {0}")]
+    NonPositiveCashAmount(Decimal),
+    /// An amount has more decimals than its currency's minor units.
+    #[error(
+        "{at}{amount} has more decimals than {currency}'s {minor}",
+        at = .line.map_or("amount ".to_owned(), |line| format!("line {line}: "))
+    )]
+    TooManyDecimals {
+        /// The line of a journal entry (1-based), or `None` for a cash movement's amount.
+        line: Option<usize>,
+        /// The amount given.
+        amount: Decimal,
+        /// Its currency.
+        currency: Currency,
+        /// The currency's minor units.
+        minor: u32,
+    },
+    /// A pending movement would expire before its value date or before today.
+    #[error("a pending movement's last date {until} is before its value date or today")]
+    PendingUntilTooEarly {
+        /// The last date given.
+        until: Date,
+    },
+    /// A cash movement reference already names another movement.
+    #[error("cash movement reference '{reference}' was already used for a different movement")]
+    CashMovementReferenceReused {
+        /// The reference.
+        reference: String,
+    },
+    /// A negative overdraft limit.
+    #[error("an overdraft limit is zero or positive, found {0}")]
+    NegativeOverdraftLimit(Decimal),
+    /// A period close earlier than the one in force (a close moves back only by a reopen).
+    #[error("{legal_entity} is already closed through {closed}; reopen to move the close back")]
+    AlreadyClosed {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The date it is closed through.
+        closed: Date,
+    },
+    /// A reopen from a date that is not closed.
+    #[error(
+        "{legal_entity} is not closed on {from} (closed through {closed})",
+        closed = .closed.map_or("no date".to_owned(), |d| d.to_string())
+    )]
+    NotClosed {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The date the reopen was asked from.
+        from: Date,
+        /// The date it is closed through, if any.
+        closed: Option<Date>,
+    },
+    /// A year outside 1900 to 9999.
+    #[error("year {year} is out of range")]
+    YearOutOfRange {
+        /// The year given.
+        year: i16,
+    },
+    /// A ledger account whose code is not numbered for its type.
+    #[error(
+        "account {code} must be numbered for its type: 1xxx assets, 2xxx liabilities, 3xxx \
+         equity, 4xxx income, 5xxx expenses ({account_type} given)",
+        account_type = .account_type.code()
+    )]
+    AccountNumbering {
+        /// The account code.
+        code: u16,
+        /// The type given.
+        account_type: AccountType,
+    },
+    /// A journal entry with fewer than 2 or more than 100 lines.
+    #[error("a journal entry has 2 to 100 lines, found {found}")]
+    JournalEntryLines {
+        /// The number of lines given.
+        found: usize,
+    },
+    /// A journal entry line names an account the legal entity's chart does not have.
+    #[error("line {line}: account {account} is not in the chart of accounts")]
+    NotInChart {
+        /// The line (1-based).
+        line: usize,
+        /// The account code.
+        account: u16,
+    },
+    /// A journal entry line names a control account, which only its sub-ledger moves.
+    #[error(
+        "line {line}: account {account} is kept by its sub-ledger; move it through \
+         trades, settlements, cash movements or the end of day"
+    )]
+    ControlAccount {
+        /// The line (1-based).
+        line: usize,
+        /// The account code.
+        account: u16,
+    },
+    /// A journal entry line of zero.
+    #[error("line {line}: the amount is zero")]
+    ZeroAmount {
+        /// The line (1-based).
+        line: usize,
+    },
+    /// A journal entry whose debits and credits differ in a currency.
+    #[error("the entry does not balance in {currency}: debits exceed credits by {excess}")]
+    Unbalanced {
+        /// The currency.
+        currency: Currency,
+        /// Debits minus credits.
+        excess: Decimal,
+    },
+    /// A journal entry reference already names another entry.
+    #[error("journal entry reference '{reference}' was already used for a different entry")]
+    JournalEntryReferenceReused {
+        /// The reference.
+        reference: String,
+    },
+    /// No journal entry has this reference.
+    #[error("no journal entry has reference '{0}'")]
+    UnknownJournalEntry(String),
+    /// The journal entry was approved or rejected before, the other way.
+    #[error(
+        "journal entry '{reference}' is already {status}",
+        status = if *.status == ManualEntryStatus::Posted { "approved and posted" } else { "rejected" }
+    )]
+    JournalEntryDecided {
+        /// Its reference.
+        reference: String,
+        /// Where it stands: posted or rejected.
+        status: ManualEntryStatus,
+    },
+    /// A system, not a person, asked to approve or reject a journal entry.
+    #[error("journal entry '{reference}': only a person may approve or reject it, not {checker}")]
+    CheckerNotAPerson {
+        /// Its reference.
+        reference: String,
+        /// Who asked.
+        checker: Actor,
+    },
+    /// The maker of a journal entry asked to approve or reject it.
+    #[error(
+        "journal entry '{reference}' was proposed by {maker}: another person must \
+         approve or reject it (four eyes)"
+    )]
+    FourEyes {
+        /// Its reference.
+        reference: String,
+        /// Who proposed it, and asked to decide it.
+        maker: String,
+    },
     /// Amounts overflowed exact decimal range.
     #[error("{what} overflow the exact decimal range")]
     Overflow {
@@ -292,4 +506,85 @@ pub enum Rejection {
         /// What.
         what: &'static str,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    /// The typed rejections read exactly as the texts they replaced.
+    #[test]
+    fn rejections_read_as_sentences() {
+        let eur = Currency::parse("EUR").unwrap();
+        let amount = Decimal::new(1005, 3);
+        let cases = [
+            (
+                Rejection::TooManyDecimals {
+                    line: Some(2),
+                    amount,
+                    currency: eur,
+                    minor: 2,
+                },
+                "line 2: 1.005 has more decimals than EUR's 2",
+            ),
+            (
+                Rejection::TooManyDecimals {
+                    line: None,
+                    amount,
+                    currency: eur,
+                    minor: 2,
+                },
+                "amount 1.005 has more decimals than EUR's 2",
+            ),
+            (
+                Rejection::JournalEntryDecided {
+                    reference: "JE1".into(),
+                    status: ManualEntryStatus::Posted,
+                },
+                "journal entry 'JE1' is already approved and posted",
+            ),
+            (
+                Rejection::JournalEntryDecided {
+                    reference: "JE1".into(),
+                    status: ManualEntryStatus::Rejected,
+                },
+                "journal entry 'JE1' is already rejected",
+            ),
+            (
+                Rejection::AccountNumbering {
+                    code: 2600,
+                    account_type: AccountType::Expense,
+                },
+                "account 2600 must be numbered for its type: 1xxx assets, 2xxx liabilities, \
+                 3xxx equity, 4xxx income, 5xxx expenses (expense given)",
+            ),
+            (
+                Rejection::FxRateOneCurrency { currency: eur },
+                "an FX rate needs two currencies, found EUR/EUR",
+            ),
+            (
+                Rejection::CostMethodConflict {
+                    book: "F".into(),
+                    book_method: CostMethod::Fifo,
+                    position_method: CostMethod::AverageCost,
+                },
+                "book 'F' keeps cost at fifo, but the position it would join is kept at average \
+                 by other books' trades",
+            ),
+        ];
+        for (rejection, text) in cases {
+            assert_eq!(rejection.to_string(), text);
+        }
+        let lei = Lei::parse("5493001KJTIIGC8Y1R12").unwrap();
+        assert!(
+            Rejection::NotClosed {
+                legal_entity: lei,
+                from: date(2025, 6, 30),
+                closed: None,
+            }
+            .to_string()
+            .ends_with("is not closed on 2025-06-30 (closed through no date)")
+        );
+    }
 }

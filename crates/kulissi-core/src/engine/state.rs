@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::Event;
+use super::{ApplyError, Event};
 use crate::cash::{CashLedger, CashMovement, CashMovementStatus};
 use crate::identifiers::Currency;
 use crate::ledger::{self, EntryHeader, EntryKind, Sink};
 use crate::market_data::{MarketData, RecordedPrice};
-use crate::position::{Holdings, PositionKey};
+use crate::position::{Holdings, IdHasher, PositionKey};
 use crate::refdata::RefData;
 use crate::trade::{TradeRecord, TradeStatus};
 use jiff::civil::Date;
@@ -27,13 +27,13 @@ pub struct StoredTrade {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Trades {
     /// Index `trade_id - 1`.
-    trades: Vec<StoredTrade>,
+    pub(super) trades: Vec<StoredTrade>,
     /// Source → external id → trade id (two levels, so a lookup allocates nothing).
-    by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64>>,
+    pub(super) by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64, IdHasher>, IdHasher>,
     /// Sources and traders, shared by every trade that names them.
-    names: std::collections::HashSet<Arc<str>>,
+    pub(super) names: std::collections::HashSet<Arc<str>>,
     /// Settlement confirmation references → what each confirmed.
-    settlement_references: HashMap<Arc<str>, Confirmation>,
+    pub(super) settlement_references: HashMap<Arc<str>, Confirmation>,
 }
 
 /// What a settlement confirmation confirmed, kept under its reference.
@@ -131,32 +131,70 @@ pub struct State {
 }
 
 impl State {
-    pub(super) fn apply<J: ledger::Journal>(&mut self, event: &Event, journal: &mut J) {
+    /// Applies one event. An event that does not fit the state (it names a trade, movement,
+    /// entry or reference-data row the state does not have, gives a new one another id than
+    /// the next, or changes one that is not in the state the change starts from) is an
+    /// [`ApplyError`], never ignored; the state may then be half-changed.
+    pub(super) fn apply<J: ledger::Journal>(
+        &mut self,
+        event: &Event,
+        journal: &mut J,
+    ) -> Result<(), ApplyError> {
+        let kind = event.kind();
         let refdata = &mut self.refdata;
         match event {
             Event::LegalEntityDefined { id, entity } => {
-                refdata.legal_entities.put(*id, entity.lei, entity.clone())
+                let table = &mut refdata.legal_entities;
+                fits_id(
+                    kind,
+                    "legal entity",
+                    *id,
+                    table.id(&entity.lei),
+                    table.next_id(),
+                )?;
+                table.put(*id, entity.lei, entity.clone())
             }
             Event::CounterpartyDefined { id, counterparty } => {
-                refdata
-                    .counterparties
-                    .put(*id, counterparty.lei, counterparty.clone())
+                let table = &mut refdata.counterparties;
+                let existing = table.id(&counterparty.lei);
+                fits_id(kind, "counterparty", *id, existing, table.next_id())?;
+                table.put(*id, counterparty.lei, counterparty.clone())
             }
             Event::InstrumentDefined { id, instrument } => {
-                refdata
-                    .instruments
-                    .put(*id, instrument.isin, instrument.clone())
+                let table = &mut refdata.instruments;
+                let existing = table.id(&instrument.isin);
+                fits_id(kind, "instrument", *id, existing, table.next_id())?;
+                table.put(*id, instrument.isin, instrument.clone())
             }
             Event::BookDefined { id, book } => {
-                refdata.books.put(*id, book.code.clone(), book.clone())
+                let table = &mut refdata.books;
+                fits_id(kind, "book", *id, table.id(&book.code), table.next_id())?;
+                table.put(*id, book.code.clone(), book.clone())
             }
             Event::AccountDefined { id, account } => {
-                refdata
-                    .accounts
-                    .put(*id, account.code.clone(), account.clone())
+                let table = &mut refdata.accounts;
+                fits_id(
+                    kind,
+                    "account",
+                    *id,
+                    table.id(&account.code),
+                    table.next_id(),
+                )?;
+                table.put(*id, account.code.clone(), account.clone())
             }
-            Event::SsiDefined { id, ssi } => refdata.ssis.put(*id, ssi.key, ssi.clone()),
+            Event::SsiDefined { id, ssi } => {
+                let table = &mut refdata.ssis;
+                fits_id(kind, "SSI", *id, table.id(&ssi.key), table.next_id())?;
+                table.put(*id, ssi.key, ssi.clone())
+            }
             Event::FeeScheduleDefined { id, schedule } => {
+                let table = &refdata.fee_schedules;
+                let key = (
+                    schedule.market,
+                    schedule.instrument_type,
+                    schedule.valid_from,
+                );
+                fits_id(kind, "fee schedule", *id, table.id(&key), table.next_id())?;
                 refdata.put_fee_schedule(*id, schedule.clone())
             }
             Event::TradeBooked {
@@ -167,6 +205,16 @@ impl State {
                 terms,
                 economics,
             } => {
+                let next = self.trades.next_trade_id();
+                if *trade_id != next {
+                    return Err(ApplyError::WrongId {
+                        event: kind,
+                        what: "trade",
+                        id: *trade_id,
+                        expected: next,
+                    });
+                }
+                self.refers_to(kind, terms)?;
                 let record = TradeRecord {
                     trade_id: *trade_id,
                     version: 1,
@@ -200,7 +248,15 @@ impl State {
                     Some(ids) => ids,
                     None => by_source.entry(source.clone()).or_default(),
                 };
-                ids.insert(external_id.clone(), *trade_id);
+                if let Some(booked) = ids.insert(external_id.clone(), *trade_id) {
+                    // The external id was booked before, as another trade.
+                    return Err(ApplyError::WrongId {
+                        event: kind,
+                        what: "trade",
+                        id: *trade_id,
+                        expected: booked,
+                    });
+                }
                 self.trades.trades.push(StoredTrade {
                     record,
                     input_digest: *input_digest,
@@ -212,9 +268,8 @@ impl State {
                 terms,
                 economics,
             } => {
-                let Some(old) = self.trades.get(*trade_id).map(|t| t.record.clone()) else {
-                    return;
-                };
+                let old = self.live_trade(kind, *trade_id)?.clone();
+                self.refers_to(kind, terms)?;
                 let mut new = old.clone();
                 new.version = *version;
                 new.terms = terms.clone();
@@ -255,20 +310,15 @@ impl State {
                     ledger::trade_event(Some(&old), Some(&new), &changes, sink);
                     release(&released, sink);
                 });
-                if let Some(stored) = self.trades.get_mut(*trade_id) {
-                    stored.record = new;
-                }
+                self.trade_mut(kind, *trade_id)?.record = new;
             }
             Event::TradeCancelled {
                 trade_id, version, ..
             } => {
-                let Some(old) = self.trades.get(*trade_id).map(|t| t.record.clone()) else {
-                    return;
-                };
-                if let Some(stored) = self.trades.get_mut(*trade_id) {
-                    stored.record.version = *version;
-                    stored.record.status = TradeStatus::Cancelled;
-                }
+                let old = self.live_trade(kind, *trade_id)?.clone();
+                let stored = self.trade_mut(kind, *trade_id)?;
+                stored.record.version = *version;
+                stored.record.status = TradeStatus::Cancelled;
                 let key = (old.terms.account, old.terms.instrument);
                 let before = self.holdings.cost_of(key);
                 let quantity = self.quantities(key);
@@ -293,9 +343,8 @@ impl State {
                 settlement_date,
                 ..
             } => {
-                let Some(stored) = self.trades.get_mut(*trade_id) else {
-                    return;
-                };
+                self.live_trade(kind, *trade_id)?;
+                let stored = self.trade_mut(kind, *trade_id)?;
                 let settled_before = stored.record.settled_quantity;
                 stored.record.settled_quantity += *quantity;
                 let record = stored.record.clone();
@@ -327,14 +376,22 @@ impl State {
                 date,
                 price,
                 source,
-            } => self.market_data.record_price(
-                *instrument,
-                *date,
-                RecordedPrice {
-                    price: *price,
-                    source: source.clone(),
-                },
-            ),
+            } => {
+                exists(
+                    kind,
+                    "instrument",
+                    *instrument,
+                    refdata.instruments.get(*instrument),
+                )?;
+                self.market_data.record_price(
+                    *instrument,
+                    *date,
+                    RecordedPrice {
+                        price: *price,
+                        source: source.clone(),
+                    },
+                )
+            }
             Event::FxRateRecorded {
                 base,
                 quote,
@@ -348,6 +405,7 @@ impl State {
                 marks,
                 revaluations,
             } => {
+                self.legal_entity(kind, *legal_entity)?;
                 let changes: Vec<(Currency, Decimal)> = marks
                     .iter()
                     .map(|m| {
@@ -387,6 +445,24 @@ impl State {
                 self.valuations.last_end_of_day.insert(*legal_entity, *date);
             }
             Event::CashMovementRecorded(movement) => {
+                let next = self.cash.next_id();
+                if movement.id != next {
+                    return Err(ApplyError::WrongId {
+                        event: kind,
+                        what: "cash movement",
+                        id: movement.id,
+                        expected: next,
+                    });
+                }
+                exists(
+                    kind,
+                    "account",
+                    movement.account,
+                    refdata.accounts.get(movement.account),
+                )?;
+                if let crate::cash::CashMovementKind::Transfer { to } = movement.kind {
+                    exists(kind, "account", to, refdata.accounts.get(to))?;
+                }
                 self.cash.record(movement.clone());
                 if movement.status == CashMovementStatus::Posted {
                     let (entity, posting) = self.cash_posting(movement);
@@ -394,16 +470,19 @@ impl State {
                 }
             }
             Event::CashMovementPosted { id } => {
+                let movement = pending_movement(&self.cash, kind, *id)?;
+                let (entity, posting) = self.cash_posting(movement);
+                post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
                 self.cash.post(*id);
-                if let Some(movement) = self.cash.get(*id) {
-                    let (entity, posting) = self.cash_posting(movement);
-                    post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
-                }
             }
             Event::CashMovementVoided { id, .. } => {
+                self.pending_movement(kind, *id)?;
                 self.cash.release(*id, CashMovementStatus::Voided)
             }
             Event::CashMovementsExpired { ids, .. } => {
+                for id in ids {
+                    self.pending_movement(kind, *id)?;
+                }
                 for id in ids {
                     self.cash.release(*id, CashMovementStatus::Expired);
                 }
@@ -412,14 +491,21 @@ impl State {
                 account,
                 currency,
                 limit,
-            } => self.cash.set_overdraft_limit(*account, *currency, *limit),
+            } => {
+                exists(kind, "account", *account, refdata.accounts.get(*account))?;
+                self.cash.set_overdraft_limit(*account, *currency, *limit)
+            }
             Event::PeriodClosed {
                 legal_entity,
                 through,
-            } => self.periods.close(*legal_entity, *through),
+            } => {
+                self.legal_entity(kind, *legal_entity)?;
+                self.periods.close(*legal_entity, *through)
+            }
             Event::PeriodReopened {
                 legal_entity, from, ..
             } => {
+                self.legal_entity(kind, *legal_entity)?;
                 for (year, lines) in self.periods.reopen(*legal_entity, *from) {
                     let end = super::accounting::year_end(year);
                     let header = EntryHeader {
@@ -441,6 +527,7 @@ impl State {
                 year,
                 lines,
             } => {
+                self.legal_entity(kind, *legal_entity)?;
                 let end = super::accounting::year_end(*year);
                 let header = EntryHeader {
                     kind: EntryKind::YearEndClose { year: *year },
@@ -462,6 +549,7 @@ impl State {
                 legal_entity,
                 account,
             } => {
+                self.legal_entity(kind, *legal_entity)?;
                 self.ledger_accounts
                     .insert((*legal_entity, account.code), account.clone());
             }
@@ -469,38 +557,132 @@ impl State {
                 message_id,
                 digest,
                 trade_id,
-            } => self.messages.insert(
-                message_id.clone(),
-                super::messages::SeenMessage {
-                    digest: *digest,
-                    trade_id: *trade_id,
-                },
-            ),
-            Event::JournalEntryProposed(entry) => self.manual_entries.propose(entry.clone()),
-            Event::JournalEntryApproved { id, .. } => {
-                self.manual_entries
-                    .set_status(*id, ledger::ManualEntryStatus::Posted);
-                if let Some(entry) = self.manual_entries.get(*id) {
-                    let header = EntryHeader {
-                        kind: EntryKind::Manual { id: *id },
-                        effective_date: entry.effective_date,
-                        posting_date: self
-                            .periods
-                            .posting_date(entry.legal_entity, entry.effective_date),
-                        trade_id: None,
-                        legal_entity: entry.legal_entity,
-                    };
-                    self.ledger.apply(&header, journal, |sink| {
-                        for (account, currency, amount) in &entry.lines {
-                            sink.post(*account, *currency, *amount);
-                        }
+            } => {
+                if let Some(trade_id) = trade_id {
+                    self.trade(kind, *trade_id)?;
+                }
+                self.messages.insert(
+                    message_id.clone(),
+                    super::messages::SeenMessage {
+                        digest: *digest,
+                        trade_id: *trade_id,
+                    },
+                )
+            }
+            Event::JournalEntryProposed(entry) => {
+                let next = self.manual_entries.next_id();
+                if entry.id != next {
+                    return Err(ApplyError::WrongId {
+                        event: kind,
+                        what: "journal entry",
+                        id: entry.id,
+                        expected: next,
                     });
                 }
+                self.legal_entity(kind, entry.legal_entity)?;
+                self.manual_entries.propose(entry.clone())
             }
-            Event::JournalEntryRejected { id, .. } => self
-                .manual_entries
-                .set_status(*id, ledger::ManualEntryStatus::Rejected),
+            Event::JournalEntryApproved { id, .. } => {
+                let entry = proposed_entry(&self.manual_entries, kind, *id)?;
+                let header = EntryHeader {
+                    kind: EntryKind::Manual { id: *id },
+                    effective_date: entry.effective_date,
+                    posting_date: self
+                        .periods
+                        .posting_date(entry.legal_entity, entry.effective_date),
+                    trade_id: None,
+                    legal_entity: entry.legal_entity,
+                };
+                self.ledger.apply(&header, journal, |sink| {
+                    for (account, currency, amount) in &entry.lines {
+                        sink.post(*account, *currency, *amount);
+                    }
+                });
+                self.manual_entries
+                    .set_status(*id, ledger::ManualEntryStatus::Posted);
+            }
+            Event::JournalEntryRejected { id, .. } => {
+                proposed_entry(&self.manual_entries, kind, *id)?;
+                self.manual_entries
+                    .set_status(*id, ledger::ManualEntryStatus::Rejected)
+            }
         }
+        Ok(())
+    }
+
+    /// The current version of a live trade, or why the event `kind` cannot change it.
+    fn live_trade(&self, kind: &'static str, trade_id: u64) -> Result<&TradeRecord, ApplyError> {
+        let record = &self.trade(kind, trade_id)?.record;
+        match record.status {
+            TradeStatus::Live => Ok(record),
+            TradeStatus::Cancelled => Err(ApplyError::WrongStatus {
+                event: kind,
+                what: "trade",
+                id: trade_id,
+                found: "cancelled",
+                wanted: "live",
+            }),
+        }
+    }
+
+    /// The trade `trade_id`, which the event `kind` names.
+    fn trade(&self, kind: &'static str, trade_id: u64) -> Result<&StoredTrade, ApplyError> {
+        self.trades.get(trade_id).ok_or(ApplyError::Unknown {
+            event: kind,
+            what: "trade",
+            id: trade_id,
+        })
+    }
+
+    /// The trade `trade_id` to change.
+    fn trade_mut(
+        &mut self,
+        kind: &'static str,
+        trade_id: u64,
+    ) -> Result<&mut StoredTrade, ApplyError> {
+        self.trades.get_mut(trade_id).ok_or(ApplyError::Unknown {
+            event: kind,
+            what: "trade",
+            id: trade_id,
+        })
+    }
+
+    /// The legal entity with `id`, which the event `kind` names, exists.
+    fn legal_entity(&self, kind: &'static str, id: u32) -> Result<(), ApplyError> {
+        exists(
+            kind,
+            "legal entity",
+            id,
+            self.refdata.legal_entities.get(id),
+        )
+    }
+
+    /// The reference data a trade's terms name exists (the terms carry ids).
+    fn refers_to(
+        &self,
+        kind: &'static str,
+        terms: &crate::trade::TradeTerms,
+    ) -> Result<(), ApplyError> {
+        let r = &self.refdata;
+        self.legal_entity(kind, terms.legal_entity)?;
+        exists(kind, "book", terms.book, r.books.get(terms.book))?;
+        exists(
+            kind,
+            "account",
+            terms.account,
+            r.accounts.get(terms.account),
+        )?;
+        exists(
+            kind,
+            "instrument",
+            terms.instrument,
+            r.instruments.get(terms.instrument),
+        )
+    }
+
+    /// The pending movement `id`, which the event `kind` posts, voids or expires.
+    fn pending_movement(&self, kind: &'static str, id: u64) -> Result<&CashMovement, ApplyError> {
+        pending_movement(&self.cash, kind, id)
     }
 
     /// A legal entity's chart of accounts: the default broker-dealer chart with the entity's
@@ -566,6 +748,96 @@ impl State {
         let released = self.valuations.release(key, currency, before, after);
         (!released.is_zero()).then_some((currency, released))
     }
+}
+
+/// The id `id` an event `kind` gives a new or redefined row of `what` fits the table: it is
+/// the id the row's key has (`existing`) or, for a new key, the next id.
+fn fits_id(
+    kind: &'static str,
+    what: &'static str,
+    id: u32,
+    existing: Option<u32>,
+    next: u32,
+) -> Result<(), ApplyError> {
+    let expected = existing.unwrap_or(next);
+    if id == expected {
+        Ok(())
+    } else {
+        Err(ApplyError::WrongId {
+            event: kind,
+            what,
+            id: u64::from(id),
+            expected: u64::from(expected),
+        })
+    }
+}
+
+/// The row of `what` with `id` that the event `kind` names (`row`, as looked up) exists.
+fn exists<T>(
+    kind: &'static str,
+    what: &'static str,
+    id: impl Into<u64>,
+    row: Option<T>,
+) -> Result<(), ApplyError> {
+    match row {
+        Some(_) => Ok(()),
+        None => Err(ApplyError::Unknown {
+            event: kind,
+            what,
+            id: id.into(),
+        }),
+    }
+}
+
+/// The pending cash movement `id`, which the event `kind` posts, voids or expires.
+fn pending_movement<'a>(
+    cash: &'a CashLedger,
+    kind: &'static str,
+    id: u64,
+) -> Result<&'a CashMovement, ApplyError> {
+    let movement = cash.get(id).ok_or(ApplyError::Unknown {
+        event: kind,
+        what: "cash movement",
+        id,
+    })?;
+    let found = match movement.status {
+        CashMovementStatus::Pending => return Ok(movement),
+        CashMovementStatus::Posted => "posted",
+        CashMovementStatus::Voided => "voided",
+        CashMovementStatus::Expired => "expired",
+    };
+    Err(ApplyError::WrongStatus {
+        event: kind,
+        what: "cash movement",
+        id,
+        found,
+        wanted: "pending",
+    })
+}
+
+/// The proposed manual entry `id`, which the event `kind` approves or rejects.
+fn proposed_entry<'a>(
+    entries: &'a ledger::ManualEntries,
+    kind: &'static str,
+    id: u64,
+) -> Result<&'a ledger::ManualEntry, ApplyError> {
+    let entry = entries.get(id).ok_or(ApplyError::Unknown {
+        event: kind,
+        what: "journal entry",
+        id,
+    })?;
+    let found = match entry.status {
+        ledger::ManualEntryStatus::Proposed => return Ok(entry),
+        ledger::ManualEntryStatus::Posted => "posted",
+        ledger::ManualEntryStatus::Rejected => "rejected",
+    };
+    Err(ApplyError::WrongStatus {
+        event: kind,
+        what: "journal entry",
+        id,
+        found,
+        wanted: "proposed",
+    })
 }
 
 /// The cash part of a rule's lines.

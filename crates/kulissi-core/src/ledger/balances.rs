@@ -16,14 +16,14 @@ use crate::position::IdHasher;
 /// either way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerBalances {
-    balances: HashMap<(u32, u16, Currency, i16), Decimal, IdHasher>,
+    pub(crate) balances: HashMap<(u32, u16, Currency, i16), Decimal, IdHasher>,
     /// The posting years seen on income and expense accounts.
-    years: BTreeSet<i16>,
+    pub(crate) years: BTreeSet<i16>,
     /// The legal entities with entries.
-    entities: BTreeSet<u32>,
+    pub(crate) entities: BTreeSet<u32>,
     /// The entity and the income-statement year of the last line added (a cache).
-    last_entity: Option<u32>,
-    last_year: Option<i16>,
+    pub(crate) last_entity: Option<u32>,
+    pub(crate) last_year: Option<i16>,
 }
 
 impl LedgerBalances {

@@ -59,8 +59,8 @@ pub struct ManualEntry {
 /// Every manual entry, by id and reference.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ManualEntries {
-    entries: Vec<ManualEntry>,
-    by_reference: HashMap<Arc<str>, u64>,
+    pub(crate) entries: Vec<ManualEntry>,
+    pub(crate) by_reference: HashMap<Arc<str>, u64>,
 }
 
 impl ManualEntries {

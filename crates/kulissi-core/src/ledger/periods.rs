@@ -27,8 +27,8 @@ pub fn is_profit_and_loss(account: u16) -> bool {
 /// The periods of every legal entity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Periods {
-    closed_through: HashMap<u32, Date, IdHasher>,
-    closings: BTreeMap<(u32, i16), Lines>,
+    pub(crate) closed_through: HashMap<u32, Date, IdHasher>,
+    pub(crate) closings: BTreeMap<(u32, i16), Lines>,
 }
 
 impl Periods {

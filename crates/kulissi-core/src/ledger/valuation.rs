@@ -62,8 +62,8 @@ pub struct FxRevaluation {
 /// The valuation state.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Valuations {
-    adjustments: HashMap<PositionKey, Decimal, IdHasher>,
-    fx: HashMap<(u32, Currency), (Decimal, Decimal)>,
+    pub(crate) adjustments: HashMap<PositionKey, Decimal, IdHasher>,
+    pub(crate) fx: HashMap<(u32, Currency), (Decimal, Decimal)>,
     /// The last end of day run, per legal entity (id).
     pub last_end_of_day: HashMap<u32, Date>,
 }

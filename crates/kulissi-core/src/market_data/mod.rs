@@ -28,8 +28,8 @@ pub struct RecordedPrice {
 /// Prices and FX rates by date.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarketData {
-    prices: HashMap<u32, BTreeMap<Date, RecordedPrice>, IdHasher>,
-    rates: HashMap<(Currency, Currency), BTreeMap<Date, Decimal>>,
+    pub(crate) prices: HashMap<u32, BTreeMap<Date, RecordedPrice>, IdHasher>,
+    pub(crate) rates: HashMap<(Currency, Currency), BTreeMap<Date, Decimal>>,
 }
 
 impl MarketData {

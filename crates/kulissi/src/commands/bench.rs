@@ -1,7 +1,8 @@
 //! `kulissi bench booking`: books generated trades end to end, durably, and in the same run
 //! times the raw baseline of writing as many rows of the same byte size: prepared inserts in
 //! batches into a fresh SQLite file, or binary COPY in batches into a fresh PostgreSQL table.
-//! Ends with one JSON line.
+//! Ends with one JSON line. The writer takes no periodic snapshot here (`SnapshotPolicy::NEVER`):
+//! this measures booking; what a snapshot costs is `kulissi bench startup`'s to say.
 
 // Seconds and rates are measurements, not money: floating point is right here.
 #![allow(clippy::float_arithmetic)]
@@ -10,8 +11,8 @@ use std::io::Write;
 use std::path::Path;
 use std::time::Instant;
 
-use kulissi_app::Writer;
 use kulissi_app::generator::DemoFirm;
+use kulissi_app::{SnapshotPolicy, Writer};
 use kulissi_core::engine::CommandEnvelope;
 use kulissi_store::EventStore;
 use kulissi_store_sqlite::SqliteStore;
@@ -45,7 +46,12 @@ pub(crate) fn booking(
                 "booking {trades} generated trades (seed {seed}) into a scratch PostgreSQL database"
             )?;
             let store = kulissi_store_postgres::PostgresStore::create(database.url())?;
-            let booked = book(Writer::open(store)?, trades, seed, out)?;
+            let booked = book(
+                Writer::open_with(store, SnapshotPolicy::NEVER)?,
+                trades,
+                seed,
+                out,
+            )?;
             let seconds = postgres_baseline(database.url(), booked.trades, booked.row_bytes)?;
             ("postgres", "postgres-binary-copy", booked, seconds)
         }
@@ -58,7 +64,7 @@ pub(crate) fn booking(
                 file.display()
             )?;
             let booked = book(
-                Writer::open(SqliteStore::create(&file)?)?,
+                Writer::open_with(SqliteStore::create(&file)?, SnapshotPolicy::NEVER)?,
                 trades,
                 seed,
                 out,

@@ -3,7 +3,6 @@
 use std::io::Write;
 
 use jiff::civil::Date;
-use kulissi_app::Writer;
 use kulissi_app::reports::{self, Format};
 use kulissi_core::engine::{Command, Event};
 use rust_decimal::Decimal;
@@ -89,7 +88,7 @@ pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyh
 
 /// `cash balances`, from the cash sub-ledger of the state the writer rebuilds on opening.
 fn balances(ctx: &Context, format: Format, out: &mut impl Write) -> anyhow::Result<u8> {
-    let writer = Writer::open(ctx.open()?)?;
+    let writer = ctx.writer()?;
     reports::render(&reports::cash_balances(writer.state()), format, out)?;
     Ok(0)
 }

@@ -18,6 +18,7 @@ pub(crate) struct Context {
     pub(crate) db: std::path::PathBuf,
     pub(crate) actor: Actor,
     pub(crate) business_date: Date,
+    pub(crate) snapshots: kulissi_app::SnapshotPolicy,
 }
 
 impl Context {
@@ -36,7 +37,17 @@ impl Context {
             db: db.to_owned(),
             actor,
             business_date,
+            snapshots: kulissi_app::SnapshotPolicy::DEFAULT,
         })
+    }
+
+    /// Opens the writer on the store, from its newest snapshot, under the snapshot policy.
+    pub(crate) fn writer(&self) -> anyhow::Result<Writer<AnyStore>> {
+        let writer = Writer::open_with(self.open()?, self.snapshots)?;
+        for (seq, why) in &writer.startup().refused {
+            eprintln!("snapshot at sequence {seq} refused and rebuilt: {why}");
+        }
+        Ok(writer)
     }
 
     /// Opens the store, which must be initialised.
@@ -61,7 +72,7 @@ impl Context {
         &self,
         build: impl FnOnce(&State) -> anyhow::Result<Command>,
     ) -> anyhow::Result<Vec<Event>> {
-        let mut writer = Writer::open(self.open()?)?;
+        let mut writer = self.writer()?;
         let envelope = self.envelope(build(writer.state())?);
         match writer.execute_atomic(std::slice::from_ref(&envelope))? {
             Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
@@ -72,9 +83,13 @@ impl Context {
                     writer
                         .store()
                         .read_log(seqs.start, Some(seqs.end - 1), &mut |record| {
-                            if let Ok(event) = codec::decode(&record.payload) {
-                                events.push(event);
-                            }
+                            let event = codec::decode(&record.payload).map_err(|e| {
+                                kulissi_store::StoreError::Corrupt {
+                                    seq: record.seq,
+                                    what: e.to_string(),
+                                }
+                            })?;
+                            events.push(event);
                             Ok(true)
                         })?;
                 }

@@ -5,7 +5,6 @@ use std::io::Write;
 use std::path::Path;
 
 use jiff::civil::Date;
-use kulissi_app::Writer;
 use kulissi_app::generator::DemoFirm;
 use kulissi_app::reports::{self, Format, TradeRef};
 use kulissi_app::verify::verify;
@@ -59,7 +58,7 @@ pub(crate) fn import(
         .into_iter()
         .map(|l| ctx.envelope(l.item).with_message_id(l.message_id))
         .collect();
-    let mut writer = Writer::open(ctx.open()?)?;
+    let mut writer = ctx.writer()?;
     let bar = progress(commands.len() as u64, "importing");
     let outcome =
         writer.execute_atomic_with_progress(&commands, |done| bar.set_position(done as u64))?;
@@ -103,7 +102,7 @@ pub(crate) fn generate(
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let firm = DemoFirm::generate(seed)?;
-    let mut writer = Writer::open(ctx.open()?)?;
+    let mut writer = ctx.writer()?;
     if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
         anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
     }
@@ -262,7 +261,7 @@ pub(crate) fn settle(
         settlement_date: date,
         reference: reference.to_owned(),
     });
-    let mut writer = Writer::open(ctx.open()?)?;
+    let mut writer = ctx.writer()?;
     match writer.execute_atomic(std::slice::from_ref(&command))? {
         Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
         Ok(receipts) => {

@@ -9,6 +9,7 @@ mod database;
 mod demo;
 mod id;
 mod ledger;
+mod startup;
 
 use std::io::Write;
 
@@ -17,7 +18,17 @@ use crate::cli::{Cli, Command, ImportCommand, LedgerCommand, TradesCommand};
 /// Runs the command line; `Ok(status)` is the exit status, `Err` a failure reported with
 /// status 2.
 pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
-    let ctx = || context::Context::new(&cli.db, cli.actor.as_deref(), cli.business_date);
+    let ctx = || {
+        context::Context::new(&cli.db, cli.actor.as_deref(), cli.business_date).map(|c| {
+            context::Context {
+                snapshots: kulissi_app::SnapshotPolicy {
+                    every: cli.snapshot_every,
+                    ..kulissi_app::SnapshotPolicy::DEFAULT
+                },
+                ..c
+            }
+        })
+    };
     match cli.command {
         Command::Demo { trades } => {
             let mut ctx = ctx()?;
@@ -120,6 +131,11 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         Command::Id(cmd) => id::run(cmd, out),
         Command::Calendar(cmd) => calendar::run(cmd, out),
+        Command::Bench(crate::cli::BenchCommand::Startup { runs }) => {
+            startup::bench(&ctx()?, runs, out)
+        }
+        Command::Snapshot(crate::cli::SnapshotCommand::Take) => startup::take(&ctx()?, out),
+        Command::Snapshot(crate::cli::SnapshotCommand::List) => startup::list(&ctx()?, out),
         Command::Bench(crate::cli::BenchCommand::Booking { trades, seed, dir }) => {
             bench::booking(trades, seed, dir.as_deref(), &cli.db, out)
         }

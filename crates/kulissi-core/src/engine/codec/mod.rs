@@ -23,7 +23,7 @@ use crate::refdata::{
     Instrument, InstrumentKind, LegalEntity, SsiKey, StandingSettlementInstruction,
 };
 
-mod wire;
+pub(crate) mod wire;
 
 use wire::{Reader, Writer};
 

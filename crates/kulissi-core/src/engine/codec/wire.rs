@@ -13,13 +13,13 @@ use crate::refdata::InstrumentType;
 use crate::settlement::Market;
 use crate::trade::{Economics, Side, TradeTerms};
 
-pub(super) struct Writer<'a>(pub(super) &'a mut Vec<u8>);
+pub(crate) struct Writer<'a>(pub(crate) &'a mut Vec<u8>);
 
 impl Writer<'_> {
-    pub(super) fn year(&mut self, year: i16) {
+    pub(crate) fn year(&mut self, year: i16) {
         self.0.extend_from_slice(&year.to_le_bytes());
     }
-    pub(super) fn lines(&mut self, lines: &[(u16, Currency, Decimal)]) {
+    pub(crate) fn lines(&mut self, lines: &[(u16, Currency, Decimal)]) {
         self.u64(lines.len() as u64);
         for (account, currency, amount) in lines {
             self.u32(u32::from(*account));
@@ -27,58 +27,58 @@ impl Writer<'_> {
             self.decimal(*amount);
         }
     }
-    pub(super) fn u8(&mut self, v: u8) {
+    pub(crate) fn u8(&mut self, v: u8) {
         self.0.push(v);
     }
     /// LEB128: seven bits a byte, low first, high bit set on all but the last.
-    pub(super) fn varint(&mut self, mut v: u128) {
+    pub(crate) fn varint(&mut self, mut v: u128) {
         while v >= 0x80 {
             self.0.push((v as u8) | 0x80);
             v >>= 7;
         }
         self.0.push(v as u8);
     }
-    pub(super) fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: u32) {
         self.varint(u128::from(v));
     }
-    pub(super) fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: u64) {
         self.varint(u128::from(v));
     }
-    pub(super) fn fixed64(&mut self, v: u64) {
+    pub(crate) fn fixed64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
     }
-    pub(super) fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         self.varint(s.len() as u128);
         self.0.extend_from_slice(s.as_bytes());
     }
     /// One byte of sign (high bit) and scale (0–28), then the mantissa's magnitude as a
     /// varint: `4222626.67` takes five bytes instead of sixteen.
-    pub(super) fn decimal(&mut self, d: Decimal) {
+    pub(crate) fn decimal(&mut self, d: Decimal) {
         let sign = if d.is_sign_negative() { 0x80 } else { 0 };
         self.0.push(sign | d.scale() as u8);
         self.varint(d.mantissa().unsigned_abs());
     }
-    pub(super) fn date(&mut self, d: Date) {
+    pub(crate) fn date(&mut self, d: Date) {
         self.0.extend_from_slice(&d.year().to_le_bytes());
         self.0.push(d.month() as u8);
         self.0.push(d.day() as u8);
     }
-    pub(super) fn timestamp(&mut self, t: Timestamp) {
+    pub(crate) fn timestamp(&mut self, t: Timestamp) {
         self.0.extend_from_slice(&t.as_second().to_le_bytes());
         self.0
             .extend_from_slice(&t.subsec_nanosecond().to_le_bytes());
     }
-    pub(super) fn market(&mut self, m: Market) {
+    pub(crate) fn market(&mut self, m: Market) {
         self.u8(Market::ALL.iter().position(|x| *x == m).unwrap_or(0) as u8);
     }
-    pub(super) fn instrument_type(&mut self, t: InstrumentType) {
+    pub(crate) fn instrument_type(&mut self, t: InstrumentType) {
         self.u8(match t {
             InstrumentType::Equity => 0,
             InstrumentType::Bond => 1,
             InstrumentType::Fund => 2,
         });
     }
-    pub(super) fn terms(&mut self, t: &TradeTerms) {
+    pub(crate) fn terms(&mut self, t: &TradeTerms) {
         self.u32(t.legal_entity);
         self.u32(t.book);
         self.str(&t.trader);
@@ -97,7 +97,7 @@ impl Writer<'_> {
         self.str(t.venue.as_str());
         self.date(t.settlement_date);
     }
-    pub(super) fn economics(&mut self, e: &Economics) {
+    pub(crate) fn economics(&mut self, e: &Economics) {
         for d in [e.gross, e.accrued, e.commission, e.fees, e.taxes, e.net] {
             self.decimal(d);
         }
@@ -106,19 +106,19 @@ impl Writer<'_> {
     }
 }
 
-pub(super) struct Reader<'a> {
-    pub(super) bytes: &'a [u8],
-    pub(super) offset: usize,
+pub(crate) struct Reader<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) offset: usize,
 }
 
-impl Reader<'_> {
-    pub(super) fn error(&self, what: String) -> DecodeError {
+impl<'a> Reader<'a> {
+    pub(crate) fn error(&self, what: String) -> DecodeError {
         DecodeError {
             what,
             offset: self.offset,
         }
     }
-    pub(super) fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
+    pub(crate) fn take<const N: usize>(&mut self) -> Result<[u8; N], DecodeError> {
         let slice = self
             .bytes
             .get(self.offset..self.offset + N)
@@ -128,10 +128,10 @@ impl Reader<'_> {
         out.copy_from_slice(slice);
         Ok(out)
     }
-    pub(super) fn year(&mut self) -> Result<i16, DecodeError> {
+    pub(crate) fn year(&mut self) -> Result<i16, DecodeError> {
         Ok(i16::from_le_bytes(self.take::<2>()?))
     }
-    pub(super) fn lines(&mut self) -> Result<Vec<(u16, Currency, Decimal)>, DecodeError> {
+    pub(crate) fn lines(&mut self) -> Result<Vec<(u16, Currency, Decimal)>, DecodeError> {
         let mut lines = Vec::new();
         for _ in 0..self.u64()? {
             let account = self.u32()?;
@@ -141,19 +141,38 @@ impl Reader<'_> {
         }
         Ok(lines)
     }
-    pub(super) fn u8(&mut self) -> Result<u8, DecodeError> {
+    pub(crate) fn u8(&mut self) -> Result<u8, DecodeError> {
         Ok(self.take::<1>()?[0])
     }
-    pub(super) fn bool(&mut self) -> Result<bool, DecodeError> {
+    pub(crate) fn bool(&mut self) -> Result<bool, DecodeError> {
         match self.u8()? {
             0 => Ok(false),
             1 => Ok(true),
             n => Err(self.error(format!("bad boolean {n}"))),
         }
     }
-    pub(super) fn varint(&mut self) -> Result<u128, DecodeError> {
-        let mut value: u128 = 0;
-        for i in 0..19 {
+    pub(crate) fn varint(&mut self) -> Result<u128, DecodeError> {
+        // The first nine bytes (63 bits) accumulate in a u64: every id, count and almost every
+        // mantissa ends there.
+        let mut small: u64 = 0;
+        for i in 0..9 {
+            let Some(&byte) = self.bytes.get(self.offset) else {
+                break;
+            };
+            self.offset += 1;
+            small |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(u128::from(small));
+            }
+            if i == 8 {
+                return self.varint_tail(u128::from(small));
+            }
+        }
+        Err(self.error("unexpected end, 1 more bytes needed".to_owned()))
+    }
+    /// The rest of a varint longer than nine bytes, `value` holding its first 63 bits.
+    fn varint_tail(&mut self, mut value: u128) -> Result<u128, DecodeError> {
+        for i in 9..19 {
             let [byte] = self.take()?;
             value |= u128::from(byte & 0x7f) << (7 * i);
             if byte & 0x80 == 0 {
@@ -162,18 +181,35 @@ impl Reader<'_> {
         }
         Err(self.error("a varint longer than 19 bytes".to_owned()))
     }
-    pub(super) fn u32(&mut self) -> Result<u32, DecodeError> {
+    pub(crate) fn u32(&mut self) -> Result<u32, DecodeError> {
+        if let Some(&byte) = self.bytes.get(self.offset)
+            && byte < 0x80
+        {
+            // One byte: most ids and counts (a fast path for replays and snapshots).
+            self.offset += 1;
+            return Ok(u32::from(byte));
+        }
         let v = self.varint()?;
         u32::try_from(v).map_err(|_| self.error(format!("{v} does not fit 32 bits")))
     }
-    pub(super) fn u64(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn u64(&mut self) -> Result<u64, DecodeError> {
+        if let Some(&byte) = self.bytes.get(self.offset)
+            && byte < 0x80
+        {
+            self.offset += 1;
+            return Ok(u64::from(byte));
+        }
         let v = self.varint()?;
         u64::try_from(v).map_err(|_| self.error(format!("{v} does not fit 64 bits")))
     }
-    pub(super) fn fixed64(&mut self) -> Result<u64, DecodeError> {
+    pub(crate) fn fixed64(&mut self) -> Result<u64, DecodeError> {
         Ok(u64::from_le_bytes(self.take()?))
     }
-    pub(super) fn string(&mut self) -> Result<String, DecodeError> {
+    pub(crate) fn string(&mut self) -> Result<String, DecodeError> {
+        self.text().map(str::to_owned)
+    }
+    /// Text borrowed from the bytes (no allocation).
+    pub(crate) fn text(&mut self) -> Result<&'a str, DecodeError> {
         let len = usize::try_from(self.varint()?)
             .map_err(|_| self.error("text length overflows".to_owned()))?;
         let slice = self
@@ -183,9 +219,9 @@ impl Reader<'_> {
         let s =
             std::str::from_utf8(slice).map_err(|_| self.error("text is not UTF-8".to_owned()))?;
         self.offset += len;
-        Ok(s.to_owned())
+        Ok(s)
     }
-    pub(super) fn decimal(&mut self) -> Result<Decimal, DecodeError> {
+    pub(crate) fn decimal(&mut self) -> Result<Decimal, DecodeError> {
         let [head] = self.take()?;
         let scale = u32::from(head & 0x7f);
         let magnitude = self.varint()?;
@@ -199,18 +235,18 @@ impl Reader<'_> {
         Decimal::try_from_i128_with_scale(mantissa, scale)
             .map_err(|e| self.error(format!("not a decimal (scale {scale}): {e}")))
     }
-    pub(super) fn date(&mut self) -> Result<Date, DecodeError> {
+    pub(crate) fn date(&mut self) -> Result<Date, DecodeError> {
         let year = i16::from_le_bytes(self.take()?);
         let [month] = self.take()?;
         let [day] = self.take()?;
         Date::new(year, month as i8, day as i8).map_err(|e| self.error(format!("bad date: {e}")))
     }
-    pub(super) fn timestamp(&mut self) -> Result<Timestamp, DecodeError> {
+    pub(crate) fn timestamp(&mut self) -> Result<Timestamp, DecodeError> {
         let seconds = i64::from_le_bytes(self.take()?);
         let nanos = i32::from_le_bytes(self.take()?);
         Timestamp::new(seconds, nanos).map_err(|e| self.error(format!("bad timestamp: {e}")))
     }
-    pub(super) fn parsed<T, E: std::fmt::Display>(
+    pub(crate) fn parsed<T, E: std::fmt::Display>(
         &mut self,
         parse: impl Fn(&str) -> Result<T, E>,
     ) -> Result<T, DecodeError> {
@@ -221,29 +257,29 @@ impl Reader<'_> {
             offset: start,
         })
     }
-    pub(super) fn lei(&mut self) -> Result<Lei, DecodeError> {
+    pub(crate) fn lei(&mut self) -> Result<Lei, DecodeError> {
         self.parsed(Lei::parse)
     }
-    pub(super) fn isin(&mut self) -> Result<Isin, DecodeError> {
+    pub(crate) fn isin(&mut self) -> Result<Isin, DecodeError> {
         self.parsed(Isin::parse)
     }
-    pub(super) fn bic(&mut self) -> Result<Bic, DecodeError> {
+    pub(crate) fn bic(&mut self) -> Result<Bic, DecodeError> {
         self.parsed(Bic::parse)
     }
-    pub(super) fn currency(&mut self) -> Result<Currency, DecodeError> {
+    pub(crate) fn currency(&mut self) -> Result<Currency, DecodeError> {
         self.parsed(Currency::parse)
     }
-    pub(super) fn mic(&mut self) -> Result<Mic, DecodeError> {
+    pub(crate) fn mic(&mut self) -> Result<Mic, DecodeError> {
         self.parsed(Mic::parse)
     }
-    pub(super) fn market(&mut self) -> Result<Market, DecodeError> {
+    pub(crate) fn market(&mut self) -> Result<Market, DecodeError> {
         let n = self.u8()?;
         Market::ALL
             .get(usize::from(n))
             .copied()
             .ok_or_else(|| self.error(format!("unknown market {n}")))
     }
-    pub(super) fn instrument_type(&mut self) -> Result<InstrumentType, DecodeError> {
+    pub(crate) fn instrument_type(&mut self) -> Result<InstrumentType, DecodeError> {
         match self.u8()? {
             0 => Ok(InstrumentType::Equity),
             1 => Ok(InstrumentType::Bond),
@@ -251,7 +287,7 @@ impl Reader<'_> {
             n => Err(self.error(format!("unknown instrument type {n}"))),
         }
     }
-    pub(super) fn terms(&mut self) -> Result<TradeTerms, DecodeError> {
+    pub(crate) fn terms(&mut self) -> Result<TradeTerms, DecodeError> {
         Ok(TradeTerms {
             legal_entity: self.u32()?,
             book: self.u32()?,
@@ -273,7 +309,7 @@ impl Reader<'_> {
             settlement_date: self.date()?,
         })
     }
-    pub(super) fn economics(&mut self) -> Result<Economics, DecodeError> {
+    pub(crate) fn economics(&mut self) -> Result<Economics, DecodeError> {
         Ok(Economics {
             gross: self.decimal()?,
             accrued: self.decimal()?,

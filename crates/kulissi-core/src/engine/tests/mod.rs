@@ -61,7 +61,8 @@ fn run_journal(
             &mut |h: &crate::ledger::EntryHeader, l: &[(u16, Currency, Decimal)]| {
                 journal.push((*h, l.to_vec()))
             },
-        );
+        )
+        .unwrap();
     }
     events
 }
@@ -81,7 +82,7 @@ fn assert_round_trips(events: &[Event]) {
 fn run(state: &mut State, command: Command) -> Vec<Event> {
     let events = decide(state, &envelope(command)).unwrap();
     for e in &events {
-        apply(state, e);
+        apply(state, e).unwrap();
     }
     events
 }
@@ -641,6 +642,7 @@ fn codec_round_trips_every_event_of_a_session() {
     assert_round_trips(&events);
 }
 
+mod apply_errors;
 mod cost_methods;
 mod periods_and_journals;
 mod reference_data;

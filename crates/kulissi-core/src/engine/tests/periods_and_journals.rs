@@ -407,7 +407,7 @@ fn codec_round_trips_period_and_journal_events() {
     assert_round_trips(&events);
     let mut replayed = firm();
     for e in &events {
-        apply(&mut replayed, e);
+        apply(&mut replayed, e).unwrap();
     }
     assert_eq!(replayed, s);
 }

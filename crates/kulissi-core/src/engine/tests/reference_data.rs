@@ -14,7 +14,7 @@ fn run_on(state: &mut State, business_date: Date, command: Command) -> Vec<Event
     };
     let events = decide(state, &envelope).unwrap();
     for e in &events {
-        apply(state, e);
+        apply(state, e).unwrap();
     }
     events
 }
@@ -42,7 +42,11 @@ fn a_commission_change_applies_from_its_valid_from_date() {
         "EUR",
         date(2026, 6, 30),
     );
-    run_on(&mut s, date(2026, 6, 30), Command::BookTrade(before.clone()));
+    run_on(
+        &mut s,
+        date(2026, 6, 30),
+        Command::BookTrade(before.clone()),
+    );
     let t1 = booked(&s, "T1");
     assert_eq!(t1.economics.gross, d("20000.00"));
     assert_eq!(t1.economics.commission, d("20.00"), "10 bp of 20,000.00");
@@ -52,11 +56,19 @@ fn a_commission_change_applies_from_its_valid_from_date() {
         quantity: Quantity::new(d("1500")),
         ..before.clone()
     };
-    run_on(&mut s, date(2026, 7, 2), Command::AmendTrade(amended.clone()));
+    run_on(
+        &mut s,
+        date(2026, 7, 2),
+        Command::AmendTrade(amended.clone()),
+    );
     let t1 = booked(&s, "T1");
     assert_eq!(t1.version, 2);
     assert_eq!(t1.economics.gross, d("30000.00"));
-    assert_eq!(t1.economics.commission, d("30.00"), "10 bp, not 15 bp (45.00)");
+    assert_eq!(
+        t1.economics.commission,
+        d("30.00"),
+        "10 bp, not 15 bp (45.00)"
+    );
 
     // An identical resend of the amendment after the change is a duplicate.
     assert!(run_on(&mut s, date(2026, 7, 2), Command::AmendTrade(amended)).is_empty());
@@ -200,16 +212,23 @@ fn a_message_is_taken_once_whatever_the_state_has_become() {
         let events = decide(&s, &with_id(command, id)).unwrap();
         assert!(matches!(
             events.last(),
-            Some(Event::MessageAccepted { trade_id: Some(1), .. })
+            Some(Event::MessageAccepted {
+                trade_id: Some(1),
+                ..
+            })
         ));
         assert_round_trips(&events);
         for e in &events {
-            apply(&mut s, e);
+            apply(&mut s, e).unwrap();
         }
     }
     assert_eq!(s.messages.len(), 3);
     // The amendment again: the trade is cancelled by now, but the message was taken.
-    assert!(decide(&s, &with_id(amend.clone(), "M2")).unwrap().is_empty());
+    assert!(
+        decide(&s, &with_id(amend.clone(), "M2"))
+            .unwrap()
+            .is_empty()
+    );
     // Without its message id the same amendment meets the state, and is refused.
     assert!(decide(&s, &envelope(amend)).is_err());
     // The id again with other content.

@@ -537,7 +537,7 @@ fn codec_round_trips_valuation_and_cash_events() {
     // Replaying the events gives the same state.
     let mut replayed = firm();
     for e in &events {
-        apply(&mut replayed, e);
+        apply(&mut replayed, e).unwrap();
     }
     assert_eq!(replayed, s);
 }
