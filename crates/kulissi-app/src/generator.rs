@@ -668,7 +668,7 @@ impl DemoFirm {
             if r.status != TradeStatus::Live || due > until || !r.settled_quantity.is_zero() {
                 continue;
             }
-            let mut rng = Rng::new(seed ^ r.trade_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+            let mut rng = Rng::new(seed ^ r.trade_id.0.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             let quantity = r.terms.quantity.value();
             let time = jiff::tz::Offset::UTC
                 .to_timestamp(due.to_datetime(jiff::civil::Time::constant(17, 0, 0, 0)))

@@ -69,7 +69,7 @@ impl Projector {
                 }
                 batch.settlements.push(SettlementRow {
                     seq,
-                    trade_id: *trade_id,
+                    trade_id: u64::from(*trade_id),
                     quantity: *quantity,
                     settlement_date: *settlement_date,
                     reference: reference.to_string(),
@@ -111,8 +111,8 @@ pub(crate) fn position_row(
     seq: u64,
 ) -> PositionRow {
     PositionRow {
-        account: key.0,
-        instrument: key.1,
+        account: u32::from(key.0),
+        instrument: u32::from(key.1),
         quantity: p.quantity,
         settled_quantity: p.settled_quantity,
         cost: p.cost,
@@ -122,7 +122,7 @@ pub(crate) fn position_row(
 
 pub(crate) fn cash_row(key: CashKey, amount: rust_decimal::Decimal, seq: u64) -> CashRow {
     CashRow {
-        account: key.0,
+        account: u32::from(key.0),
         currency: key.1.code().to_owned(),
         value_date: key.2,
         amount,
@@ -134,7 +134,7 @@ pub(crate) fn cash_row(key: CashKey, amount: rust_decimal::Decimal, seq: u64) ->
 pub(crate) fn version_row(record: &TradeRecord, seq: u64) -> TradeVersionRow {
     let (t, e) = (&record.terms, &record.economics);
     TradeVersionRow {
-        trade_id: record.trade_id,
+        trade_id: u64::from(record.trade_id),
         version: record.version,
         seq,
         status: match record.status {
@@ -143,10 +143,10 @@ pub(crate) fn version_row(record: &TradeRecord, seq: u64) -> TradeVersionRow {
         },
         source: record.source.clone(),
         external_id: record.external_id.clone(),
-        book: t.book,
-        account: t.account,
-        instrument: t.instrument,
-        counterparty: t.counterparty,
+        book: u32::from(t.book),
+        account: u32::from(t.account),
+        instrument: u32::from(t.instrument),
+        counterparty: u32::from(t.counterparty),
         side: match t.side {
             Side::Buy => "buy",
             Side::Sell => "sell",
@@ -166,7 +166,7 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
     let (kind, id, natural_key, description) = match event {
         Event::LegalEntityDefined { id, entity: e } => (
             "legal_entity",
-            *id,
+            u32::from(*id),
             e.lei.to_string(),
             format!("{}, reports in {}", e.name, e.reporting_currency),
         ),
@@ -175,13 +175,13 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
             counterparty: c,
         } => (
             "counterparty",
-            *id,
+            u32::from(*id),
             c.lei.to_string(),
             format!("{}, {}, {}", c.name, c.role.code(), c.bic),
         ),
         Event::InstrumentDefined { id, instrument: i } => (
             "instrument",
-            *id,
+            u32::from(*id),
             i.isin.to_string(),
             format!(
                 "{}, {}, {}, {}",
@@ -193,13 +193,13 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
         ),
         Event::BookDefined { id, book: b } => (
             "book",
-            *id,
+            u32::from(*id),
             b.code.clone(),
             format!("{} desk, trader {}", b.desk, b.trader),
         ),
         Event::AccountDefined { id, account: a } => (
             "account",
-            *id,
+            u32::from(*id),
             a.code.clone(),
             format!(
                 "{} at {}, safekeeping {}, cash {}",
@@ -217,7 +217,7 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
                 .map_or("ours".to_owned(), |c| c.lei.to_string());
             (
                 "ssi",
-                *id,
+                u32::from(*id),
                 format!(
                     "{party}/{}/{}/{}",
                     s.key.market,
@@ -232,7 +232,7 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
         }
         Event::FeeScheduleDefined { id, schedule: f } => (
             "fee_schedule",
-            *id,
+            u32::from(*id),
             format!("{}/{}", f.market, f.instrument_type.code()),
             format!(
                 "commission {} (min {}), exchange fee {}, purchase tax {}",

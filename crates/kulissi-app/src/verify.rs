@@ -40,7 +40,7 @@ pub fn verify<S: EventStore>(store: &S, mut progress: impl FnMut(u64)) -> Result
     let mut derived = CommitBatch::default();
     let mut projector = Projector::default();
     let mut problem: Option<(u64, String)> = None;
-    let mut last_version: HashMap<u64, u32> = HashMap::new();
+    let mut last_version: HashMap<kulissi_core::ids::TradeId, u32> = HashMap::new();
     let mut records = 0u64;
     let snapshot_at = store.snapshot_seqs()?.first().copied();
     let read = store.read_log(1, None, &mut |record| {
@@ -206,7 +206,10 @@ fn ledger_problem(state: &State) -> Option<String> {
 }
 
 /// Trade versions must run 1, 2, 3, ... per trade.
-fn version_problem(last: &mut HashMap<u64, u32>, event: &Event) -> Option<String> {
+fn version_problem(
+    last: &mut HashMap<kulissi_core::ids::TradeId, u32>,
+    event: &Event,
+) -> Option<String> {
     let (trade_id, version) = match event {
         Event::TradeBooked { trade_id, .. } => (*trade_id, 1),
         Event::TradeAmended {
@@ -230,8 +233,8 @@ fn version_problem(last: &mut HashMap<u64, u32>, event: &Event) -> Option<String
 /// Positions must equal the sum over live trades; cash the sum of their net amounts. The
 /// problem is reported at the record that last changed the row.
 fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, String)> {
-    let mut quantity: HashMap<(u32, u32), Decimal> = HashMap::new();
-    let mut settled: HashMap<(u32, u32), Decimal> = HashMap::new();
+    let mut quantity: HashMap<kulissi_core::position::PositionKey, Decimal> = HashMap::new();
+    let mut settled: HashMap<kulissi_core::position::PositionKey, Decimal> = HashMap::new();
     let mut cash: HashMap<(u32, &str, jiff::civil::Date), Decimal> = HashMap::new();
     for stored in state.trades.iter() {
         let r = &stored.record;
@@ -241,7 +244,7 @@ fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, Strin
             *settled.entry(key).or_default() += r.terms.side.sign() * r.settled_quantity;
             *cash
                 .entry((
-                    r.terms.account,
+                    u32::from(r.terms.account),
                     r.terms.currency.code(),
                     r.terms.settlement_date,
                 ))
@@ -251,7 +254,10 @@ fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, Strin
     let mut problems = Vec::new();
     for p in &derived.positions {
         let expected_settled = settled
-            .get(&(p.account, p.instrument))
+            .get(&(
+                kulissi_core::ids::AccountId(p.account),
+                kulissi_core::ids::InstrumentId(p.instrument),
+            ))
             .copied()
             .unwrap_or_default();
         if p.settled_quantity != expected_settled {
@@ -264,7 +270,10 @@ fn invariant_problem(state: &State, derived: &CommitBatch) -> Option<(u64, Strin
             ));
         }
         let expected = quantity
-            .get(&(p.account, p.instrument))
+            .get(&(
+                kulissi_core::ids::AccountId(p.account),
+                kulissi_core::ids::InstrumentId(p.instrument),
+            ))
             .copied()
             .unwrap_or_default();
         if p.quantity != expected {

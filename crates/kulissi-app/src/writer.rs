@@ -25,7 +25,7 @@ pub struct Receipt {
     /// Sequence numbers of the events it caused (empty for an acknowledged duplicate).
     pub seqs: std::ops::Range<u64>,
     /// The trade it booked, amended or cancelled (also for a duplicate).
-    pub trade_id: Option<u64>,
+    pub trade_id: Option<kulissi_core::ids::TradeId>,
 }
 
 impl Receipt {
@@ -467,7 +467,7 @@ fn run_one(
             wall_time_us,
             actor: actor.clone(),
             kind: event.kind().into(),
-            trade_id: event.trade_id(),
+            trade_id: event.trade_id().map(u64::from),
             schema_version: EVENT_SCHEMA_VERSION,
             payload: codec::encode(event),
             hash: [0; 32],

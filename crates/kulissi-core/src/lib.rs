@@ -35,6 +35,7 @@ pub mod cash;
 pub mod daycount;
 pub mod engine;
 pub mod identifiers;
+pub mod ids;
 pub mod ledger;
 pub mod market_data;
 pub mod money;

@@ -26,10 +26,10 @@ use crate::trade::TradeRecord;
 const COST_DECIMALS: u32 = 12;
 
 /// Account × instrument (ids).
-pub type PositionKey = (u32, u32);
+pub type PositionKey = (crate::ids::AccountId, crate::ids::InstrumentId);
 
 /// Account × currency × value date.
-pub type CashKey = (u32, Currency, Date);
+pub type CashKey = (crate::ids::AccountId, Currency, Date);
 
 /// One account's holding of one instrument.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub struct Position {
 }
 
 /// The order trades enter average cost in: trade date, trade time, trade id.
-pub type CostOrder = (Date, jiff::Timestamp, u64);
+pub type CostOrder = (Date, jiff::Timestamp, crate::ids::TradeId);
 
 /// A live trade's contribution to a position, and the position's state after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +79,7 @@ impl Position {
     }
 
     /// The live trades in this position, in cost order.
-    pub fn trade_ids(&self) -> impl Iterator<Item = u64> + '_ {
+    pub fn trade_ids(&self) -> impl Iterator<Item = crate::ids::TradeId> + '_ {
         self.trades.iter().map(|t| t.order.2)
     }
 
@@ -138,7 +138,7 @@ impl Position {
     }
 
     /// Takes a trade out and refolds from where it was.
-    fn remove(&mut self, trade_id: u64) {
+    fn remove(&mut self, trade_id: crate::ids::TradeId) {
         if let Some(at) = self.trades.iter().position(|t| t.order.2 == trade_id) {
             self.trades.remove(at);
             self.refold_from(at);

@@ -214,6 +214,7 @@ fn plain(amount: Decimal) -> String {
 mod tests {
     use super::*;
     use jiff::civil::Date;
+    use kulissi_core::ids::{LegalEntityId, TradeId};
     use kulissi_core::ledger::{EntryKind, codes};
 
     fn eur() -> Currency {
@@ -243,8 +244,8 @@ mod tests {
             kind: EntryKind::TradeBooked,
             effective_date: date,
             posting_date: date,
-            trade_id: Some(1),
-            legal_entity: 0,
+            trade_id: Some(TradeId(1)),
+            legal_entity: LegalEntityId(0),
         };
         w.entry(
             7,

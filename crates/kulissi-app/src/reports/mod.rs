@@ -160,7 +160,7 @@ impl Names {
 }
 
 /// The id of the legal entity `lei` in `state`.
-fn entity_id(state: &State, lei: Lei) -> Result<u32, ReportError> {
+fn entity_id(state: &State, lei: Lei) -> Result<kulissi_core::ids::LegalEntityId, ReportError> {
     state
         .refdata
         .legal_entities
@@ -181,7 +181,7 @@ struct JournalSums {
     /// The state the log replays to.
     state: State,
     /// The legal entity asked for (its id).
-    entity: Option<u32>,
+    entity: Option<kulissi_core::ids::LegalEntityId>,
     /// The chart of that entity, or the default chart.
     chart: ChartOfAccounts,
     /// Debit-positive sums by (currency code, account).
@@ -196,8 +196,10 @@ impl JournalSums {
         basis: DateBasis,
         legal_entity: Option<Lei>,
     ) -> Result<JournalSums, ReportError> {
-        let mut per_entity: BTreeMap<(u32, &'static str, u16), (Currency, Decimal)> =
-            BTreeMap::new();
+        let mut per_entity: BTreeMap<
+            (kulissi_core::ids::LegalEntityId, &'static str, u16),
+            (Currency, Decimal),
+        > = BTreeMap::new();
         let state = read_journal::<_, ReportError>(store, None, |entry| {
             let date = basis.date_of(entry.header);
             if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {

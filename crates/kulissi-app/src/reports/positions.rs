@@ -118,8 +118,8 @@ pub fn positions_after_event(
         .iter()
         .filter(|(_, p)| !p.quantity.is_zero())
         .map(|((account, instrument), p)| HeldPosition {
-            account: names.get("account", *account).to_owned(),
-            isin: names.get("instrument", *instrument).to_owned(),
+            account: names.get("account", u32::from(*account)).to_owned(),
+            isin: names.get("instrument", u32::from(*instrument)).to_owned(),
             quantity: p.quantity,
             settled_quantity: p.settled_quantity,
             cost: p.cost,

@@ -83,8 +83,11 @@ pub fn account_statement(
     query: &AccountStatementQuery,
 ) -> Result<AccountStatement, ReportError> {
     let q = *query;
-    let mut opening: BTreeMap<(u32, &'static str), (Currency, Decimal)> = BTreeMap::new();
-    let mut lines: Vec<(u32, Currency, StatementEntry)> = Vec::new();
+    let mut opening: BTreeMap<
+        (kulissi_core::ids::LegalEntityId, &'static str),
+        (Currency, Decimal),
+    > = BTreeMap::new();
+    let mut lines: Vec<(kulissi_core::ids::LegalEntityId, Currency, StatementEntry)> = Vec::new();
     let state = read_journal::<_, ReportError>(store, None, |entry| {
         let date = q.basis.date_of(entry.header);
         if date > q.to {
@@ -109,7 +112,7 @@ pub fn account_statement(
                         effective: entry.header.effective_date,
                         seq: entry.seq,
                         entry: entry.header.kind.describe(entry.header.trade_id),
-                        trade: entry.header.trade_id,
+                        trade: entry.header.trade_id.map(u64::from),
                         amount: *amount,
                         balance: Decimal::ZERO,
                     },
@@ -122,7 +125,7 @@ pub fn account_statement(
         .legal_entity
         .map(|lei| entity_id(&state, lei))
         .transpose()?;
-    let ours = |e: u32| entity.is_none_or(|id| id == e);
+    let ours = |e: kulissi_core::ids::LegalEntityId| entity.is_none_or(|id| id == e);
     let chart = match entity {
         Some(id) => state.chart_of(id),
         None => ChartOfAccounts::broker_dealer(),

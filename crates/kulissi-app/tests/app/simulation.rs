@@ -17,6 +17,7 @@
 //! full `verify`, and with the journal read back from the log twice: identical both times,
 //! every entry balanced per currency, and adding up to the engine's balances.
 
+use kulissi_core::ids::LegalEntityId;
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -35,7 +36,13 @@ use rust_decimal::Decimal;
 use crate::support::Backend;
 
 /// A live trade as average cost sees it: order key, signed quantity, gross.
-type CostEntry = (Date, jiff::Timestamp, u64, Decimal, Decimal);
+type CostEntry = (
+    Date,
+    jiff::Timestamp,
+    kulissi_core::ids::TradeId,
+    Decimal,
+    Decimal,
+);
 
 const SEEDS: u64 = 24;
 const COMMANDS_PER_SEED: usize = 4_400;
@@ -424,9 +431,10 @@ fn check_journal(store: &impl EventStore, state: &State) {
 
 fn check_invariants(state: &State) {
     check_ledger(state);
-    let mut trades_by_position: HashMap<(u32, u32), Vec<CostEntry>> = HashMap::new();
-    let mut cash: HashMap<(u32, Currency, Date), Decimal> = HashMap::new();
-    let mut settled: HashMap<(u32, u32), Decimal> = HashMap::new();
+    let mut trades_by_position: HashMap<kulissi_core::position::PositionKey, Vec<CostEntry>> =
+        HashMap::new();
+    let mut cash: HashMap<kulissi_core::position::CashKey, Decimal> = HashMap::new();
+    let mut settled: HashMap<kulissi_core::position::PositionKey, Decimal> = HashMap::new();
     for stored in state.trades.iter() {
         let r = &stored.record;
         if r.status != TradeStatus::Live {
@@ -614,7 +622,7 @@ fn random_command_streams_keep_every_invariant() {
             state.valuations.adjusted_positions().count();
         *back_office.entry("ends of day").or_default() += state.valuations.last_end_of_day.len();
         *back_office.entry("period closes").or_default() +=
-            usize::from(state.periods.closed_through(0).is_some());
+            usize::from(state.periods.closed_through(LegalEntityId(0)).is_some());
         let report = verify(writer.store(), |_| {}).unwrap();
         assert!(
             report.is_ok(),

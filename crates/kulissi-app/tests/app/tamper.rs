@@ -5,6 +5,7 @@ use kulissi_app::generator::DemoFirm;
 use kulissi_app::verify::verify;
 use kulissi_app::{AppError, Writer, read_journal, replay};
 use kulissi_core::engine::{EVENT_SCHEMA_VERSION, Event, codec};
+use kulissi_core::ids::TradeId;
 use kulissi_store::{CommitBatch, EventStore, LogRecord, record_hash};
 
 use crate::support::Backend;
@@ -55,12 +56,18 @@ fn an_event_that_does_not_fit_is_a_corrupt_log_at_its_sequence_number() {
         let trades: Vec<_> = firm.trades(11, 20).collect();
         writer.execute(&trades).unwrap();
         let head = writer.head().unwrap();
-        let booked = writer.state().trades.get(1).unwrap().record.clone();
+        let booked = writer
+            .state()
+            .trades
+            .get(TradeId(1))
+            .unwrap()
+            .record
+            .clone();
         drop(writer);
 
         // Trade 999 was never booked; the record is chained correctly after the head.
         let event = Event::SettlementConfirmed {
-            trade_id: 999,
+            trade_id: TradeId(999),
             version: 1,
             quantity: booked.terms.quantity.value(),
             settlement_date: booked.terms.settlement_date,
@@ -73,7 +80,7 @@ fn an_event_that_does_not_fit_is_a_corrupt_log_at_its_sequence_number() {
             wall_time_us: 0,
             actor: "tamper".into(),
             kind: event.kind().into(),
-            trade_id: event.trade_id(),
+            trade_id: event.trade_id().map(u64::from),
             schema_version: EVENT_SCHEMA_VERSION,
             payload: codec::encode(&event),
             hash: [0; 32],

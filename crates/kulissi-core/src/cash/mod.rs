@@ -8,6 +8,7 @@
 //! may take an account's available balance (posted − held) below minus its overdraft limit
 //! (zero unless set), so a limit holds against pending amounts too.
 
+use crate::ids::AccountId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -30,7 +31,7 @@ pub enum CashMovementKind {
     /// general ledger does not move; the sub-ledger does.
     Transfer {
         /// The receiving account (id).
-        to: u32,
+        to: AccountId,
     },
     /// A custodian's fee: Dr custody fees / Cr cash.
     CustodyFee,
@@ -122,7 +123,7 @@ pub struct CashMovement {
     /// What it is.
     pub kind: CashMovementKind,
     /// Our account (id) it moves cash in or out of.
-    pub account: u32,
+    pub account: AccountId,
     /// Currency.
     pub currency: Currency,
     /// Amount, positive.
@@ -138,7 +139,7 @@ pub struct CashMovement {
 impl CashMovement {
     /// The signed change it makes to `account`'s cash (zero for an account it does not
     /// touch).
-    pub fn change_for(&self, account: u32) -> Decimal {
+    pub fn change_for(&self, account: AccountId) -> Decimal {
         let mut change = Decimal::ZERO;
         if self.account == account {
             change += if self.kind.is_outflow() {
@@ -184,7 +185,7 @@ impl CashBalance {
 pub struct CashLedger {
     pub(crate) movements: Vec<CashMovement>,
     pub(crate) by_reference: HashMap<Arc<str>, u64>,
-    pub(crate) balances: HashMap<(u32, Currency), CashBalance>,
+    pub(crate) balances: HashMap<(AccountId, Currency), CashBalance>,
 }
 
 impl CashLedger {
@@ -212,7 +213,7 @@ impl CashLedger {
     }
 
     /// One account's cash in one currency.
-    pub fn balance(&self, account: u32, currency: Currency) -> CashBalance {
+    pub fn balance(&self, account: AccountId, currency: Currency) -> CashBalance {
         self.balances
             .get(&(account, currency))
             .copied()
@@ -220,19 +221,19 @@ impl CashLedger {
     }
 
     /// Every account's cash, by (account, currency).
-    pub fn balances(&self) -> impl Iterator<Item = ((u32, Currency), CashBalance)> + '_ {
+    pub fn balances(&self) -> impl Iterator<Item = ((AccountId, Currency), CashBalance)> + '_ {
         self.balances.iter().map(|(k, v)| (*k, *v))
     }
 
     /// Adds a settled amount of a trade (signed) to an account's posted cash.
-    pub fn settle(&mut self, account: u32, currency: Currency, amount: Decimal) {
+    pub fn settle(&mut self, account: AccountId, currency: Currency, amount: Decimal) {
         if !amount.is_zero() {
             self.balances.entry((account, currency)).or_default().posted += amount;
         }
     }
 
     /// Sets an account's overdraft limit in a currency.
-    pub fn set_overdraft_limit(&mut self, account: u32, currency: Currency, limit: Decimal) {
+    pub fn set_overdraft_limit(&mut self, account: AccountId, currency: Currency, limit: Decimal) {
         self.balances
             .entry((account, currency))
             .or_default()
@@ -313,7 +314,7 @@ mod tests {
             id,
             reference: format!("R{id}").into(),
             kind,
-            account: 1,
+            account: AccountId(1),
             currency: "EUR".parse().unwrap(),
             amount: d(amount),
             value_date: jiff::civil::date(2026, 3, 2),
@@ -332,25 +333,25 @@ mod tests {
         let mut cash = CashLedger::default();
         cash.record(movement(1, CashMovementKind::ClientDeposit, "1000", false));
         cash.record(movement(2, CashMovementKind::ClientWithdrawal, "700", true));
-        let b = cash.balance(1, eur);
+        let b = cash.balance(AccountId(1), eur);
         assert_eq!(
             (b.posted, b.held, b.available()),
             (d("1000"), d("700"), d("300"))
         );
         assert!(b.allows(d("300")) && !b.allows(d("300.01")));
-        cash.set_overdraft_limit(1, eur, d("50"));
-        assert!(cash.balance(1, eur).allows(d("350")));
+        cash.set_overdraft_limit(AccountId(1), eur, d("50"));
+        assert!(cash.balance(AccountId(1), eur).allows(d("350")));
         cash.post(2);
-        let b = cash.balance(1, eur);
+        let b = cash.balance(AccountId(1), eur);
         assert_eq!((b.posted, b.held), (d("300"), d("0")));
         cash.record(movement(3, CashMovementKind::CustodyFee, "100", true));
         cash.release(3, CashMovementStatus::Voided);
-        assert_eq!(cash.balance(1, eur).available(), d("300"));
+        assert_eq!(cash.balance(AccountId(1), eur).available(), d("300"));
         assert_eq!(cash.get(3).unwrap().status, CashMovementStatus::Voided);
         // Posting or voiding twice changes nothing.
         cash.post(3);
         cash.post(2);
-        assert_eq!(cash.balance(1, eur).posted, d("300"));
+        assert_eq!(cash.balance(AccountId(1), eur).posted, d("300"));
     }
 
     #[test]
@@ -365,11 +366,11 @@ mod tests {
         ));
         cash.record(movement(
             2,
-            CashMovementKind::Transfer { to: 2 },
+            CashMovementKind::Transfer { to: AccountId(2) },
             "200",
             false,
         ));
-        assert_eq!(cash.balance(1, eur).posted, d("300"));
-        assert_eq!(cash.balance(2, eur).posted, d("200"));
+        assert_eq!(cash.balance(AccountId(1), eur).posted, d("300"));
+        assert_eq!(cash.balance(AccountId(2), eur).posted, d("200"));
     }
 }

@@ -10,7 +10,7 @@ use crate::ledger::{
     AccountType, CONTROL_ACCOUNTS, LedgerAccount, ManualEntry, ManualEntryStatus, closing_entry,
 };
 
-fn entity(state: &State, lei: &Lei) -> Result<u32, Rejection> {
+fn entity(state: &State, lei: &Lei) -> Result<crate::ids::LegalEntityId, Rejection> {
     state
         .refdata
         .legal_entities

@@ -21,7 +21,7 @@ pub(super) struct Request<'a> {
     pub(super) pending_until: Option<Date>,
 }
 
-fn account_id(state: &State, code: &str) -> Result<u32, Rejection> {
+fn account_id(state: &State, code: &str) -> Result<crate::ids::AccountId, Rejection> {
     state
         .refdata
         .accounts

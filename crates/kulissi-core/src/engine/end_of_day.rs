@@ -49,7 +49,7 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
     let reporting = entity.reporting_currency;
 
     // Positions of the entity's accounts, and any still carrying an adjustment, in key order.
-    let ours = |account: u32| {
+    let ours = |account: crate::ids::AccountId| {
         refdata
             .accounts
             .get(account)

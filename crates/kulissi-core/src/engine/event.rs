@@ -2,6 +2,9 @@
 //! including the enrichment results, so replaying the log never recomputes history with
 //! today's reference data.
 
+use crate::ids::{
+    AccountId, BookId, CounterpartyId, FeeScheduleId, InstrumentId, LegalEntityId, SsiId, TradeId,
+};
 use std::sync::Arc;
 
 use crate::refdata::{
@@ -20,56 +23,56 @@ pub enum Event {
     /// A legal entity was defined or updated.
     LegalEntityDefined {
         /// Its id.
-        id: u32,
+        id: LegalEntityId,
         /// Its data.
         entity: LegalEntity,
     },
     /// A counterparty was defined or updated.
     CounterpartyDefined {
         /// Its id.
-        id: u32,
+        id: CounterpartyId,
         /// Its data.
         counterparty: Counterparty,
     },
     /// An instrument was defined or updated.
     InstrumentDefined {
         /// Its id.
-        id: u32,
+        id: InstrumentId,
         /// Its data.
         instrument: Instrument,
     },
     /// A book was defined or updated.
     BookDefined {
         /// Its id.
-        id: u32,
+        id: BookId,
         /// Its data.
         book: Book,
     },
     /// An account was defined or updated.
     AccountDefined {
         /// Its id.
-        id: u32,
+        id: AccountId,
         /// Its data.
         account: Account,
     },
     /// A standing settlement instruction was defined or updated.
     SsiDefined {
         /// Its id.
-        id: u32,
+        id: SsiId,
         /// Its data.
         ssi: StandingSettlementInstruction,
     },
     /// A fee schedule was defined or updated.
     FeeScheduleDefined {
         /// Its id.
-        id: u32,
+        id: FeeScheduleId,
         /// Its data.
         schedule: FeeSchedule,
     },
     /// A trade was booked: version 1.
     TradeBooked {
         /// Kulissi's trade id.
-        trade_id: u64,
+        trade_id: TradeId,
         /// Source system.
         source: Arc<str>,
         /// Id in the source system.
@@ -84,7 +87,7 @@ pub enum Event {
     /// A trade was amended: `version` replaces `version - 1`.
     TradeAmended {
         /// Trade id.
-        trade_id: u64,
+        trade_id: TradeId,
         /// The new version.
         version: u32,
         /// Resolved terms of the new version.
@@ -95,7 +98,7 @@ pub enum Event {
     /// (Part of) a trade settled at the custodian.
     SettlementConfirmed {
         /// Trade id.
-        trade_id: u64,
+        trade_id: TradeId,
         /// The trade version that settled.
         version: u32,
         /// Quantity settled by this confirmation.
@@ -108,7 +111,7 @@ pub enum Event {
     /// An end-of-day price was recorded.
     PriceRecorded {
         /// Instrument (id).
-        instrument: u32,
+        instrument: InstrumentId,
         /// Close of.
         date: jiff::civil::Date,
         /// Price.
@@ -130,7 +133,7 @@ pub enum Event {
     /// A legal entity's end of day ran: positions marked, foreign balances revalued.
     EndOfDayRun {
         /// Legal entity (id).
-        legal_entity: u32,
+        legal_entity: LegalEntityId,
         /// The business date closed.
         date: jiff::civil::Date,
         /// Its reporting currency.
@@ -164,7 +167,7 @@ pub enum Event {
     /// An account's overdraft limit was set.
     OverdraftLimitSet {
         /// Account (id).
-        account: u32,
+        account: AccountId,
         /// Currency.
         currency: crate::identifiers::Currency,
         /// The limit.
@@ -173,7 +176,7 @@ pub enum Event {
     /// A legal entity's periods were closed through a date.
     PeriodClosed {
         /// Legal entity (id).
-        legal_entity: u32,
+        legal_entity: LegalEntityId,
         /// Last date closed.
         through: jiff::civil::Date,
     },
@@ -181,7 +184,7 @@ pub enum Event {
     /// years are reversed.
     PeriodReopened {
         /// Legal entity (id).
-        legal_entity: u32,
+        legal_entity: LegalEntityId,
         /// First date reopened.
         from: jiff::civil::Date,
         /// Why.
@@ -190,7 +193,7 @@ pub enum Event {
     /// A legal entity's year was closed into retained earnings.
     YearClosed {
         /// Legal entity (id).
-        legal_entity: u32,
+        legal_entity: LegalEntityId,
         /// The year.
         year: i16,
         /// The closing entry's lines.
@@ -199,7 +202,7 @@ pub enum Event {
     /// An account was added to a legal entity's chart, or renamed.
     LedgerAccountDefined {
         /// Legal entity (id).
-        legal_entity: u32,
+        legal_entity: LegalEntityId,
         /// The account.
         account: crate::ledger::LedgerAccount,
     },
@@ -224,7 +227,7 @@ pub enum Event {
     /// A trade was cancelled: `version` (cancelled) replaces `version - 1`.
     TradeCancelled {
         /// Trade id.
-        trade_id: u64,
+        trade_id: TradeId,
         /// The cancelled version.
         version: u32,
         /// Why.
@@ -238,7 +241,7 @@ pub enum Event {
         /// Fingerprint of the command's content.
         digest: u64,
         /// The trade the command answered with, if any.
-        trade_id: Option<u64>,
+        trade_id: Option<TradeId>,
     },
 }
 
@@ -291,7 +294,7 @@ impl Event {
     }
 
     /// The trade this event is about, if any.
-    pub fn trade_id(&self) -> Option<u64> {
+    pub fn trade_id(&self) -> Option<TradeId> {
         match self {
             Event::TradeBooked { trade_id, .. }
             | Event::TradeAmended { trade_id, .. }

@@ -117,7 +117,7 @@ pub struct SeenMessage {
     /// Fingerprint of the command's content ([`command_digest`]).
     pub digest: u64,
     /// The trade the command answered with, if it was about one.
-    pub trade_id: Option<u64>,
+    pub trade_id: Option<crate::ids::TradeId>,
 }
 
 /// The messages taken so far, by id.

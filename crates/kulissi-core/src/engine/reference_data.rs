@@ -214,10 +214,11 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
 
 /// Where a definition of `key` goes: its id (the key's own, or the next one) and the row it
 /// replaces, if any; `None` when the row is already exactly `value` (nothing to do).
-fn slot<'t, K, V>(table: &'t Table<K, V>, key: &K, value: &V) -> Option<(u32, Option<&'t V>)>
+fn slot<'t, K, V, I>(table: &'t Table<K, V, I>, key: &K, value: &V) -> Option<(I, Option<&'t V>)>
 where
     K: Eq + std::hash::Hash + Clone,
     V: PartialEq,
+    I: crate::ids::DenseId,
 {
     let id = table.id(key).unwrap_or(table.next_id());
     let existing = table.get(id);

@@ -137,7 +137,7 @@ pub enum Rejection {
         /// The id.
         message_id: String,
         /// The trade the first command answered with, if any.
-        trade_id: Option<u64>,
+        trade_id: Option<crate::ids::TradeId>,
         /// What differs, where the engine can tell (e.g. "quantity 100 was 200").
         differences: Vec<String>,
     },
@@ -176,7 +176,7 @@ pub enum Rejection {
         /// External id.
         external_id: String,
         /// Kulissi's trade id.
-        trade_id: u64,
+        trade_id: crate::ids::TradeId,
     },
     /// No trade with this external id from this source.
     #[error("no trade {external_id} from {system} is booked")]
@@ -194,7 +194,7 @@ pub enum Rejection {
         /// External id.
         external_id: String,
         /// Kulissi's trade id.
-        trade_id: u64,
+        trade_id: crate::ids::TradeId,
     },
     /// The trade has (partly) settled, so its terms can no longer change.
     #[error(
@@ -202,7 +202,7 @@ pub enum Rejection {
     )]
     TradeSettled {
         /// Kulissi's trade id.
-        trade_id: u64,
+        trade_id: crate::ids::TradeId,
         /// Quantity settled.
         settled: rust_decimal::Decimal,
         /// The trade's quantity.
@@ -214,7 +214,7 @@ pub enum Rejection {
     )]
     OverSettlement {
         /// Kulissi's trade id.
-        trade_id: u64,
+        trade_id: crate::ids::TradeId,
         /// Quantity this confirmation settles.
         requested: rust_decimal::Decimal,
         /// Already settled.
@@ -233,7 +233,7 @@ pub enum Rejection {
         /// The reference.
         reference: String,
         /// The trade it confirmed.
-        trade_id: u64,
+        trade_id: crate::ids::TradeId,
     },
     /// Positions or balances to value have no price or rate recent enough.
     #[error("end of day {date}: no recent {what} for {items} (none within {max_days} days)", items = .missing.join(", "), max_days = crate::market_data::MAX_STALENESS_DAYS)]

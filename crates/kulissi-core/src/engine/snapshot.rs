@@ -21,6 +21,7 @@ use super::messages::SeenMessage;
 use super::state::{Confirmation, StoredTrade};
 use super::{Event, State};
 use crate::cash::{CashBalance, CashMovement};
+use crate::ids::{InstrumentId, LegalEntityId, TradeId};
 use crate::ledger::{ManualEntry, NoJournal};
 use crate::market_data::RecordedPrice;
 use crate::money::{Price, Quantity};
@@ -332,7 +333,7 @@ fn trades(state: &State, w: &mut Writer<'_>) {
         Some(i) => w.u64(i + 1),
         None => {
             // Not in the table (a name the table never shared): written out in full.
-            w.u64(0);
+            w.u64(0u64);
             w.str(n);
         }
     };
@@ -429,7 +430,7 @@ fn read_trades(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError>
     let mut currencies: Vec<(Vec<u8>, crate::identifiers::Currency)> = Vec::new();
     let mut venues: Vec<(Vec<u8>, crate::identifiers::Mic)> = Vec::new();
     for i in 0..n {
-        let trade_id = i as u64 + 1;
+        let trade_id = TradeId(i as u64 + 1);
         let source = name(r, &names)?;
         let external_id: Arc<str> = Arc::from(r.text()?);
         let input_digest = r.fixed64()?;
@@ -439,12 +440,12 @@ fn read_trades(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError>
             1 => TradeStatus::Cancelled,
             s => return Err(r.error(format!("unknown trade status {s}"))),
         };
-        let legal_entity = r.u32()?;
-        let book = r.u32()?;
+        let legal_entity = r.u32()?.into();
+        let book = r.u32()?.into();
         let trader = name(r, &names)?;
-        let counterparty = r.u32()?;
-        let account = r.u32()?;
-        let instrument = r.u32()?;
+        let counterparty = r.u32()?.into();
+        let account = r.u32()?.into();
+        let instrument = r.u32()?.into();
         let side = match r.u8()? {
             0 => crate::trade::Side::Buy,
             1 => crate::trade::Side::Sell,
@@ -496,7 +497,7 @@ fn read_trades(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError>
     for _ in 0..count(r)? {
         let reference: Arc<str> = Arc::from(r.text()?);
         let confirmation = Confirmation {
-            trade_id: r.u64()?,
+            trade_id: r.u64()?.into(),
             quantity: r.decimal()?,
             settlement_date: r.date()?,
         };
@@ -582,7 +583,7 @@ fn read_holdings(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeErro
     let n = count(r)?;
     h.positions.reserve(n);
     for _ in 0..n {
-        let key = (r.u32()?, r.u32()?);
+        let key = (r.u32()?.into(), r.u32()?.into());
         let quantity = r.decimal()?;
         let settled_quantity = r.decimal()?;
         let cost = r.decimal()?;
@@ -605,7 +606,7 @@ fn read_holdings(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeErro
         position.trades.reserve_exact(trades);
         for _ in 0..trades {
             position.trades.push(PositionTrade {
-                order: (r.date()?, r.timestamp()?, r.u64()?),
+                order: (r.date()?, r.timestamp()?, r.u64()?.into()),
                 signed_quantity: r.decimal()?,
                 gross: r.decimal()?,
                 quantity_after: r.decimal()?,
@@ -618,7 +619,7 @@ fn read_holdings(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeErro
         h.positions.insert(key, position);
     }
     for _ in 0..count(r)? {
-        let key = (r.u32()?, r.currency()?, r.date()?);
+        let key = (r.u32()?.into(), r.currency()?, r.date()?);
         h.cash.insert(key, r.decimal()?);
     }
     Ok(())
@@ -646,7 +647,7 @@ fn ledger(state: &State, w: &mut Writer<'_>) {
     for e in &l.entities {
         w.u32(*e);
     }
-    u32_opt(w, l.last_entity);
+    u32_opt(w, l.last_entity.map(|e| e.0));
     match l.last_year {
         None => w.u8(0),
         Some(y) => {
@@ -684,7 +685,7 @@ fn ledger(state: &State, w: &mut Writer<'_>) {
 fn read_ledger(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError> {
     let l = &mut state.ledger;
     for _ in 0..count(r)? {
-        let entity = r.u32()?;
+        let entity: LegalEntityId = r.u32()?.into();
         let account = r.u32()?;
         let account = u16::try_from(account).map_err(|_| r.error(format!("account {account}")))?;
         let key = (entity, account, r.currency()?, r.year()?);
@@ -694,11 +695,11 @@ fn read_ledger(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError>
         .map(|_| r.year())
         .collect::<Result<BTreeSet<_>, _>>()?;
     l.entities = (0..count(r)?)
-        .map(|_| r.u32())
+        .map(|_| r.u32().map(LegalEntityId))
         .collect::<Result<BTreeSet<_>, _>>()?;
     l.last_entity = match r.u8()? {
         0 => None,
-        1 => Some(r.u32()?),
+        1 => Some(r.u32()?.into()),
         b => return Err(r.error(format!("unknown option tag {b}"))),
     };
     l.last_year = match r.u8()? {
@@ -708,15 +709,15 @@ fn read_ledger(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError>
     };
     let v = &mut state.valuations;
     for _ in 0..count(r)? {
-        let key = (r.u32()?, r.u32()?);
+        let key = (r.u32()?.into(), r.u32()?.into());
         v.adjustments.insert(key, r.decimal()?);
     }
     for _ in 0..count(r)? {
-        let key = (r.u32()?, r.currency()?);
+        let key = (r.u32()?.into(), r.currency()?);
         v.fx.insert(key, (r.decimal()?, r.decimal()?));
     }
     for _ in 0..count(r)? {
-        let entity = r.u32()?;
+        let entity: LegalEntityId = r.u32()?.into();
         v.last_end_of_day.insert(entity, r.date()?);
     }
     Ok(())
@@ -756,7 +757,7 @@ fn read_market_data(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeE
     let m = &mut state.market_data;
     let mut sources: Vec<Arc<str>> = Vec::new();
     for _ in 0..count(r)? {
-        let instrument = r.u32()?;
+        let instrument: InstrumentId = r.u32()?.into();
         let mut by_date = BTreeMap::new();
         for _ in 0..count(r)? {
             let date = r.date()?;
@@ -825,7 +826,7 @@ fn read_cash(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError> {
         c.movements.push(movement);
     }
     for _ in 0..count(r)? {
-        let key = (r.u32()?, r.currency()?);
+        let key = (r.u32()?.into(), r.currency()?);
         let balance = CashBalance {
             posted: r.decimal()?,
             held: r.decimal()?,
@@ -863,11 +864,11 @@ fn accounting(state: &State, w: &mut Writer<'_>) {
 fn read_accounting(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeError> {
     let p = &mut state.periods;
     for _ in 0..count(r)? {
-        let entity = r.u32()?;
+        let entity: LegalEntityId = r.u32()?.into();
         p.closed_through.insert(entity, r.date()?);
     }
     for _ in 0..count(r)? {
-        let key = (r.u32()?, r.year()?);
+        let key = (r.u32()?.into(), r.year()?);
         p.closings.insert(key, r.lines()?);
     }
     let m = &mut state.manual_entries;
@@ -897,7 +898,7 @@ fn messages(state: &State, w: &mut Writer<'_>) {
     for (id, m) in seen {
         w.str(id);
         w.fixed64(m.digest);
-        w.u64(m.trade_id.unwrap_or(0));
+        w.u64(m.trade_id.map_or(0, |t| t.0));
     }
 }
 
@@ -908,7 +909,7 @@ fn read_messages(state: &mut State, r: &mut Reader<'_>) -> Result<(), DecodeErro
         let id: Arc<str> = Arc::from(r.text()?);
         let seen = SeenMessage {
             digest: r.fixed64()?,
-            trade_id: Some(r.u64()?).filter(|t| *t != 0),
+            trade_id: Some(r.u64()?).filter(|t| *t != 0).map(TradeId),
         };
         state.messages.seen.insert(id, seen);
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::{ApplyError, Event};
 use crate::cash::{CashLedger, CashMovement, CashMovementStatus};
 use crate::identifiers::Currency;
+use crate::ids::{LegalEntityId, TradeId};
 use crate::ledger::{self, EntryHeader, EntryKind, Sink};
 use crate::market_data::{MarketData, RecordedPrice};
 use crate::position::{Holdings, IdHasher, PositionKey};
@@ -29,7 +30,7 @@ pub struct Trades {
     /// Index `trade_id - 1`.
     pub(super) trades: Vec<StoredTrade>,
     /// Source → external id → trade id (two levels, so a lookup allocates nothing).
-    pub(super) by_external: HashMap<Arc<str>, HashMap<Arc<str>, u64, IdHasher>, IdHasher>,
+    pub(super) by_external: HashMap<Arc<str>, HashMap<Arc<str>, TradeId, IdHasher>, IdHasher>,
     /// Sources and traders, shared by every trade that names them.
     pub(super) names: std::collections::HashSet<Arc<str>>,
     /// Settlement confirmation references → what each confirmed.
@@ -40,7 +41,7 @@ pub struct Trades {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Confirmation {
     /// The trade.
-    pub trade_id: u64,
+    pub trade_id: TradeId,
     /// The quantity it settled.
     pub quantity: Decimal,
     /// The effective settlement date.
@@ -49,13 +50,14 @@ pub struct Confirmation {
 
 impl Trades {
     /// The id the next booking gets.
-    pub fn next_trade_id(&self) -> u64 {
-        self.trades.len() as u64 + 1
+    pub fn next_trade_id(&self) -> TradeId {
+        TradeId(self.trades.len() as u64 + 1)
     }
 
     /// The trade with `trade_id`.
-    pub fn get(&self, trade_id: u64) -> Option<&StoredTrade> {
+    pub fn get(&self, trade_id: TradeId) -> Option<&StoredTrade> {
         trade_id
+            .0
             .checked_sub(1)
             .and_then(|i| self.trades.get(usize::try_from(i).ok()?))
     }
@@ -96,8 +98,9 @@ impl Trades {
         self.trades.is_empty()
     }
 
-    fn get_mut(&mut self, trade_id: u64) -> Option<&mut StoredTrade> {
+    fn get_mut(&mut self, trade_id: TradeId) -> Option<&mut StoredTrade> {
         trade_id
+            .0
             .checked_sub(1)
             .and_then(|i| self.trades.get_mut(usize::try_from(i).ok()?))
     }
@@ -125,7 +128,7 @@ pub struct State {
     /// Manual journal entries.
     pub manual_entries: ledger::ManualEntries,
     /// Accounts legal entities added to the default chart, or renamed, by entity and code.
-    pub ledger_accounts: std::collections::BTreeMap<(u32, u16), ledger::LedgerAccount>,
+    pub ledger_accounts: std::collections::BTreeMap<(LegalEntityId, u16), ledger::LedgerAccount>,
     /// Messages taken from outside, by idempotency key (exactly once at every door).
     pub messages: super::Messages,
 }
@@ -210,8 +213,8 @@ impl State {
                     return Err(ApplyError::WrongId {
                         event: kind,
                         what: "trade",
-                        id: *trade_id,
-                        expected: next,
+                        id: trade_id.0,
+                        expected: next.0,
                     });
                 }
                 self.refers_to(kind, terms)?;
@@ -253,8 +256,8 @@ impl State {
                     return Err(ApplyError::WrongId {
                         event: kind,
                         what: "trade",
-                        id: *trade_id,
-                        expected: booked,
+                        id: trade_id.0,
+                        expected: booked.0,
                     });
                 }
                 self.trades.trades.push(StoredTrade {
@@ -611,14 +614,18 @@ impl State {
     }
 
     /// The current version of a live trade, or why the event `kind` cannot change it.
-    fn live_trade(&self, kind: &'static str, trade_id: u64) -> Result<&TradeRecord, ApplyError> {
+    fn live_trade(
+        &self,
+        kind: &'static str,
+        trade_id: TradeId,
+    ) -> Result<&TradeRecord, ApplyError> {
         let record = &self.trade(kind, trade_id)?.record;
         match record.status {
             TradeStatus::Live => Ok(record),
             TradeStatus::Cancelled => Err(ApplyError::WrongStatus {
                 event: kind,
                 what: "trade",
-                id: trade_id,
+                id: trade_id.0,
                 found: "cancelled",
                 wanted: "live",
             }),
@@ -626,11 +633,11 @@ impl State {
     }
 
     /// The trade `trade_id`, which the event `kind` names.
-    fn trade(&self, kind: &'static str, trade_id: u64) -> Result<&StoredTrade, ApplyError> {
+    fn trade(&self, kind: &'static str, trade_id: TradeId) -> Result<&StoredTrade, ApplyError> {
         self.trades.get(trade_id).ok_or(ApplyError::Unknown {
             event: kind,
             what: "trade",
-            id: trade_id,
+            id: trade_id.0,
         })
     }
 
@@ -638,17 +645,17 @@ impl State {
     fn trade_mut(
         &mut self,
         kind: &'static str,
-        trade_id: u64,
+        trade_id: TradeId,
     ) -> Result<&mut StoredTrade, ApplyError> {
         self.trades.get_mut(trade_id).ok_or(ApplyError::Unknown {
             event: kind,
             what: "trade",
-            id: trade_id,
+            id: trade_id.0,
         })
     }
 
     /// The legal entity with `id`, which the event `kind` names, exists.
-    fn legal_entity(&self, kind: &'static str, id: u32) -> Result<(), ApplyError> {
+    fn legal_entity(&self, kind: &'static str, id: LegalEntityId) -> Result<(), ApplyError> {
         exists(
             kind,
             "legal entity",
@@ -687,7 +694,7 @@ impl State {
 
     /// A legal entity's chart of accounts: the default broker-dealer chart with the entity's
     /// additions and renames.
-    pub fn chart_of(&self, legal_entity: u32) -> ledger::ChartOfAccounts {
+    pub fn chart_of(&self, legal_entity: LegalEntityId) -> ledger::ChartOfAccounts {
         let mut chart = ledger::ChartOfAccounts::broker_dealer();
         for ((_, _), account) in self
             .ledger_accounts
@@ -712,12 +719,12 @@ impl State {
 
     /// The legal entity of a cash movement's account, and the movement's posting date: its
     /// value date, or that entity's first open day.
-    fn cash_posting(&self, m: &CashMovement) -> (u32, Date) {
+    fn cash_posting(&self, m: &CashMovement) -> (LegalEntityId, Date) {
         let entity = self
             .refdata
             .accounts
             .get(m.account)
-            .map_or(0, |a| a.legal_entity);
+            .map_or(LegalEntityId(0), |a| a.legal_entity);
         (entity, self.periods.posting_date(entity, m.value_date))
     }
 
@@ -752,12 +759,12 @@ impl State {
 
 /// The id `id` an event `kind` gives a new or redefined row of `what` fits the table: it is
 /// the id the row's key has (`existing`) or, for a new key, the next id.
-fn fits_id(
+fn fits_id<I: crate::ids::DenseId>(
     kind: &'static str,
     what: &'static str,
-    id: u32,
-    existing: Option<u32>,
-    next: u32,
+    id: I,
+    existing: Option<I>,
+    next: I,
 ) -> Result<(), ApplyError> {
     let expected = existing.unwrap_or(next);
     if id == expected {
@@ -766,8 +773,8 @@ fn fits_id(
         Err(ApplyError::WrongId {
             event: kind,
             what,
-            id: u64::from(id),
-            expected: u64::from(expected),
+            id: u64::from(id.index()),
+            expected: u64::from(expected.index()),
         })
     }
 }
@@ -856,7 +863,7 @@ impl Sink for CashOnly {
 fn post_cash_movement<J: ledger::Journal>(
     balances: &mut ledger::LedgerBalances,
     m: &CashMovement,
-    legal_entity: u32,
+    legal_entity: LegalEntityId,
     posting_date: Date,
     journal: &mut J,
 ) {

@@ -121,7 +121,7 @@ pub(super) fn live_trade<'s>(
 fn one_cost_method(
     state: &State,
     terms: &TradeTerms,
-    replacing: Option<u64>,
+    replacing: Option<crate::ids::TradeId>,
 ) -> Result<(), Rejection> {
     let Some(book) = state.refdata.books.get(terms.book) else {
         return Ok(());

@@ -1,6 +1,7 @@
 //! [`LedgerBalances`]: every account's balance per currency, kept by the engine as events
 //! apply, from the same rules that write journal entries.
 
+use crate::ids::LegalEntityId;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
@@ -16,13 +17,13 @@ use crate::position::IdHasher;
 /// either way.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LedgerBalances {
-    pub(crate) balances: HashMap<(u32, u16, Currency, i16), Decimal, IdHasher>,
+    pub(crate) balances: HashMap<(LegalEntityId, u16, Currency, i16), Decimal, IdHasher>,
     /// The posting years seen on income and expense accounts.
     pub(crate) years: BTreeSet<i16>,
     /// The legal entities with entries.
-    pub(crate) entities: BTreeSet<u32>,
+    pub(crate) entities: BTreeSet<LegalEntityId>,
     /// The entity and the income-statement year of the last line added (a cache).
-    pub(crate) last_entity: Option<u32>,
+    pub(crate) last_entity: Option<LegalEntityId>,
     pub(crate) last_year: Option<i16>,
 }
 
@@ -37,7 +38,12 @@ impl LedgerBalances {
     }
 
     /// The balance of `account` in `currency` in one legal entity's books, over all years.
-    pub fn entity_balance(&self, entity: u32, account: u16, currency: Currency) -> Decimal {
+    pub fn entity_balance(
+        &self,
+        entity: LegalEntityId,
+        account: u16,
+        currency: Currency,
+    ) -> Decimal {
         if is_profit_and_loss(account) {
             self.years
                 .iter()
@@ -52,7 +58,7 @@ impl LedgerBalances {
     }
 
     /// The currencies one legal entity has balances in on `accounts`.
-    pub fn entity_currencies(&self, entity: u32, accounts: &[u16]) -> Vec<Currency> {
+    pub fn entity_currencies(&self, entity: LegalEntityId, accounts: &[u16]) -> Vec<Currency> {
         let mut currencies: Vec<Currency> = self
             .balances
             .keys()
@@ -71,7 +77,11 @@ impl LedgerBalances {
 
     /// One legal entity's income and expense balances of entries posted in `year`, non-zero
     /// ones.
-    pub fn profit_and_loss_of(&self, entity: u32, year: i16) -> Vec<(u16, Currency, Decimal)> {
+    pub fn profit_and_loss_of(
+        &self,
+        entity: LegalEntityId,
+        year: i16,
+    ) -> Vec<(u16, Currency, Decimal)> {
         let mut lines: Vec<_> = self
             .balances
             .iter()
@@ -97,7 +107,14 @@ impl LedgerBalances {
         totals.into_iter().map(|((a, _), (c, b))| (a, c, b))
     }
 
-    fn add(&mut self, entity: u32, year: i16, account: u16, currency: Currency, amount: Decimal) {
+    fn add(
+        &mut self,
+        entity: LegalEntityId,
+        year: i16,
+        account: u16,
+        currency: Currency,
+        amount: Decimal,
+    ) {
         if amount.is_zero() {
             return;
         }

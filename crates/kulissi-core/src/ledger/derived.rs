@@ -11,6 +11,7 @@
 //! minus the cost released; a trade reported late, an amendment or a cancellation that
 //! re-orders average cost corrects realised P&L by exactly the change of cost.
 
+use crate::ids::{LegalEntityId, TradeId};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -59,7 +60,7 @@ pub enum EntryKind {
 
 impl EntryKind {
     /// A short description for people ("Trade 12 booked").
-    pub fn describe(self, trade_id: Option<u64>) -> String {
+    pub fn describe(self, trade_id: Option<TradeId>) -> String {
         let id = trade_id.unwrap_or_default();
         match self {
             EntryKind::TradeBooked => format!("Trade {id} booked"),
@@ -88,9 +89,9 @@ pub struct EntryHeader {
     /// The date it is posted on: the effective date, unless that falls in a closed period.
     pub posting_date: Date,
     /// The trade it comes from, if any.
-    pub trade_id: Option<u64>,
+    pub trade_id: Option<TradeId>,
     /// The legal entity (id) whose books it is in.
-    pub legal_entity: u32,
+    pub legal_entity: LegalEntityId,
 }
 
 /// Receives the entries the engine derives as it applies events: one call per entry, with
@@ -251,7 +252,7 @@ fn net_lines(lines: Vec<JournalLine>) -> Vec<JournalLine> {
 /// change of cost of every position it touched, by currency. `None` when nothing moves.
 pub fn post_trade_event(
     date: Date,
-    trade_id: u64,
+    trade_id: TradeId,
     old: Option<&TradeRecord>,
     new: Option<&TradeRecord>,
     cost_changes: &[CostChange],

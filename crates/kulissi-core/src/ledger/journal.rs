@@ -1,5 +1,6 @@
 //! Journal entries: balanced per currency, immutable, corrected by reversal.
 
+use crate::ids::TradeId;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -73,7 +74,7 @@ pub struct JournalEntry {
     /// What it records, for people.
     pub description: String,
     /// The trade it comes from, if any.
-    pub trade_id: Option<u64>,
+    pub trade_id: Option<TradeId>,
     /// The lines; zero lines are dropped.
     pub lines: Vec<JournalLine>,
 }
@@ -83,7 +84,7 @@ impl JournalEntry {
     pub fn new(
         effective_date: Date,
         description: impl Into<String>,
-        trade_id: Option<u64>,
+        trade_id: Option<TradeId>,
         lines: impl IntoIterator<Item = JournalLine>,
     ) -> Result<JournalEntry, EntryError> {
         let lines: Vec<JournalLine> = lines.into_iter().filter(|l| !l.net().is_zero()).collect();

@@ -4,6 +4,7 @@
 //! trades, client money, FX revaluation): those move only through their sub-ledgers, so the
 //! general ledger always ties out to them.
 
+use crate::ids::LegalEntityId;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -43,7 +44,7 @@ pub struct ManualEntry {
     /// The maker's reference.
     pub reference: Arc<str>,
     /// Legal entity (id).
-    pub legal_entity: u32,
+    pub legal_entity: LegalEntityId,
     /// The date it takes effect.
     pub effective_date: Date,
     /// What it is for.

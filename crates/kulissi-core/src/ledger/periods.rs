@@ -7,6 +7,7 @@
 //! entry moves every income and expense balance of the year into retained earnings; it is
 //! kept so that reopening the year reverses it exactly.
 
+use crate::ids::LegalEntityId;
 use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
@@ -27,19 +28,19 @@ pub fn is_profit_and_loss(account: u16) -> bool {
 /// The periods of every legal entity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Periods {
-    pub(crate) closed_through: HashMap<u32, Date, IdHasher>,
-    pub(crate) closings: BTreeMap<(u32, i16), Lines>,
+    pub(crate) closed_through: HashMap<LegalEntityId, Date, IdHasher>,
+    pub(crate) closings: BTreeMap<(LegalEntityId, i16), Lines>,
 }
 
 impl Periods {
     /// The last closed date of `entity`, if any.
-    pub fn closed_through(&self, entity: u32) -> Option<Date> {
+    pub fn closed_through(&self, entity: LegalEntityId) -> Option<Date> {
         self.closed_through.get(&entity).copied()
     }
 
     /// The date an entry of `entity` effective on `effective` is posted on: the effective
     /// date when its period is open, else the first open day.
-    pub fn posting_date(&self, entity: u32, effective: Date) -> Date {
+    pub fn posting_date(&self, entity: LegalEntityId, effective: Date) -> Date {
         match self.closed_through.get(&entity) {
             Some(closed) if effective <= *closed => closed.tomorrow().unwrap_or(*closed),
             _ => effective,
@@ -47,14 +48,14 @@ impl Periods {
     }
 
     /// Closes `entity`'s periods through `through` (never moving the date back).
-    pub fn close(&mut self, entity: u32, through: Date) {
+    pub fn close(&mut self, entity: LegalEntityId, through: Date) {
         let closed = self.closed_through.entry(entity).or_insert(through);
         *closed = (*closed).max(through);
     }
 
     /// Reopens `entity`'s periods from `from`; returns the year-end closings undone (years
     /// from `from`'s year on), whose entries must be reversed.
-    pub fn reopen(&mut self, entity: u32, from: Date) -> Vec<(i16, Lines)> {
+    pub fn reopen(&mut self, entity: LegalEntityId, from: Date) -> Vec<(i16, Lines)> {
         match from.yesterday() {
             Ok(day) if self.closed_through.contains_key(&entity) => {
                 self.closed_through.insert(entity, day);
@@ -75,12 +76,12 @@ impl Periods {
     }
 
     /// The year-end closing entry of `entity` for `year`, when the year is closed.
-    pub fn closing(&self, entity: u32, year: i16) -> Option<&Lines> {
+    pub fn closing(&self, entity: LegalEntityId, year: i16) -> Option<&Lines> {
         self.closings.get(&(entity, year))
     }
 
     /// Records a year-end closing entry.
-    pub fn record_closing(&mut self, entity: u32, year: i16, lines: Lines) {
+    pub fn record_closing(&mut self, entity: LegalEntityId, year: i16, lines: Lines) {
         self.closings.insert((entity, year), lines);
     }
 }
@@ -117,15 +118,27 @@ mod tests {
     #[test]
     fn late_entries_post_on_the_first_open_day() {
         let mut p = Periods::default();
-        assert_eq!(p.posting_date(1, date(2025, 6, 30)), date(2025, 6, 30));
-        p.close(1, date(2025, 6, 30));
-        p.close(1, date(2025, 5, 31));
-        assert_eq!(p.closed_through(1), Some(date(2025, 6, 30)));
-        assert_eq!(p.posting_date(1, date(2025, 6, 12)), date(2025, 7, 1));
-        assert_eq!(p.posting_date(1, date(2025, 7, 3)), date(2025, 7, 3));
-        assert_eq!(p.posting_date(2, date(2025, 6, 12)), date(2025, 6, 12));
-        assert!(p.reopen(1, date(2025, 6, 1)).is_empty());
-        assert_eq!(p.closed_through(1), Some(date(2025, 5, 31)));
+        assert_eq!(
+            p.posting_date(LegalEntityId(1), date(2025, 6, 30)),
+            date(2025, 6, 30)
+        );
+        p.close(LegalEntityId(1), date(2025, 6, 30));
+        p.close(LegalEntityId(1), date(2025, 5, 31));
+        assert_eq!(p.closed_through(LegalEntityId(1)), Some(date(2025, 6, 30)));
+        assert_eq!(
+            p.posting_date(LegalEntityId(1), date(2025, 6, 12)),
+            date(2025, 7, 1)
+        );
+        assert_eq!(
+            p.posting_date(LegalEntityId(1), date(2025, 7, 3)),
+            date(2025, 7, 3)
+        );
+        assert_eq!(
+            p.posting_date(LegalEntityId(2), date(2025, 6, 12)),
+            date(2025, 6, 12)
+        );
+        assert!(p.reopen(LegalEntityId(1), date(2025, 6, 1)).is_empty());
+        assert_eq!(p.closed_through(LegalEntityId(1)), Some(date(2025, 5, 31)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! marks, trial balance and profit) runs through the engine in
 //! `engine/tests/valuation_and_cash.rs`.
 
+use crate::ids::{AccountId, BookId, CounterpartyId, InstrumentId, LegalEntityId, TradeId};
 use jiff::civil::date;
 use rust_decimal::Decimal;
 
@@ -38,18 +39,18 @@ fn record(
         Side::Sell => gross - commission,
     };
     TradeRecord {
-        trade_id,
+        trade_id: TradeId(trade_id),
         version: 1,
         status: TradeStatus::Live,
         source: "TEST".into(),
         external_id: format!("T{trade_id}").into(),
         terms: TradeTerms {
-            legal_entity: 0,
-            book: 0,
+            legal_entity: LegalEntityId(0),
+            book: BookId(0),
             trader: "anna".into(),
-            counterparty: 0,
-            account: 0,
-            instrument: 0,
+            counterparty: CounterpartyId(0),
+            account: AccountId(0),
+            instrument: InstrumentId(0),
             side,
             quantity: Quantity::new(d(quantity)),
             price: Price::new(d(price)),
@@ -77,7 +78,7 @@ fn corrections_are_reversals() {
     let wrong = JournalEntry::new(
         date(2025, 7, 14),
         "JE-100",
-        Some(1),
+        Some(TradeId(1)),
         [
             JournalLine::debit(SECURITIES_AT_COST, ccy, d("20000")),
             JournalLine::credit(UNSETTLED_PURCHASES, ccy, d("20000")),
@@ -88,7 +89,7 @@ fn corrections_are_reversals() {
     let right = JournalEntry::new(
         date(2025, 7, 15),
         "JE-102",
-        Some(1),
+        Some(TradeId(1)),
         [
             JournalLine::debit(SECURITIES_AT_COST, ccy, d("40000")),
             JournalLine::credit(UNSETTLED_PURCHASES, ccy, d("40000")),
@@ -137,7 +138,7 @@ fn derived_entries_match_the_worked_journal() {
     let buy = record(1, Side::Buy, "1000", "20.00", 14, 16, "20.00");
     let entry = post_trade_event(
         date(2025, 7, 14),
-        1,
+        TradeId(1),
         None,
         Some(&buy),
         &[CostChange {
@@ -161,7 +162,7 @@ fn derived_entries_match_the_worked_journal() {
     let sell = record(2, Side::Sell, "400", "21.00", 16, 18, "8.40");
     let sale = post_trade_event(
         date(2025, 7, 16),
-        2,
+        TradeId(2),
         None,
         Some(&sell),
         &[CostChange {
@@ -198,7 +199,7 @@ fn derived_entries_for_amendments_and_cancellations() {
     let v1 = record(1, Side::Buy, "1000", "20.00", 14, 16, "20.00");
     let booked = post_trade_event(
         date(2025, 7, 14),
-        1,
+        TradeId(1),
         None,
         Some(&v1),
         &[CostChange {
@@ -211,7 +212,7 @@ fn derived_entries_for_amendments_and_cancellations() {
     .unwrap();
     let cancelled = post_trade_event(
         date(2025, 7, 15),
-        1,
+        TradeId(1),
         Some(&v1),
         None,
         &[CostChange {
@@ -228,7 +229,7 @@ fn derived_entries_for_amendments_and_cancellations() {
     let v2 = record(1, Side::Buy, "1000", "20.10", 14, 16, "20.10");
     let amended = post_trade_event(
         date(2025, 7, 15),
-        1,
+        TradeId(1),
         Some(&v1),
         Some(&v2),
         &[CostChange {
@@ -246,7 +247,7 @@ fn derived_entries_for_amendments_and_cancellations() {
     assert_eq!(tb.balance(REALISED_PNL, ccy), Decimal::ZERO);
     // An amendment that changes nothing the ledger sees posts nothing.
     assert_eq!(
-        post_trade_event(date(2025, 7, 15), 1, Some(&v1), Some(&v1), &[]).unwrap(),
+        post_trade_event(date(2025, 7, 15), TradeId(1), Some(&v1), Some(&v1), &[]).unwrap(),
         None
     );
 }

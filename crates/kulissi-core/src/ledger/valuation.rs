@@ -8,6 +8,7 @@
 //! balance `N` in currency units per unit of reporting currency `r` (docs/domain.md §7: USD
 //! 10,000 with EUR/USD 1.1000 → 1.0800 gains EUR 168.35).
 
+use crate::ids::{AccountId, InstrumentId, LegalEntityId};
 use std::collections::HashMap;
 
 use jiff::civil::Date;
@@ -34,9 +35,9 @@ pub const MONETARY_ACCOUNTS: [u16; 7] = [
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PositionMark {
     /// Account (id).
-    pub account: u32,
+    pub account: AccountId,
     /// Instrument (id).
-    pub instrument: u32,
+    pub instrument: InstrumentId,
     /// Currency of the position.
     pub currency: Currency,
     /// The price it was marked at.
@@ -63,9 +64,9 @@ pub struct FxRevaluation {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Valuations {
     pub(crate) adjustments: HashMap<PositionKey, Decimal, IdHasher>,
-    pub(crate) fx: HashMap<(u32, Currency), (Decimal, Decimal)>,
+    pub(crate) fx: HashMap<(LegalEntityId, Currency), (Decimal, Decimal)>,
     /// The last end of day run, per legal entity (id).
-    pub last_end_of_day: HashMap<u32, Date>,
+    pub last_end_of_day: HashMap<LegalEntityId, Date>,
 }
 
 impl Valuations {
@@ -124,12 +125,19 @@ impl Valuations {
 
     /// The rate and net monetary balance of a legal entity's last revaluation of
     /// `currency`.
-    pub fn last_revaluation(&self, entity: u32, currency: Currency) -> Option<(Decimal, Decimal)> {
+    pub fn last_revaluation(
+        &self,
+        entity: LegalEntityId,
+        currency: Currency,
+    ) -> Option<(Decimal, Decimal)> {
         self.fx.get(&(entity, currency)).copied()
     }
 
     /// The currencies a legal entity has revalued.
-    pub fn revalued_currencies(&self, entity: u32) -> impl Iterator<Item = Currency> + '_ {
+    pub fn revalued_currencies(
+        &self,
+        entity: LegalEntityId,
+    ) -> impl Iterator<Item = Currency> + '_ {
         self.fx
             .keys()
             .filter(move |(e, _)| *e == entity)
@@ -137,7 +145,7 @@ impl Valuations {
     }
 
     /// Records a legal entity's revaluation.
-    pub fn revalued(&mut self, entity: u32, r: &FxRevaluation) {
+    pub fn revalued(&mut self, entity: LegalEntityId, r: &FxRevaluation) {
         self.fx.insert((entity, r.currency), (r.rate, r.balance));
     }
 }
@@ -201,11 +209,23 @@ mod tests {
     fn a_sale_releases_its_share_of_the_adjustment() {
         let eur: Currency = "EUR".parse().unwrap();
         let mut v = Valuations::default();
-        assert_eq!(v.mark((1, 1), d("800.00")), d("800.00"));
-        assert_eq!(v.release((1, 1), eur, d("1000"), d("600")), d("320.00"));
-        assert_eq!(v.adjustment((1, 1)), d("480.00"));
-        assert_eq!(v.release((1, 1), eur, d("600"), d("700")), Decimal::ZERO);
-        assert_eq!(v.release((1, 1), eur, d("700"), d("-100")), d("480.00"));
+        assert_eq!(
+            v.mark((AccountId(1), InstrumentId(1)), d("800.00")),
+            d("800.00")
+        );
+        assert_eq!(
+            v.release((AccountId(1), InstrumentId(1)), eur, d("1000"), d("600")),
+            d("320.00")
+        );
+        assert_eq!(v.adjustment((AccountId(1), InstrumentId(1))), d("480.00"));
+        assert_eq!(
+            v.release((AccountId(1), InstrumentId(1)), eur, d("600"), d("700")),
+            Decimal::ZERO
+        );
+        assert_eq!(
+            v.release((AccountId(1), InstrumentId(1)), eur, d("700"), d("-100")),
+            d("480.00")
+        );
         assert!(v.is_empty());
     }
 }

@@ -3,6 +3,7 @@
 //! than [`MAX_STALENESS_DAYS`] is stale (an exception for a person, never silently carried
 //! over).
 
+use crate::ids::InstrumentId;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
@@ -28,14 +29,14 @@ pub struct RecordedPrice {
 /// Prices and FX rates by date.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarketData {
-    pub(crate) prices: HashMap<u32, BTreeMap<Date, RecordedPrice>, IdHasher>,
+    pub(crate) prices: HashMap<InstrumentId, BTreeMap<Date, RecordedPrice>, IdHasher>,
     pub(crate) rates: HashMap<(Currency, Currency), BTreeMap<Date, Decimal>>,
 }
 
 impl MarketData {
     /// Records the price of instrument `instrument` (id) on `date`, replacing one recorded
     /// for the same date.
-    pub fn record_price(&mut self, instrument: u32, date: Date, price: RecordedPrice) {
+    pub fn record_price(&mut self, instrument: InstrumentId, date: Date, price: RecordedPrice) {
         self.prices
             .entry(instrument)
             .or_default()
@@ -51,7 +52,7 @@ impl MarketData {
     }
 
     /// The price recorded for exactly `date`.
-    pub fn price_recorded(&self, instrument: u32, date: Date) -> Option<&RecordedPrice> {
+    pub fn price_recorded(&self, instrument: InstrumentId, date: Date) -> Option<&RecordedPrice> {
         self.prices.get(&instrument)?.get(&date)
     }
 
@@ -61,7 +62,11 @@ impl MarketData {
     }
 
     /// The latest price on or before `date`, with its date.
-    pub fn latest_price(&self, instrument: u32, date: Date) -> Option<(Date, &RecordedPrice)> {
+    pub fn latest_price(
+        &self,
+        instrument: InstrumentId,
+        date: Date,
+    ) -> Option<(Date, &RecordedPrice)> {
         self.prices
             .get(&instrument)?
             .range(..=date)
@@ -107,11 +112,11 @@ mod tests {
             price: v.parse().unwrap(),
             source: "XHEL close".into(),
         };
-        m.record_price(1, date(2025, 7, 14), p("20.50"));
-        m.record_price(1, date(2025, 7, 15), p("20.80"));
-        assert_eq!(m.latest_price(1, date(2025, 7, 13)), None);
+        m.record_price(InstrumentId(1), date(2025, 7, 14), p("20.50"));
+        m.record_price(InstrumentId(1), date(2025, 7, 15), p("20.80"));
+        assert_eq!(m.latest_price(InstrumentId(1), date(2025, 7, 13)), None);
         assert_eq!(
-            m.latest_price(1, date(2025, 7, 16))
+            m.latest_price(InstrumentId(1), date(2025, 7, 16))
                 .unwrap()
                 .1
                 .price

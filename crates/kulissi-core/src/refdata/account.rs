@@ -8,7 +8,7 @@ pub struct Book {
     /// Short code, unique.
     pub code: String,
     /// The legal entity (id) the book belongs to.
-    pub legal_entity: u32,
+    pub legal_entity: crate::ids::LegalEntityId,
     /// The desk.
     pub desk: String,
     /// The trader responsible.
@@ -88,7 +88,7 @@ pub struct Account {
     /// Short code, unique.
     pub code: String,
     /// The legal entity (id) that holds it.
-    pub legal_entity: u32,
+    pub legal_entity: crate::ids::LegalEntityId,
     /// House or client.
     pub owner: AccountOwner,
     /// The custodian's LEI.

@@ -21,24 +21,28 @@ pub use ssi::{SsiKey, StandingSettlementInstruction};
 use std::collections::HashMap;
 use std::hash::Hash;
 
+use crate::ids::{
+    AccountId, BookId, CounterpartyId, DenseId, FeeScheduleId, InstrumentId, LegalEntityId, SsiId,
+};
+
 /// A table of one kind of reference data: rows by id, and ids by natural key.
 #[derive(Debug, Clone)]
-pub struct Table<K, V> {
+pub struct Table<K, V, I> {
     rows: Vec<V>,
     /// Keys are our own reference data, entered by staff, so a fast non-keyed hash is safe:
     /// a lookup of any outside string cannot do worse than the chains the table already has.
-    ids: HashMap<K, u32, crate::position::IdHasher>,
+    ids: HashMap<K, I, crate::position::IdHasher>,
 }
 
-impl<K: Eq + Hash, V: PartialEq> PartialEq for Table<K, V> {
+impl<K: Eq + Hash, V: PartialEq, I: DenseId> PartialEq for Table<K, V, I> {
     fn eq(&self, other: &Self) -> bool {
         self.rows == other.rows && self.ids == other.ids
     }
 }
 
-impl<K: Eq + Hash, V: Eq> Eq for Table<K, V> {}
+impl<K: Eq + Hash, V: Eq, I: DenseId> Eq for Table<K, V, I> {}
 
-impl<K: Eq + Hash + Clone, V> Default for Table<K, V> {
+impl<K: Eq + Hash + Clone, V, I: DenseId> Default for Table<K, V, I> {
     fn default() -> Self {
         Table {
             rows: Vec::new(),
@@ -47,20 +51,20 @@ impl<K: Eq + Hash + Clone, V> Default for Table<K, V> {
     }
 }
 
-impl<K: Eq + Hash + Clone, V> Table<K, V> {
+impl<K: Eq + Hash + Clone, V, I: DenseId> Table<K, V, I> {
     /// The id a new row would get.
-    pub fn next_id(&self) -> u32 {
-        u32::try_from(self.rows.len()).unwrap_or(u32::MAX)
+    pub fn next_id(&self) -> I {
+        I::from_index(u32::try_from(self.rows.len()).unwrap_or(u32::MAX))
     }
 
     /// The id of `key`, if defined.
-    pub fn id(&self, key: &K) -> Option<u32> {
+    pub fn id(&self, key: &K) -> Option<I> {
         self.ids.get(key).copied()
     }
 
     /// The row with `id`.
-    pub fn get(&self, id: u32) -> Option<&V> {
-        self.rows.get(id as usize)
+    pub fn get(&self, id: I) -> Option<&V> {
+        self.rows.get(id.index() as usize)
     }
 
     /// The row for `key`.
@@ -69,8 +73,8 @@ impl<K: Eq + Hash + Clone, V> Table<K, V> {
     }
 
     /// Inserts or replaces the row with `id` (ids are dense: a new id is `next_id()`).
-    pub fn put(&mut self, id: u32, key: K, value: V) {
-        let index = id as usize;
+    pub fn put(&mut self, id: I, key: K, value: V) {
+        let index = id.index() as usize;
         if index < self.rows.len() {
             self.rows[index] = value;
         } else {
@@ -80,8 +84,11 @@ impl<K: Eq + Hash + Clone, V> Table<K, V> {
     }
 
     /// Every row, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &V)> {
-        self.rows.iter().enumerate().map(|(i, v)| (i as u32, v))
+    pub fn iter(&self) -> impl Iterator<Item = (I, &V)> {
+        self.rows
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (I::from_index(i as u32), v))
     }
 
     /// Number of rows.
@@ -99,22 +106,24 @@ impl<K: Eq + Hash + Clone, V> Table<K, V> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RefData {
     /// Our own legal entities, by LEI.
-    pub legal_entities: Table<crate::identifiers::Lei, LegalEntity>,
+    pub legal_entities: Table<crate::identifiers::Lei, LegalEntity, LegalEntityId>,
     /// Counterparties, by LEI.
-    pub counterparties: Table<crate::identifiers::Lei, Counterparty>,
+    pub counterparties: Table<crate::identifiers::Lei, Counterparty, CounterpartyId>,
     /// Instruments, by ISIN.
-    pub instruments: Table<crate::identifiers::Isin, Instrument>,
+    pub instruments: Table<crate::identifiers::Isin, Instrument, InstrumentId>,
     /// Books, by code.
-    pub books: Table<String, Book>,
+    pub books: Table<String, Book, BookId>,
     /// Accounts, by code.
-    pub accounts: Table<String, Account>,
+    pub accounts: Table<String, Account, AccountId>,
     /// Standing settlement instructions, by counterparty × market × currency × type.
-    pub ssis: Table<SsiKey, StandingSettlementInstruction>,
+    pub ssis: Table<SsiKey, StandingSettlementInstruction, SsiId>,
     /// Fee schedules, by market × instrument type.
-    pub fee_schedules: Table<FeeScheduleKey, FeeSchedule>,
+    pub fee_schedules: Table<FeeScheduleKey, FeeSchedule, FeeScheduleId>,
     /// Each market and instrument type's schedules by valid-from date, oldest first.
-    fee_versions:
-        HashMap<(crate::settlement::Market, InstrumentType), Vec<(jiff::civil::Date, u32)>>,
+    fee_versions: HashMap<
+        (crate::settlement::Market, InstrumentType),
+        Vec<(jiff::civil::Date, FeeScheduleId)>,
+    >,
 }
 
 /// A fee schedule's key: market, instrument type and the date it is valid from.
@@ -123,7 +132,7 @@ pub type FeeScheduleKey = (crate::settlement::Market, InstrumentType, jiff::civi
 impl RefData {
     /// Puts a fee schedule version (a new valid-from date adds a version; the same date
     /// replaces it).
-    pub fn put_fee_schedule(&mut self, id: u32, schedule: FeeSchedule) {
+    pub fn put_fee_schedule(&mut self, id: FeeScheduleId, schedule: FeeSchedule) {
         let key = (
             schedule.market,
             schedule.instrument_type,

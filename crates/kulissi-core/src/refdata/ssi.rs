@@ -10,7 +10,7 @@ use crate::settlement::Market;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct SsiKey {
     /// Counterparty id; `None` for our own SSI.
-    pub counterparty: Option<u32>,
+    pub counterparty: Option<crate::ids::CounterpartyId>,
     /// Market.
     pub market: Market,
     /// Settlement currency.

@@ -75,7 +75,7 @@ pub fn enrich(refdata: &RefData, terms: &TradeTerms) -> Result<Economics, Reject
         Side::Buy => gross + accrued + charges,
         Side::Sell => gross + accrued - charges,
     };
-    let ssi = |counterparty: Option<u32>| {
+    let ssi = |counterparty: Option<crate::ids::CounterpartyId>| {
         let key = SsiKey {
             counterparty,
             market: instrument.market,

@@ -97,17 +97,17 @@ pub struct TradeInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TradeTerms {
     /// Legal entity id.
-    pub legal_entity: u32,
+    pub legal_entity: crate::ids::LegalEntityId,
     /// Book id.
-    pub book: u32,
+    pub book: crate::ids::BookId,
     /// Trader.
     pub trader: Arc<str>,
     /// Counterparty id.
-    pub counterparty: u32,
+    pub counterparty: crate::ids::CounterpartyId,
     /// Account id.
-    pub account: u32,
+    pub account: crate::ids::AccountId,
     /// Instrument id.
-    pub instrument: u32,
+    pub instrument: crate::ids::InstrumentId,
     /// Side.
     pub side: Side,
     /// Quantity (positive).
@@ -150,9 +150,9 @@ pub struct Economics {
     /// What we pay (buy) or receive (sell): gross + accrued ± charges.
     pub net: Decimal,
     /// Our SSI id.
-    pub our_ssi: u32,
+    pub our_ssi: crate::ids::SsiId,
     /// The counterparty's SSI id.
-    pub their_ssi: u32,
+    pub their_ssi: crate::ids::SsiId,
 }
 
 impl Economics {
@@ -175,7 +175,7 @@ pub enum TradeStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TradeRecord {
     /// Kulissi's trade id.
-    pub trade_id: u64,
+    pub trade_id: crate::ids::TradeId,
     /// Current version (1 on booking).
     pub version: u32,
     /// Live or cancelled.

@@ -6,6 +6,8 @@
 use jiff::civil::date;
 use kulissi_core::Decimal;
 use kulissi_core::identifiers::{Currency, Mic};
+use kulissi_core::ids::TradeId;
+use kulissi_core::ids::{AccountId, BookId, CounterpartyId, InstrumentId, LegalEntityId};
 use kulissi_core::ledger::{
     CostChange, TrialBalance, codes, post_settlement_part, post_trade_event,
 };
@@ -28,18 +30,18 @@ fn record(
         Side::Sell => gross - commission,
     };
     TradeRecord {
-        trade_id,
+        trade_id: TradeId(trade_id),
         version: 1,
         status: TradeStatus::Live,
         source: "P".into(),
         external_id: format!("{trade_id}").into(),
         terms: TradeTerms {
-            legal_entity: 0,
-            book: 0,
+            legal_entity: LegalEntityId(0),
+            book: BookId(0),
             trader: "t".into(),
-            counterparty: 0,
-            account: 0,
-            instrument: 0,
+            counterparty: CounterpartyId(0),
+            account: AccountId(0),
+            instrument: InstrumentId(0),
             side,
             quantity: Quantity::new(Decimal::from(quantity)),
             price: Price::new(Decimal::new(price_cents, 2)),

@@ -4,6 +4,7 @@
 
 use kulissi_core::calendar::Calendar;
 use kulissi_core::identifiers::{IdentifierKind, Isin, Lei};
+use kulissi_core::ids::TradeId;
 use kulissi_core::money::parse_decimal;
 use proptest::prelude::*;
 
@@ -47,7 +48,7 @@ proptest! {
         let mut with_header = vec![kulissi_core::engine::EVENT_SCHEMA_VERSION];
         with_header.extend_from_slice(&bytes);
         let _ = kulissi_core::engine::codec::decode(&with_header);
-        let event = kulissi_core::engine::Event::TradeCancelled { trade_id: 42, version: 3, reason: "booked twice".into() };
+        let event = kulissi_core::engine::Event::TradeCancelled { trade_id: TradeId(42), version: 3, reason: "booked twice".into() };
         let mut encoded = kulissi_core::engine::codec::encode(&event);
         let at = flip % encoded.len();
         encoded[at] ^= 1 << bit;

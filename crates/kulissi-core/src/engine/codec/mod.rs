@@ -14,6 +14,7 @@
 use super::{EVENT_SCHEMA_VERSION, Event};
 use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus};
 use crate::daycount::{CouponTerms, DayCount};
+use crate::ids::TradeId;
 use crate::ledger::{
     AccountType, FxRevaluation, LedgerAccount, ManualEntry, ManualEntryStatus, PositionMark,
 };
@@ -382,7 +383,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.u8(27);
             w.str(message_id);
             w.fixed64(*digest);
-            w.u64(trade_id.unwrap_or(0));
+            w.u64(trade_id.map_or(0, |t| t.0));
         }
         Event::JournalEntryRejected {
             id,
@@ -414,7 +415,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
     let tag = r.u8()?;
     let event = match tag {
         1 => Event::LegalEntityDefined {
-            id: r.u32()?,
+            id: r.u32()?.into(),
             entity: LegalEntity {
                 lei: r.lei()?,
                 name: r.string()?,
@@ -422,7 +423,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             },
         },
         2 => Event::CounterpartyDefined {
-            id: r.u32()?,
+            id: r.u32()?.into(),
             counterparty: Counterparty {
                 lei: r.lei()?,
                 name: r.string()?,
@@ -437,7 +438,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             },
         },
         3 => {
-            let id = r.u32()?;
+            let id = r.u32()?.into();
             let isin = r.isin()?;
             let name = r.string()?;
             let kind = match r.u8()? {
@@ -471,10 +472,10 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             }
         }
         4 => Event::BookDefined {
-            id: r.u32()?,
+            id: r.u32()?.into(),
             book: Book {
                 code: r.string()?,
-                legal_entity: r.u32()?,
+                legal_entity: r.u32()?.into(),
                 desk: r.string()?,
                 trader: r.string()?,
                 cost_method: if r.offset == bytes.len() {
@@ -488,10 +489,10 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             },
         },
         5 => Event::AccountDefined {
-            id: r.u32()?,
+            id: r.u32()?.into(),
             account: Account {
                 code: r.string()?,
-                legal_entity: r.u32()?,
+                legal_entity: r.u32()?.into(),
                 owner: match r.u8()? {
                     0 => AccountOwner::House,
                     1 => AccountOwner::Client,
@@ -503,10 +504,10 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             },
         },
         6 => {
-            let id = r.u32()?;
+            let id = r.u32()?.into();
             let counterparty = match r.u8()? {
                 0 => None,
-                1 => Some(r.u32()?),
+                1 => Some(r.u32()?.into()),
                 n => return Err(r.error(format!("bad option tag {n}"))),
             };
             let key = SsiKey {
@@ -527,7 +528,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             }
         }
         7 | 28 => Event::FeeScheduleDefined {
-            id: r.u32()?,
+            id: r.u32()?.into(),
             schedule: FeeSchedule {
                 valid_from: if tag == 28 {
                     r.date()?
@@ -543,7 +544,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             },
         },
         8 => Event::TradeBooked {
-            trade_id: r.u64()?,
+            trade_id: r.u64()?.into(),
             source: r.string()?.into(),
             external_id: r.string()?.into(),
             input_digest: r.fixed64()?,
@@ -551,25 +552,25 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             economics: r.economics()?,
         },
         9 => Event::TradeAmended {
-            trade_id: r.u64()?,
+            trade_id: r.u64()?.into(),
             version: r.u32()?,
             terms: r.terms()?,
             economics: r.economics()?,
         },
         10 => Event::TradeCancelled {
-            trade_id: r.u64()?,
+            trade_id: r.u64()?.into(),
             version: r.u32()?,
             reason: r.string()?.into(),
         },
         11 => Event::SettlementConfirmed {
-            trade_id: r.u64()?,
+            trade_id: r.u64()?.into(),
             version: r.u32()?,
             quantity: r.decimal()?,
             settlement_date: r.date()?,
             reference: r.string()?.into(),
         },
         12 => Event::PriceRecorded {
-            instrument: r.u32()?,
+            instrument: r.u32()?.into(),
             date: r.date()?,
             price: r.decimal()?,
             source: r.string()?.into(),
@@ -581,14 +582,14 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             rate: r.decimal()?,
         },
         14 => {
-            let legal_entity = r.u32()?;
+            let legal_entity = r.u32()?.into();
             let date = r.date()?;
             let reporting_currency = r.currency()?;
             let mut marks = Vec::new();
             for _ in 0..r.u64()? {
                 marks.push(PositionMark {
-                    account: r.u32()?,
-                    instrument: r.u32()?,
+                    account: r.u32()?.into(),
+                    instrument: r.u32()?.into(),
                     currency: r.currency()?,
                     price: r.decimal()?,
                     adjustment: r.decimal()?,
@@ -618,12 +619,14 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 0 => CashMovementKind::CapitalContribution,
                 1 => CashMovementKind::ClientDeposit,
                 2 => CashMovementKind::ClientWithdrawal,
-                3 => CashMovementKind::Transfer { to: r.u32()? },
+                3 => CashMovementKind::Transfer {
+                    to: r.u32()?.into(),
+                },
                 4 => CashMovementKind::CustodyFee,
                 5 => CashMovementKind::SettlementPenalty,
                 n => return Err(r.error(format!("unknown cash movement kind {n}"))),
             };
-            let account = r.u32()?;
+            let account = r.u32()?.into();
             let currency = r.currency()?;
             let amount = r.decimal()?;
             let value_date = r.date()?;
@@ -665,28 +668,28 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             Event::CashMovementsExpired { date, ids }
         }
         19 => Event::OverdraftLimitSet {
-            account: r.u32()?,
+            account: r.u32()?.into(),
             currency: r.currency()?,
             limit: r.decimal()?,
         },
         20 => Event::PeriodClosed {
-            legal_entity: r.u32()?,
+            legal_entity: r.u32()?.into(),
             through: r.date()?,
         },
         21 => Event::PeriodReopened {
-            legal_entity: r.u32()?,
+            legal_entity: r.u32()?.into(),
             from: r.date()?,
             reason: r.string()?.into(),
         },
         22 => Event::YearClosed {
-            legal_entity: r.u32()?,
+            legal_entity: r.u32()?.into(),
             year: r.year()?,
             lines: r.lines()?,
         },
         23 => Event::JournalEntryProposed(ManualEntry {
             id: r.u64()?,
             reference: r.string()?.into(),
-            legal_entity: r.u32()?,
+            legal_entity: r.u32()?.into(),
             effective_date: r.date()?,
             description: r.string()?.into(),
             lines: r.lines()?,
@@ -708,7 +711,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             reason: r.string()?.into(),
         },
         26 => {
-            let legal_entity = r.u32()?;
+            let legal_entity = r.u32()?.into();
             let code = r.u32()?;
             let code = u16::try_from(code).map_err(|_| r.error(format!("account {code}")))?;
             let name = r.string()?;
@@ -732,7 +735,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         27 => Event::MessageAccepted {
             message_id: r.string()?.into(),
             digest: r.fixed64()?,
-            trade_id: Some(r.u64()?).filter(|id| *id != 0),
+            trade_id: Some(r.u64()?).filter(|id| *id != 0).map(TradeId),
         },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };

@@ -38,10 +38,12 @@ impl Writer<'_> {
         }
         self.0.push(v as u8);
     }
-    pub(crate) fn u32(&mut self, v: u32) {
+    pub(crate) fn u32(&mut self, v: impl Into<u32>) {
+        let v: u32 = v.into();
         self.varint(u128::from(v));
     }
-    pub(crate) fn u64(&mut self, v: u64) {
+    pub(crate) fn u64(&mut self, v: impl Into<u64>) {
+        let v: u64 = v.into();
         self.varint(u128::from(v));
     }
     pub(crate) fn fixed64(&mut self, v: u64) {
@@ -289,12 +291,12 @@ impl<'a> Reader<'a> {
     }
     pub(crate) fn terms(&mut self) -> Result<TradeTerms, DecodeError> {
         Ok(TradeTerms {
-            legal_entity: self.u32()?,
-            book: self.u32()?,
+            legal_entity: self.u32()?.into(),
+            book: self.u32()?.into(),
             trader: self.string()?.into(),
-            counterparty: self.u32()?,
-            account: self.u32()?,
-            instrument: self.u32()?,
+            counterparty: self.u32()?.into(),
+            account: self.u32()?.into(),
+            instrument: self.u32()?.into(),
             side: match self.u8()? {
                 0 => Side::Buy,
                 1 => Side::Sell,
@@ -317,8 +319,8 @@ impl<'a> Reader<'a> {
             fees: self.decimal()?,
             taxes: self.decimal()?,
             net: self.decimal()?,
-            our_ssi: self.u32()?,
-            their_ssi: self.u32()?,
+            our_ssi: self.u32()?.into(),
+            their_ssi: self.u32()?.into(),
         })
     }
 }

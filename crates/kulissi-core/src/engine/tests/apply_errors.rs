@@ -1,6 +1,7 @@
 //! An event that does not fit the state is an error that names it, never ignored.
 
 use super::*;
+use crate::ids::TradeId;
 
 #[test]
 fn events_that_do_not_fit_the_state_are_errors() {
@@ -25,7 +26,7 @@ fn events_that_do_not_fit_the_state_are_errors() {
     // A trade that does not exist: refused before anything changes.
     let before = s.clone();
     let amend = Event::TradeAmended {
-        trade_id: 17,
+        trade_id: TradeId(17),
         version: 2,
         terms: terms.clone(),
         economics: *economics,
@@ -35,7 +36,7 @@ fn events_that_do_not_fit_the_state_are_errors() {
         "TradeAmended names trade 17, which does not exist"
     );
     let settle = Event::SettlementConfirmed {
-        trade_id: 9,
+        trade_id: TradeId(9),
         version: 1,
         quantity: d("1"),
         settlement_date: td,
@@ -54,13 +55,15 @@ fn events_that_do_not_fit_the_state_are_errors() {
         economics: *economics,
     };
     assert_eq!(
-        apply(&mut s, &book(5, "T2")).unwrap_err().to_string(),
+        apply(&mut s, &book(TradeId(5), "T2"))
+            .unwrap_err()
+            .to_string(),
         "TradeBooked names trade 5, where the state expects trade 2"
     );
 
     // A cancelled trade cannot be cancelled, amended or settled again.
     let cancel = Event::TradeCancelled {
-        trade_id: 1,
+        trade_id: TradeId(1),
         version: 2,
         reason: "wrong".into(),
     };
@@ -94,7 +97,9 @@ fn events_that_do_not_fit_the_state_are_errors() {
 
     // The external id booked again under the next id: it already has trade 1.
     assert_eq!(
-        apply(&mut s, &book(2, "T1")).unwrap_err().to_string(),
+        apply(&mut s, &book(TradeId(2), "T1"))
+            .unwrap_err()
+            .to_string(),
         "TradeBooked names trade 2, where the state expects trade 1"
     );
 }

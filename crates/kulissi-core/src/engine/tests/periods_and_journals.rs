@@ -12,7 +12,7 @@ fn as_person(command: Command, who: &str) -> CommandEnvelope {
 }
 
 /// Our legal entity's id.
-fn ours(s: &State) -> u32 {
+fn ours(s: &State) -> crate::ids::LegalEntityId {
     s.refdata.legal_entities.id(&lei(OURS)).unwrap()
 }
 

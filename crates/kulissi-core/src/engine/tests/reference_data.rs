@@ -2,6 +2,7 @@
 //! days, and exactly once by message id, through the engine.
 
 use super::*;
+use crate::ids::TradeId;
 
 fn with_id(command: Command, id: &str) -> CommandEnvelope {
     envelope(command).with_message_id(MessageId::new(id))
@@ -213,7 +214,7 @@ fn a_message_is_taken_once_whatever_the_state_has_become() {
         assert!(matches!(
             events.last(),
             Some(Event::MessageAccepted {
-                trade_id: Some(1),
+                trade_id: Some(TradeId(1)),
                 ..
             })
         ));

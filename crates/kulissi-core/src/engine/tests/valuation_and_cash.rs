@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::cash::{CashMovementStatus, CashMovementType};
+use crate::ids::TradeId;
 use crate::ledger::{EntryKind, TrialBalance, codes::*};
 
 fn price(isin: &str, day: i8, price: &str) -> Command {
@@ -118,7 +119,7 @@ fn domain_section_7_through_the_engine() {
     );
     let (sale, lines) = journal
         .iter()
-        .find(|(h, _)| h.kind == EntryKind::TradeBooked && h.trade_id == Some(2))
+        .find(|(h, _)| h.kind == EntryKind::TradeBooked && h.trade_id == Some(TradeId(2)))
         .unwrap();
     assert_eq!(sale.effective_date, date(2025, 7, 16));
     assert_eq!(
