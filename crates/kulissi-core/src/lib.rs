@@ -13,6 +13,19 @@
 //!   joint calendars, roll conventions and business-day arithmetic that agree with QuantLib.
 //! - [`settlement`]: settlement cycles per market with their effective dates, and the intended
 //!   settlement date of a trade.
+//! - [`daycount`]: day counts, coupon periods and accrued interest.
+//! - [`ids`]: typed ids of reference data and trades, so that swapping two does not compile.
+//! - [`refdata`]: legal entities, counterparties, instruments, books, accounts, SSIs and fee
+//!   schedules (valid from a date), in tables by dense id.
+//! - [`trade`]: what the front office sends, the resolved terms, enrichment (settlement date,
+//!   SSIs, gross, accrued, charges, net) and the trade record.
+//! - [`position`]: positions at average cost or FIFO, and projected cash.
+//! - [`cash`], [`market_data`]: cash movements and the cash sub-ledger; end-of-day prices and
+//!   FX rates.
+//! - [`ledger`]: the chart of accounts, journal entries, the posting rules the engine runs on
+//!   its events, valuations, periods, manual entries and financial statements.
+//! - [`engine`]: commands and events, `decide` (one module per command family) and `apply`,
+//!   exactly once by message id, the versioned event codec and state snapshots.
 //!
 //! Dates are [`jiff::civil::Date`]: business dates are dates, never timestamps.
 //!
