@@ -13,7 +13,8 @@
 //! {"type":"account","code":"...","legal_entity":"...","owner":"house|client","custodian":"LEI",
 //!  "safekeeping_account":"...","cash_account":"..."}
 //! {"type":"ssi","counterparty":"LEI or absent for our own","market":"XHEL","currency":"EUR",
-//!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"..."}
+//!  "instrument_type":"equity","place_of_settlement":"BIC","agent":"BIC","safekeeping_account":"...","cash_account":"...",
+//!  "valid_from":"2026-07-01 (optional: in force for every trade date)"}
 //! {"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"4",
 //!  "commission_minimum":"9.00","exchange_fee_bp":"0.15","purchase_tax_bp":"0",
 //!  "valid_from":"2026-07-01 (optional: in force for every trade date)"}
@@ -269,6 +270,7 @@ fn refdata_command(
             let agent = read!("agent", parsed);
             let safekeeping = read!("safekeeping_account", text);
             let cash = read!("cash_account", text);
+            let valid_from = optional!("valid_from", date);
             Command::DefineSsi {
                 counterparty: counterparty?,
                 market: market?,
@@ -278,6 +280,7 @@ fn refdata_command(
                 agent: agent?,
                 safekeeping_account: safekeeping?,
                 cash_account: cash?,
+                valid_from: valid_from?.unwrap_or(FeeSchedule::IN_FORCE_FROM_THE_START),
             }
         }
         "fee_schedule" => {

@@ -131,6 +131,8 @@ pub enum Command {
         safekeeping_account: String,
         /// Cash account.
         cash_account: String,
+        /// The first trade date it applies to.
+        valid_from: Date,
     },
     /// Define or update a fee schedule.
     DefineFeeSchedule(FeeSchedule),

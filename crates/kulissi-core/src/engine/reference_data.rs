@@ -164,6 +164,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             agent,
             safekeeping_account,
             cash_account,
+            valid_from,
         } => {
             text("safekeeping account", safekeeping_account)?;
             text("cash account", cash_account)?;
@@ -184,12 +185,13 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             };
             let ssi = StandingSettlementInstruction {
                 key,
+                valid_from: *valid_from,
                 place_of_settlement: *place_of_settlement,
                 agent: *agent,
                 safekeeping_account: safekeeping_account.clone(),
                 cash_account: cash_account.clone(),
             };
-            let Some((id, _)) = slot(&refdata.ssis, &key, &ssi) else {
+            let Some((id, _)) = slot(&refdata.ssis, &(key, *valid_from), &ssi) else {
                 return Ok(Vec::new());
             };
             vec![Event::SsiDefined { id, ssi }]

@@ -186,9 +186,10 @@ impl State {
                 table.put(*id, account.code.clone(), account.clone())
             }
             Event::SsiDefined { id, ssi } => {
-                let table = &mut refdata.ssis;
-                fits_id(kind, "SSI", *id, table.id(&ssi.key), table.next_id())?;
-                table.put(*id, ssi.key, ssi.clone())
+                let table = &refdata.ssis;
+                let key = (ssi.key, ssi.valid_from);
+                fits_id(kind, "SSI", *id, table.id(&key), table.next_id())?;
+                refdata.put_ssi(*id, ssi.clone())
             }
             Event::FeeScheduleDefined { id, schedule } => {
                 let table = &refdata.fee_schedules;

@@ -159,10 +159,15 @@ fn trading_day(market: crate::settlement::Market, input: &TradeInput) -> Result<
     if venue == "XOFF" {
         return Ok(());
     }
-    let market = crate::settlement::Market::ALL
-        .into_iter()
-        .find(|m| m.mic() == venue)
-        .unwrap_or(market);
+    // Most trades are on their instrument's own market: spare them the search.
+    let market = if venue == market.mic() {
+        market
+    } else {
+        crate::settlement::Market::ALL
+            .into_iter()
+            .find(|m| m.mic() == venue)
+            .unwrap_or(market)
+    };
     let calendar = market.trading_calendar();
     if calendar.is_business_day(input.trade_date) {
         Ok(())

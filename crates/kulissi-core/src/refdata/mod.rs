@@ -116,7 +116,9 @@ pub struct RefData {
     /// Accounts, by code.
     pub accounts: Table<String, Account, AccountId>,
     /// Standing settlement instructions, by counterparty × market × currency × type.
-    pub ssis: Table<SsiKey, StandingSettlementInstruction, SsiId>,
+    pub ssis: Table<(SsiKey, jiff::civil::Date), StandingSettlementInstruction, SsiId>,
+    /// Each SSI key's versions by valid-from date, oldest first.
+    ssi_versions: HashMap<SsiKey, Vec<(jiff::civil::Date, SsiId)>>,
     /// Fee schedules, by market × instrument type.
     pub fee_schedules: Table<FeeScheduleKey, FeeSchedule, FeeScheduleId>,
     /// Each market and instrument type's schedules by valid-from date, oldest first.
@@ -146,6 +148,26 @@ impl RefData {
             versions.insert(at, (schedule.valid_from, id));
         }
         self.fee_schedules.put(id, key, schedule);
+    }
+
+    /// Puts an SSI version (a new valid-from date adds a version; the same date replaces it).
+    pub fn put_ssi(&mut self, id: SsiId, ssi: StandingSettlementInstruction) {
+        let versions = self.ssi_versions.entry(ssi.key).or_default();
+        if let Err(at) = versions.binary_search_by_key(&ssi.valid_from, |v| v.0) {
+            versions.insert(at, (ssi.valid_from, id));
+        }
+        self.ssis.put(id, (ssi.key, ssi.valid_from), ssi);
+    }
+
+    /// The SSI in force on `date` for `key`: the one with the latest valid-from date on or
+    /// before it.
+    pub fn ssi_in_force(&self, key: &SsiKey, date: jiff::civil::Date) -> Option<SsiId> {
+        let versions = self.ssi_versions.get(key)?;
+        versions
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map(|v| v.1)
     }
 
     /// The fee schedule in force on `date` for a market and instrument type: the one with

@@ -24,6 +24,9 @@ pub struct SsiKey {
 pub struct StandingSettlementInstruction {
     /// What it applies to.
     pub key: SsiKey,
+    /// The first trade date it applies to: a trade settles by the SSI in force on its trade
+    /// date, so an amendment or a resend after a change keeps its instructions.
+    pub valid_from: jiff::civil::Date,
     /// Place of settlement: the CSD's BIC (PSET).
     pub place_of_settlement: Bic,
     /// The settlement agent (DEAG/REAG).

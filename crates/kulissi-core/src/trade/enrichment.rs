@@ -82,14 +82,16 @@ pub fn enrich(refdata: &RefData, terms: &TradeTerms) -> Result<Economics, Reject
             currency: terms.currency,
             instrument_type,
         };
-        refdata.ssis.id(&key).ok_or_else(|| Rejection::MissingSsi {
-            counterparty: counterparty
-                .and_then(|id| refdata.counterparties.get(id))
-                .map(|c| c.lei),
-            market: instrument.market,
-            currency: terms.currency,
-            instrument_type,
-        })
+        refdata
+            .ssi_in_force(&key, terms.trade_date)
+            .ok_or_else(|| Rejection::MissingSsi {
+                counterparty: counterparty
+                    .and_then(|id| refdata.counterparties.get(id))
+                    .map(|c| c.lei),
+                market: instrument.market,
+                currency: terms.currency,
+                instrument_type,
+            })
     };
     Ok(Economics {
         gross,

@@ -118,8 +118,11 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             w.str(&a.cash_account);
         }
         Event::SsiDefined { id, ssi } => {
-            w.u8(6);
+            // Tag 6 was the layout before SSIs had a valid-from date; it still decodes, as an
+            // SSI in force from the beginning.
+            w.u8(29);
             w.u32(*id);
+            w.date(ssi.valid_from);
             match ssi.key.counterparty {
                 None => w.u8(0),
                 Some(c) => {
@@ -503,8 +506,13 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 cash_account: r.string()?,
             },
         },
-        6 => {
+        6 | 29 => {
             let id = r.u32()?.into();
+            let valid_from = if tag == 29 {
+                r.date()?
+            } else {
+                FeeSchedule::IN_FORCE_FROM_THE_START
+            };
             let counterparty = match r.u8()? {
                 0 => None,
                 1 => Some(r.u32()?.into()),
@@ -520,6 +528,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 id,
                 ssi: StandingSettlementInstruction {
                     key,
+                    valid_from,
                     place_of_settlement: r.bic()?,
                     agent: r.bic()?,
                     safekeeping_account: r.string()?,

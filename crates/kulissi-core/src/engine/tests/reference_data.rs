@@ -87,6 +87,70 @@ fn a_commission_change_applies_from_its_valid_from_date() {
     assert_eq!(booked(&s, "T2").economics.commission, d("30.00"), "15 bp");
 }
 
+/// A broker moves its Helsinki settlement agent on 2026-07-01: a trade dated 2026-06-30 and
+/// amended on 2026-07-02 settles by the old instruction; a trade dated 2026-07-01 by the new.
+#[test]
+fn an_ssi_change_applies_from_its_valid_from_date() {
+    let mut s = firm();
+    let old_ssi = |s: &State, id: &str| booked(s, id).economics.their_ssi;
+    let before = trade(
+        "T1",
+        FI_SHARE,
+        Side::Buy,
+        "1000",
+        "20.00",
+        "EUR",
+        date(2026, 6, 30),
+    );
+    run_on(
+        &mut s,
+        date(2026, 6, 30),
+        Command::BookTrade(before.clone()),
+    );
+    let original = old_ssi(&s, "T1");
+    run_on(
+        &mut s,
+        date(2026, 6, 30),
+        Command::DefineSsi {
+            counterparty: Some(lei(BROKER)),
+            market: Market::Xhel,
+            currency: ccy("EUR"),
+            instrument_type: InstrumentType::Equity,
+            place_of_settlement: Bic::parse("APKEFIHH").unwrap(),
+            agent: Bic::parse("NDEAFIHH").unwrap(),
+            safekeeping_account: "NEW-SAFE".into(),
+            cash_account: "NEW-CASH".into(),
+            valid_from: date(2026, 7, 1),
+        },
+    );
+    let amended = TradeInput {
+        quantity: Quantity::new(d("1500")),
+        ..before
+    };
+    run_on(&mut s, date(2026, 7, 2), Command::AmendTrade(amended));
+    assert_eq!(booked(&s, "T1").version, 2);
+    assert_eq!(
+        old_ssi(&s, "T1"),
+        original,
+        "the old agent: its trade date's"
+    );
+    let after = trade(
+        "T2",
+        FI_SHARE,
+        Side::Buy,
+        "1000",
+        "20.00",
+        "EUR",
+        date(2026, 7, 1),
+    );
+    run_on(&mut s, date(2026, 7, 1), Command::BookTrade(after));
+    let new = old_ssi(&s, "T2");
+    assert_ne!(new, original);
+    let ssi = s.refdata.ssis.get(new).unwrap();
+    assert_eq!(ssi.agent.as_str(), "NDEAFIHHXXX");
+    assert_eq!(ssi.valid_from, date(2026, 7, 1));
+}
+
 #[test]
 fn instrument_and_account_terms_do_not_change_under_open_positions() {
     let mut s = firm();
