@@ -3,40 +3,22 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod firm;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-struct Outcome {
-    status: i32,
-    stdout: String,
-    stderr: String,
+fn kulissi(db: &Path, args: &[&str]) -> firm::Outcome {
+    let mut all = vec![
+        "--db",
+        db.to_str().unwrap(),
+        "--actor",
+        "person:tester",
+        "--business-date",
+        "2026-06-18",
+    ];
+    all.extend_from_slice(args);
+    firm::run(all)
 }
-
-fn kulissi(db: &Path, args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
-        .arg("--db")
-        .arg(db)
-        .args(["--actor", "person:tester", "--business-date", "2026-06-18"])
-        .args(args)
-        .output()
-        .unwrap();
-    Outcome {
-        status: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-const REFDATA: &str = r#"{"type":"legal_entity","lei":"5493001KJTIIGC8Y1R12","name":"Kulissi Securities Oyj","reporting_currency":"EUR"}
-{"type":"counterparty","lei":"529900T8BM49AURSDO55","name":"Nordic Execution","bic":"NDEAFIHH","role":"broker"}
-{"type":"counterparty","lei":"7LTWFZYICNSX8D621K86","name":"Pohjola Custody","bic":"OKOYFIHH","role":"custodian"}
-{"type":"instrument","isin":"FI0009000681","name":"Nokia","kind":"equity","currency":"EUR","market":"XHEL"}
-{"type":"book","code":"NEQ","legal_entity":"5493001KJTIIGC8Y1R12","desk":"Nordic Equities","trader":"aino"}
-{"type":"account","code":"HOUSE-1","legal_entity":"5493001KJTIIGC8Y1R12","owner":"house","custodian":"7LTWFZYICNSX8D621K86","safekeeping_account":"SAFE1","cash_account":"CASH1"}
-{"type":"ssi","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"OKOYFIHH","safekeeping_account":"SAFE1","cash_account":"CASH1"}
-{"type":"ssi","counterparty":"529900T8BM49AURSDO55","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"NDEAFIHH","safekeeping_account":"CP1","cash_account":"CPCASH"}
-{"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"10"}
-"#;
 
 const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
 
@@ -53,7 +35,7 @@ fn setup(name: &str) -> (PathBuf, PathBuf) {
     let db = dir.join("kulissi.db");
     assert_eq!(kulissi(&db, &["init"]).status, 0);
     let refdata = dir.join("refdata.jsonl");
-    std::fs::write(&refdata, REFDATA).unwrap();
+    std::fs::write(&refdata, firm::REFDATA).unwrap();
     let out = kulissi(&db, &["import", "refdata", refdata.to_str().unwrap()]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     (dir, db)

@@ -8,21 +8,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod firm;
+
 use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::Value;
-
-const REFDATA: &str = r#"{"type":"legal_entity","lei":"5493001KJTIIGC8Y1R12","name":"Kulissi Securities Oyj","reporting_currency":"EUR"}
-{"type":"counterparty","lei":"529900T8BM49AURSDO55","name":"Nordic Execution","bic":"NDEAFIHH","role":"broker"}
-{"type":"counterparty","lei":"7LTWFZYICNSX8D621K86","name":"Pohjola Custody","bic":"OKOYFIHH","role":"custodian"}
-{"type":"instrument","isin":"FI0009000681","name":"Nokia","kind":"equity","currency":"EUR","market":"XHEL"}
-{"type":"book","code":"NEQ","legal_entity":"5493001KJTIIGC8Y1R12","desk":"Nordic Equities","trader":"aino"}
-{"type":"account","code":"HOUSE-1","legal_entity":"5493001KJTIIGC8Y1R12","owner":"house","custodian":"7LTWFZYICNSX8D621K86","safekeeping_account":"SAFE1","cash_account":"CASH1"}
-{"type":"ssi","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"OKOYFIHH","safekeeping_account":"SAFE1","cash_account":"CASH1"}
-{"type":"ssi","counterparty":"529900T8BM49AURSDO55","market":"XHEL","currency":"EUR","instrument_type":"equity","place_of_settlement":"APKEFIHH","agent":"NDEAFIHH","safekeeping_account":"CP1","cash_account":"CPCASH"}
-{"type":"fee_schedule","market":"XHEL","instrument_type":"equity","commission_bp":"10"}
-"#;
 
 const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
 
@@ -102,7 +93,7 @@ fn book(name: &str) -> (Book, String) {
         dir: Scratch(dir),
     };
     book.run(&["init"]);
-    book.import("refdata.jsonl", "refdata", REFDATA);
+    book.import("refdata.jsonl", "refdata", firm::REFDATA);
     book.import(
         "t1.csv",
         "trades",
