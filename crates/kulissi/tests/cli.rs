@@ -3,24 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::process::Command;
+mod firm;
 
-struct Outcome {
-    status: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn kulissi(args: &[&str]) -> Outcome {
-    let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
-        .args(args)
-        .output()
-        .unwrap();
-    Outcome {
-        status: output.status.code().unwrap(),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+fn kulissi(args: &[&str]) -> firm::Outcome {
+    firm::run(args)
 }
 
 /// Asserts a bad-argument outcome: status 2, nothing on stdout, one line on stderr that

@@ -15,16 +15,7 @@ use kulissi_store::EventStore;
 use kulissi_store_sqlite::SqliteStore;
 
 fn kulissi(db: &Path, args: &[&str]) -> firm::Outcome {
-    let mut all = vec![
-        "--db",
-        db.to_str().unwrap(),
-        "--actor",
-        "person:tester",
-        "--business-date",
-        "2026-06-22",
-    ];
-    all.extend_from_slice(args);
-    firm::run(all)
+    firm::run_on(db, "2026-06-22", args)
 }
 
 /// A trade line of a messages file.

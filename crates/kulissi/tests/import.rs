@@ -8,16 +8,7 @@ mod firm;
 use std::path::{Path, PathBuf};
 
 fn kulissi(db: &Path, args: &[&str]) -> firm::Outcome {
-    let mut all = vec![
-        "--db",
-        db.to_str().unwrap(),
-        "--actor",
-        "person:tester",
-        "--business-date",
-        "2026-06-18",
-    ];
-    all.extend_from_slice(args);
-    firm::run(all)
+    firm::run_on(db, "2026-06-18", args)
 }
 
 const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";

@@ -32,6 +32,21 @@ where
     }
 }
 
+/// Runs `kulissi` on the database `db` as `person:tester` on `business_date`.
+pub(crate) fn run_on(db: &std::path::Path, business_date: &str, args: &[&str]) -> Outcome {
+    let db = db.to_str().unwrap();
+    let mut all = vec![
+        "--db",
+        db,
+        "--actor",
+        "person:tester",
+        "--business-date",
+        business_date,
+    ];
+    all.extend_from_slice(args);
+    run(all)
+}
+
 /// The firm's reference data, JSON lines.
 pub(crate) const REFDATA: &str = r#"{"type":"legal_entity","lei":"5493001KJTIIGC8Y1R12","name":"Kulissi Securities Oyj","reporting_currency":"EUR"}
 {"type":"counterparty","lei":"529900T8BM49AURSDO55","name":"Nordic Execution","bic":"NDEAFIHH","role":"broker"}
