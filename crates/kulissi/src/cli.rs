@@ -36,6 +36,12 @@ pub(crate) struct Cli {
         default_value_t = 1_000_000
     )]
     pub(crate) snapshot_every: u64,
+    /// The sender's idempotency key for the one command this invocation runs (`settle`,
+    /// `eod`, `cash ...`, `ledger propose|approve|...`): run again under the same key, it is
+    /// acknowledged as already done; under the same key with other content, refused. Import
+    /// lines carry their own (`message_id`, or one derived from the line).
+    #[arg(long, global = true, env = "KULISSI_MESSAGE_ID")]
+    pub(crate) message_id: Option<String>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

@@ -389,3 +389,51 @@ fn errors_name_the_line_an_editor_shows() {
     assert_eq!(head(&db), before, "nothing of the refused files may land");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_message_id_on_the_command_line_makes_one_command_exactly_once() {
+    let (dir, db) = setup("cli-message-id");
+    let file = dir.join("book.jsonl");
+    std::fs::write(&file, trade("book", "T1", "buy", "1000")).unwrap();
+    import(&db, &file);
+    let settle = |quantity: &str, reference: &str| {
+        kulissi(
+            &db,
+            &[
+                "--message-id",
+                "CONF-7",
+                "settle",
+                "OMS:T1",
+                "--quantity",
+                quantity,
+                "--date",
+                "2026-06-22",
+                "--reference",
+                reference,
+            ],
+        )
+    };
+    let first = settle("600", "CUST-1");
+    assert_eq!(first.status, 0, "{}", first.stderr);
+    let after_first = head(&db);
+    let again = settle("600", "CUST-1");
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("already recorded; nothing changed"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(head(&db), after_first);
+    // The same key on another confirmation: refused, whatever the reference says.
+    let other = settle("400", "CUST-2");
+    assert_ne!(other.status, 0);
+    assert!(
+        other.stderr.contains(
+            "message id 'CONF-7' was already used for another command (answered with trade 1)"
+        ),
+        "{}",
+        other.stderr
+    );
+    assert_eq!(head(&db), after_first);
+    let _ = std::fs::remove_dir_all(&dir);
+}

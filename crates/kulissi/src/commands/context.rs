@@ -19,6 +19,8 @@ pub(crate) struct Context {
     pub(crate) actor: Actor,
     pub(crate) business_date: Date,
     pub(crate) snapshots: kulissi_app::SnapshotPolicy,
+    /// The sender's idempotency key for the one command this invocation runs.
+    pub(crate) message_id: Option<String>,
 }
 
 impl Context {
@@ -38,6 +40,7 @@ impl Context {
             actor,
             business_date,
             snapshots: kulissi_app::SnapshotPolicy::DEFAULT,
+            message_id: None,
         })
     }
 
@@ -105,7 +108,10 @@ impl Context {
             wall_time: Timestamp::now(),
             business_date: self.business_date,
             command,
-            message_id: None,
+            message_id: self
+                .message_id
+                .as_deref()
+                .map(kulissi_core::engine::MessageId::new),
         }
     }
 }

@@ -25,6 +25,7 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
                     every: cli.snapshot_every,
                     ..kulissi_app::SnapshotPolicy::DEFAULT
                 },
+                message_id: cli.message_id.clone(),
                 ..c
             }
         })
