@@ -23,6 +23,7 @@ mod rejection;
 mod settlement;
 pub mod snapshot;
 mod state;
+mod trade_book;
 mod trades;
 
 pub use apply_error::ApplyError;
@@ -30,7 +31,8 @@ pub use command::{Actor, Command, CommandEnvelope};
 pub use event::{EVENT_SCHEMA_VERSION, Event};
 pub use messages::{MessageId, Messages};
 pub use rejection::Rejection;
-pub use state::{Confirmation, State, Trades};
+pub use state::State;
+pub use trade_book::{Confirmation, StoredTrade, Trades};
 
 pub use trades::input_digest;
 

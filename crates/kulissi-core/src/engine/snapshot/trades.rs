@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::engine::State;
 use crate::engine::codec::DecodeError;
 use crate::engine::codec::wire::{Reader, Writer};
-use crate::engine::state::{Confirmation, StoredTrade};
+use crate::engine::trade_book::{Confirmation, StoredTrade};
 use crate::ids::TradeId;
 use crate::money::{Price, Quantity};
 use crate::position::{Position, PositionTrade};
