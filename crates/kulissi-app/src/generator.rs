@@ -425,7 +425,7 @@ impl DemoFirm {
                         agent,
                         safekeeping_account: format!("SK{}", rng.chars(DIGITS, 8)),
                         cash_account: format!("CA{}", rng.chars(DIGITS, 8)),
-                        valid_from: FeeSchedule::IN_FORCE_FROM_THE_START,
+                        valid_from: kulissi_core::refdata::IN_FORCE_FROM_THE_START,
                     });
                 }
                 // Rates in hundredths of a basis point.

@@ -280,7 +280,7 @@ fn refdata_command(
                 agent: agent?,
                 safekeeping_account: safekeeping?,
                 cash_account: cash?,
-                valid_from: valid_from?.unwrap_or(FeeSchedule::IN_FORCE_FROM_THE_START),
+                valid_from: valid_from?.unwrap_or(kulissi_core::refdata::IN_FORCE_FROM_THE_START),
             }
         }
         "fee_schedule" => {

@@ -49,6 +49,45 @@ pub enum ApplyError {
     },
 }
 
+/// The id `id` an event `kind` gives a new or redefined row of `what` fits the table: it is
+/// the id the row's key has (`existing`) or, for a new key, the next id.
+pub(super) fn fits_id<I: crate::ids::DenseId>(
+    kind: &'static str,
+    what: &'static str,
+    id: I,
+    existing: Option<I>,
+    next: I,
+) -> Result<(), ApplyError> {
+    let expected = existing.unwrap_or(next);
+    if id == expected {
+        Ok(())
+    } else {
+        Err(ApplyError::WrongId {
+            event: kind,
+            what,
+            id: u64::from(id.index()),
+            expected: u64::from(expected.index()),
+        })
+    }
+}
+
+/// The row of `what` with `id` that the event `kind` names (`row`, as looked up) exists.
+pub(super) fn exists<T>(
+    kind: &'static str,
+    what: &'static str,
+    id: impl Into<u64>,
+    row: Option<T>,
+) -> Result<(), ApplyError> {
+    match row {
+        Some(_) => Ok(()),
+        None => Err(ApplyError::Unknown {
+            event: kind,
+            what,
+            id: id.into(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::ApplyError;

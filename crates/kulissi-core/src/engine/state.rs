@@ -1,6 +1,7 @@
 //! The engine's state: reference data, the trade book, holdings, the ledger and the rest, and
 //! how each event changes them (`apply`).
 
+use super::apply_error::{exists, fits_id};
 use super::trade_book::{Confirmation, StoredTrade, Trades};
 use super::{ApplyError, Event};
 use crate::cash::{CashLedger, CashMovement, CashMovementStatus};
@@ -663,45 +664,6 @@ impl State {
         let after = self.holdings.quantity_of(key);
         let released = self.valuations.release(key, currency, before, after);
         (!released.is_zero()).then_some((currency, released))
-    }
-}
-
-/// The id `id` an event `kind` gives a new or redefined row of `what` fits the table: it is
-/// the id the row's key has (`existing`) or, for a new key, the next id.
-fn fits_id<I: crate::ids::DenseId>(
-    kind: &'static str,
-    what: &'static str,
-    id: I,
-    existing: Option<I>,
-    next: I,
-) -> Result<(), ApplyError> {
-    let expected = existing.unwrap_or(next);
-    if id == expected {
-        Ok(())
-    } else {
-        Err(ApplyError::WrongId {
-            event: kind,
-            what,
-            id: u64::from(id.index()),
-            expected: u64::from(expected.index()),
-        })
-    }
-}
-
-/// The row of `what` with `id` that the event `kind` names (`row`, as looked up) exists.
-fn exists<T>(
-    kind: &'static str,
-    what: &'static str,
-    id: impl Into<u64>,
-    row: Option<T>,
-) -> Result<(), ApplyError> {
-    match row {
-        Some(_) => Ok(()),
-        None => Err(ApplyError::Unknown {
-            event: kind,
-            what,
-            id: id.into(),
-        }),
     }
 }
 

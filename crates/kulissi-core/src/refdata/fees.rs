@@ -10,7 +10,7 @@ use crate::settlement::Market;
 
 impl FeeSchedule {
     /// The valid-from date of a schedule defined without one: in force for every trade.
-    pub const IN_FORCE_FROM_THE_START: jiff::civil::Date = jiff::civil::date(1900, 1, 1);
+    pub const IN_FORCE_FROM_THE_START: jiff::civil::Date = super::IN_FORCE_FROM_THE_START;
 }
 
 /// Charges for trades on one market in one instrument type.

@@ -117,15 +117,55 @@ pub struct RefData {
     pub accounts: Table<String, Account, AccountId>,
     /// Standing settlement instructions, by counterparty × market × currency × type.
     pub ssis: Table<(SsiKey, jiff::civil::Date), StandingSettlementInstruction, SsiId>,
-    /// Each SSI key's versions by valid-from date, oldest first.
-    ssi_versions: HashMap<SsiKey, Vec<(jiff::civil::Date, SsiId)>>,
+    /// Each SSI key's versions by valid-from date.
+    ssi_versions: Versions<SsiKey, SsiId>,
     /// Fee schedules, by market × instrument type.
     pub fee_schedules: Table<FeeScheduleKey, FeeSchedule, FeeScheduleId>,
-    /// Each market and instrument type's schedules by valid-from date, oldest first.
-    fee_versions: HashMap<
-        (crate::settlement::Market, InstrumentType),
-        Vec<(jiff::civil::Date, FeeScheduleId)>,
-    >,
+    /// Each market and instrument type's schedules by valid-from date.
+    fee_versions: Versions<(crate::settlement::Market, InstrumentType), FeeScheduleId>,
+}
+
+/// The valid-from date of reference data defined without one: in force for every trade.
+pub const IN_FORCE_FROM_THE_START: jiff::civil::Date = jiff::civil::date(1900, 1, 1);
+
+/// Effective-dated versions of one kind of reference data: per key, the ids of its versions
+/// by valid-from date, oldest first.
+#[derive(Debug, Clone)]
+struct Versions<K, I>(HashMap<K, Vec<(jiff::civil::Date, I)>>);
+
+impl<K: Eq + Hash, I: PartialEq> PartialEq for Versions<K, I> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl<K: Eq + Hash, I: Eq> Eq for Versions<K, I> {}
+
+impl<K, I> Default for Versions<K, I> {
+    fn default() -> Self {
+        Versions(HashMap::new())
+    }
+}
+
+impl<K: Eq + Hash, I: Copy> Versions<K, I> {
+    /// Adds a version (the same key and date again keeps the id it has: the row is replaced
+    /// in place).
+    fn add(&mut self, key: K, valid_from: jiff::civil::Date, id: I) {
+        let versions = self.0.entry(key).or_default();
+        if let Err(at) = versions.binary_search_by_key(&valid_from, |v| v.0) {
+            versions.insert(at, (valid_from, id));
+        }
+    }
+
+    /// The version in force on `date`: the latest valid-from date on or before it.
+    fn in_force(&self, key: &K, date: jiff::civil::Date) -> Option<I> {
+        let versions = self.0.get(key)?;
+        versions
+            .iter()
+            .rev()
+            .find(|(from, _)| *from <= date)
+            .map(|v| v.1)
+    }
 }
 
 /// A fee schedule's key: market, instrument type and the date it is valid from.
@@ -140,34 +180,24 @@ impl RefData {
             schedule.instrument_type,
             schedule.valid_from,
         );
-        let versions = self
-            .fee_versions
-            .entry((schedule.market, schedule.instrument_type))
-            .or_default();
-        if let Err(at) = versions.binary_search_by_key(&schedule.valid_from, |v| v.0) {
-            versions.insert(at, (schedule.valid_from, id));
-        }
+        self.fee_versions.add(
+            (schedule.market, schedule.instrument_type),
+            schedule.valid_from,
+            id,
+        );
         self.fee_schedules.put(id, key, schedule);
     }
 
     /// Puts an SSI version (a new valid-from date adds a version; the same date replaces it).
     pub fn put_ssi(&mut self, id: SsiId, ssi: StandingSettlementInstruction) {
-        let versions = self.ssi_versions.entry(ssi.key).or_default();
-        if let Err(at) = versions.binary_search_by_key(&ssi.valid_from, |v| v.0) {
-            versions.insert(at, (ssi.valid_from, id));
-        }
+        self.ssi_versions.add(ssi.key, ssi.valid_from, id);
         self.ssis.put(id, (ssi.key, ssi.valid_from), ssi);
     }
 
     /// The SSI in force on `date` for `key`: the one with the latest valid-from date on or
     /// before it.
     pub fn ssi_in_force(&self, key: &SsiKey, date: jiff::civil::Date) -> Option<SsiId> {
-        let versions = self.ssi_versions.get(key)?;
-        versions
-            .iter()
-            .rev()
-            .find(|(from, _)| *from <= date)
-            .map(|v| v.1)
+        self.ssi_versions.in_force(key, date)
     }
 
     /// The fee schedule in force on `date` for a market and instrument type: the one with
@@ -178,8 +208,9 @@ impl RefData {
         instrument_type: InstrumentType,
         date: jiff::civil::Date,
     ) -> Option<&FeeSchedule> {
-        let versions = self.fee_versions.get(&(market, instrument_type))?;
-        let id = versions.iter().rev().find(|(from, _)| *from <= date)?.1;
+        let id = self
+            .fee_versions
+            .in_force(&(market, instrument_type), date)?;
         self.fee_schedules.get(id)
     }
 }

@@ -511,7 +511,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             let valid_from = if tag == 29 {
                 r.date()?
             } else {
-                FeeSchedule::IN_FORCE_FROM_THE_START
+                crate::refdata::IN_FORCE_FROM_THE_START
             };
             let counterparty = match r.u8()? {
                 0 => None,

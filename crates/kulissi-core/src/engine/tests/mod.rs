@@ -217,7 +217,7 @@ fn firm() -> State {
                     agent: Bic::parse("DEUTDEFF").unwrap(),
                     safekeeping_account: "SAFE".into(),
                     cash_account: "CASH".into(),
-                    valid_from: FeeSchedule::IN_FORCE_FROM_THE_START,
+                    valid_from: crate::refdata::IN_FORCE_FROM_THE_START,
                 },
             );
         }
