@@ -23,12 +23,14 @@ use crate::ledger::codes;
 pub enum CashMovementKind {
     /// Share capital paid in: Dr cash / Cr share capital.
     CapitalContribution,
-    /// A client pays in: Dr cash / Cr client money held.
+    /// A client pays in: Dr client money at banks / Cr client money held.
     ClientDeposit,
-    /// A client is paid out: Dr client money held / Cr cash.
+    /// A client is paid out: Dr client money held / Cr client money at banks.
     ClientWithdrawal,
-    /// From one of our accounts to another (`to`, an account id): cash to cash, so the
-    /// general ledger does not move; the sub-ledger does.
+    /// From one of our accounts to another (`to`, an account id) of the same owner: within
+    /// one legal entity cash to cash, so the general ledger does not move (the sub-ledger
+    /// does); between two legal entities the sender is owed by the receiver (due from / due
+    /// to group entities).
     Transfer {
         /// The receiving account (id).
         to: AccountId,
@@ -46,6 +48,28 @@ impl CashMovementKind {
             self,
             CashMovementKind::CapitalContribution | CashMovementKind::ClientDeposit
         )
+    }
+
+    /// The account the cash side posts to: client money at banks for a client's deposit or
+    /// withdrawal, cash at banks otherwise.
+    pub fn cash_account(self) -> u16 {
+        match self {
+            CashMovementKind::ClientDeposit | CashMovementKind::ClientWithdrawal => {
+                codes::CLIENT_MONEY_AT_BANKS
+            }
+            _ => codes::CASH,
+        }
+    }
+
+    /// Whether it moves a client's money (and so may only be on a client account), rather
+    /// than the firm's own (only on a house account); `None` for a transfer, which may be
+    /// either but not both.
+    pub fn is_client_money(self) -> Option<bool> {
+        match self {
+            CashMovementKind::ClientDeposit | CashMovementKind::ClientWithdrawal => Some(true),
+            CashMovementKind::Transfer { .. } => None,
+            _ => Some(false),
+        }
     }
 
     /// The account the other side posts to (`None` for a transfer: cash to cash).
@@ -78,6 +102,20 @@ pub enum CashMovementType {
     CustodyFee,
     /// See [`CashMovementKind::SettlementPenalty`].
     SettlementPenalty,
+}
+
+impl CashMovementType {
+    /// Its name in files.
+    pub fn code(self) -> &'static str {
+        match self {
+            CashMovementType::CapitalContribution => "capital",
+            CashMovementType::ClientDeposit => "deposit",
+            CashMovementType::ClientWithdrawal => "withdrawal",
+            CashMovementType::Transfer => "transfer",
+            CashMovementType::CustodyFee => "custody_fee",
+            CashMovementType::SettlementPenalty => "penalty",
+        }
+    }
 }
 
 impl std::str::FromStr for CashMovementType {

@@ -29,6 +29,56 @@ fn account_id(state: &State, code: &str) -> Result<crate::ids::AccountId, Reject
         .ok_or_else(|| Rejection::UnknownAccount(code.to_owned()))
 }
 
+/// Client money is segregated: deposits and withdrawals only on client accounts, the firm's
+/// own movements only on house accounts, and transfers only between two house accounts or
+/// two client accounts of one legal entity.
+fn owners_fit(
+    state: &State,
+    r: &Request<'_>,
+    account: crate::ids::AccountId,
+    kind: CashMovementKind,
+) -> Result<(), Rejection> {
+    use crate::refdata::AccountOwner;
+    let Some(from) = state.refdata.accounts.get(account) else {
+        return Err(Rejection::UnknownAccount(r.account.to_owned()));
+    };
+    match (kind.is_client_money(), kind) {
+        (Some(client), _) if client != (from.owner == AccountOwner::Client) => {
+            Err(Rejection::CashMovementWrongOwner {
+                account: r.account.to_owned(),
+                movement: r.movement.code(),
+                whose: if client { "a client's" } else { "the firm's" },
+                needed: if client { "client" } else { "house" },
+                found: from.owner.code(),
+            })
+        }
+        (None, CashMovementKind::Transfer { to }) => {
+            let Some(receiver) = state.refdata.accounts.get(to) else {
+                return Err(Rejection::UnknownAccount(
+                    r.to_account.unwrap_or_default().to_owned(),
+                ));
+            };
+            let refuse = |reason| {
+                Err(Rejection::TransferMixesClientMoney {
+                    from: r.account.to_owned(),
+                    to: r.to_account.unwrap_or_default().to_owned(),
+                    reason,
+                })
+            };
+            if receiver.owner != from.owner {
+                refuse("one account is the firm's, the other a client's")
+            } else if from.owner == AccountOwner::Client
+                && receiver.legal_entity != from.legal_entity
+            {
+                refuse("client money does not move between legal entities")
+            } else {
+                Ok(())
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
 pub(super) fn record(
     state: &State,
     business_date: Date,
@@ -60,6 +110,7 @@ pub(super) fn record(
         (CashMovementType::CustodyFee, None) => CashMovementKind::CustodyFee,
         (CashMovementType::SettlementPenalty, None) => CashMovementKind::SettlementPenalty,
     };
+    owners_fit(state, &r, account, kind)?;
     if r.amount <= Decimal::ZERO {
         return Err(Rejection::NonPositiveCashAmount(r.amount));
     }

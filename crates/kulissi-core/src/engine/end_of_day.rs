@@ -1,6 +1,8 @@
-//! Deciding a legal entity's end of day: which positions' valuation adjustments move to
-//! market value minus cost at the day's prices, and which foreign-currency monetary
-//! balances are revalued at the closing rates. Missing or stale prices and rates refuse the
+//! Deciding a legal entity's end of day: which of its house positions' valuation
+//! adjustments move to market value minus cost at the day's prices (a client's positions
+//! are not marked into the firm's P&L), which foreign-currency monetary balances are
+//! revalued at the closing rates, and which foreign-currency trading securities are
+//! retranslated (IAS 21: their FX change goes with their fair-value change). Missing or stale prices and rates refuse the
 //! run, naming what lacks one: a stale price is an exception for a person, never carried
 //! over silently.
 
@@ -10,7 +12,8 @@ use rust_decimal::Decimal;
 use super::{Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::identifiers::{Currency, Lei};
 use crate::ledger::{
-    FxRevaluation, MONETARY_ACCOUNTS, PositionMark, revaluation_gain, target_adjustment,
+    FAIR_VALUE_ACCOUNTS, FxRevaluation, MONETARY_ACCOUNTS, PositionMark, revaluation_gain,
+    target_adjustment,
 };
 use crate::market_data::is_stale;
 
@@ -48,12 +51,12 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
     }
     let reporting = entity.reporting_currency;
 
-    // Positions of the entity's accounts, and any still carrying an adjustment, in key order.
+    // Positions of the entity's house accounts, and any still carrying an adjustment, in
+    // key order. A client's positions are not the firm's and are not marked into its P&L.
     let ours = |account: crate::ids::AccountId| {
-        refdata
-            .accounts
-            .get(account)
-            .is_some_and(|a| a.legal_entity == entity_id)
+        refdata.accounts.get(account).is_some_and(|a| {
+            a.legal_entity == entity_id && a.owner == crate::refdata::AccountOwner::House
+        })
     };
     let mut keys: Vec<_> = state
         .holdings
@@ -114,24 +117,91 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
         return Err(stale(date, "price", missing));
     }
 
-    // The entity's foreign currencies with a monetary balance now or at the last
-    // revaluation.
+    // Balances after today's marks: the fair-valued securities' include the new adjustments.
+    let marked: std::collections::HashMap<Currency, Decimal> = {
+        let mut m = std::collections::HashMap::new();
+        for mark in &marks {
+            let change =
+                mark.adjustment - state.valuations.adjustment((mark.account, mark.instrument));
+            *m.entry(mark.currency).or_insert(Decimal::ZERO) += change;
+        }
+        m
+    };
+    let revaluations = closing_rate(
+        state,
+        entity_id,
+        reporting,
+        date,
+        &MONETARY_ACCOUNTS,
+        |c| state.valuations.last_revaluation(entity_id, c),
+        state.valuations.revalued_currencies(entity_id),
+        |_| Decimal::ZERO,
+        &mut missing,
+    );
+    let translations = closing_rate(
+        state,
+        entity_id,
+        reporting,
+        date,
+        &FAIR_VALUE_ACCOUNTS,
+        |c| state.valuations.last_translation(entity_id, c),
+        state.valuations.translated_currencies(entity_id),
+        |c| marked.get(&c).copied().unwrap_or_default(),
+        &mut missing,
+    );
+    if !missing.is_empty() {
+        missing.sort_unstable();
+        missing.dedup();
+        return Err(stale(date, "FX rate", missing));
+    }
+    if last == Some(date) && marks.is_empty() && revaluations.is_empty() && translations.is_empty()
+    {
+        return Ok(Vec::new());
+    }
+    Ok(vec![Event::EndOfDayRun {
+        legal_entity: entity_id,
+        date,
+        reporting_currency: reporting,
+        marks,
+        revaluations,
+        translations,
+    }])
+}
+
+/// The closing-rate retranslation of a legal entity's foreign-currency balances of
+/// `accounts` (plus `pending(c)`, what today's run adds before it posts): for each foreign
+/// currency with a balance now or at the last run, the gain on the balance carried since
+/// then (`last(c)`: its rate and balance) at today's rate. A missing or stale rate is named
+/// in `missing`.
+#[allow(clippy::too_many_arguments)]
+fn closing_rate(
+    state: &State,
+    entity: crate::ids::LegalEntityId,
+    reporting: Currency,
+    date: Date,
+    accounts: &[u16],
+    last: impl Fn(Currency) -> Option<(Decimal, Decimal)>,
+    seen: impl Iterator<Item = Currency>,
+    pending: impl Fn(Currency) -> Decimal,
+    missing: &mut Vec<String>,
+) -> Vec<FxRevaluation> {
     let mut currencies: Vec<Currency> = state
         .ledger
-        .entity_currencies(entity_id, &MONETARY_ACCOUNTS)
+        .entity_currencies(entity, accounts)
         .into_iter()
-        .chain(state.valuations.revalued_currencies(entity_id))
+        .chain(seen)
         .filter(|c| *c != reporting)
         .collect();
     currencies.sort_unstable_by_key(|c| c.code());
     currencies.dedup();
-    let mut revaluations = Vec::new();
+    let mut out = Vec::new();
     for currency in currencies {
-        let balance: Decimal = MONETARY_ACCOUNTS
+        let balance: Decimal = accounts
             .iter()
-            .map(|a| state.ledger.entity_balance(entity_id, *a, currency))
-            .sum();
-        let previous = state.valuations.last_revaluation(entity_id, currency);
+            .map(|a| state.ledger.entity_balance(entity, *a, currency))
+            .sum::<Decimal>()
+            + pending(currency);
+        let previous = last(currency);
         if balance.is_zero() && previous.is_none_or(|(_, b)| b.is_zero()) {
             continue;
         }
@@ -146,7 +216,7 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
             revaluation_gain(reporting, carried, previous_rate, rate)
         });
         if previous != Some((rate, balance)) || !gain.is_zero() {
-            revaluations.push(FxRevaluation {
+            out.push(FxRevaluation {
                 currency,
                 rate,
                 balance,
@@ -154,19 +224,7 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
             });
         }
     }
-    if !missing.is_empty() {
-        return Err(stale(date, "FX rate", missing));
-    }
-    if last == Some(date) && marks.is_empty() && revaluations.is_empty() {
-        return Ok(Vec::new());
-    }
-    Ok(vec![Event::EndOfDayRun {
-        legal_entity: entity_id,
-        date,
-        reporting_currency: reporting,
-        marks,
-        revaluations,
-    }])
+    out
 }
 
 /// Decides the commands of this family (prices, FX rates, the end of day); the dispatcher in

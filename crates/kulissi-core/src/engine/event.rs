@@ -140,8 +140,10 @@ pub enum Event {
         reporting_currency: crate::identifiers::Currency,
         /// Positions whose valuation adjustment changed, with the new adjustment.
         marks: Vec<crate::ledger::PositionMark>,
-        /// Foreign currencies revalued.
+        /// Foreign currencies whose monetary balances were revalued.
         revaluations: Vec<crate::ledger::FxRevaluation>,
+        /// Foreign currencies whose fair-valued trading securities were retranslated.
+        translations: Vec<crate::ledger::FxRevaluation>,
     },
     /// A cash movement was recorded, posted at once or pending.
     CashMovementRecorded(crate::cash::CashMovement),

@@ -335,6 +335,34 @@ pub enum Rejection {
         /// The account code given as both sides.
         account: String,
     },
+    /// A movement of client money on a house account, or of the firm's money on a client
+    /// account.
+    #[error(
+        "a {movement} moves {whose} money, so it needs a {needed} account; '{account}' is a {found} account"
+    )]
+    CashMovementWrongOwner {
+        /// The account code.
+        account: String,
+        /// The movement type.
+        movement: &'static str,
+        /// Whose money it moves ("a client's", "the firm's").
+        whose: &'static str,
+        /// The owner the account needs.
+        needed: &'static str,
+        /// The owner it has.
+        found: &'static str,
+    },
+    /// A transfer between a house and a client account, or of client money between legal
+    /// entities: client money stays segregated.
+    #[error("a transfer from '{from}' to '{to}' would mix client money with the firm's: {reason}")]
+    TransferMixesClientMoney {
+        /// The sending account.
+        from: String,
+        /// The receiving account.
+        to: String,
+        /// Why.
+        reason: &'static str,
+    },
     /// A transfer without the account that receives it.
     #[error("a transfer needs the receiving account (to_account)")]
     TransferWithoutReceiver,

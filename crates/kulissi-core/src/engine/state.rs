@@ -10,7 +10,7 @@ use crate::ids::{LegalEntityId, TradeId};
 use crate::ledger::{self, EntryHeader, EntryKind, Sink};
 use crate::market_data::{MarketData, RecordedPrice};
 use crate::position::{Holdings, PositionKey};
-use crate::refdata::RefData;
+use crate::refdata::{AccountOwner, RefData};
 use crate::trade::{TradeRecord, TradeStatus};
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -139,6 +139,7 @@ impl State {
                     settled_quantity: rust_decimal::Decimal::ZERO,
                 };
                 let key = (record.terms.account, record.terms.instrument);
+                let owner = self.owner(record.terms.account);
                 let before = self.quantities(key);
                 let method = self.cost_method(&record);
                 let (before_cost, after_cost) = self.holdings.add(&record, method);
@@ -147,11 +148,12 @@ impl State {
                     before: before_cost,
                     after: after_cost,
                 }];
+                let change = house_only(owner, &change);
                 let released = [self.release(key, record.terms.currency, before)];
                 let header =
                     self.trade_header(EntryKind::TradeBooked, &record, record.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(None, Some(&record), &change, sink);
+                    ledger::trade_event(None, Some((&record, owner)), change, sink);
                     release(&released, sink);
                 });
                 self.trades.names.insert(source.clone());
@@ -199,12 +201,17 @@ impl State {
                 self.holdings.remove(&old);
                 let method = self.cost_method(&new);
                 self.holdings.add(&new, method);
-                let mut changes = vec![ledger::CostChange {
-                    currency: old.terms.currency,
-                    before: old_before,
-                    after: self.holdings.cost_of(old_key),
-                }];
-                if new_key != old_key {
+                let (old_owner, new_owner) =
+                    (self.owner(old.terms.account), self.owner(new.terms.account));
+                let mut changes = Vec::with_capacity(2);
+                if old_owner == AccountOwner::House {
+                    changes.push(ledger::CostChange {
+                        currency: old.terms.currency,
+                        before: old_before,
+                        after: self.holdings.cost_of(old_key),
+                    });
+                }
+                if new_key != old_key && new_owner == AccountOwner::House {
                     changes.push(ledger::CostChange {
                         currency: new.terms.currency,
                         before: new_before,
@@ -220,7 +227,12 @@ impl State {
                 }
                 let header = self.trade_header(EntryKind::TradeAmended, &new, new.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(Some(&old), Some(&new), &changes, sink);
+                    ledger::trade_event(
+                        Some((&old, old_owner)),
+                        Some((&new, new_owner)),
+                        &changes,
+                        sink,
+                    );
                     release(&released, sink);
                 });
                 self.trade_mut(kind, *trade_id)?.record = new;
@@ -241,11 +253,13 @@ impl State {
                     before,
                     after: self.holdings.cost_of(key),
                 }];
+                let owner = self.owner(old.terms.account);
+                let change = house_only(owner, &change);
                 let released = [self.release(key, old.terms.currency, quantity)];
                 let header =
                     self.trade_header(EntryKind::TradeCancelled, &old, old.terms.trade_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::trade_event(Some(&old), None, &change, sink);
+                    ledger::trade_event(Some((&old, owner)), None, change, sink);
                     release(&released, sink);
                 });
             }
@@ -261,19 +275,28 @@ impl State {
                 let settled_before = stored.record.settled_quantity;
                 stored.record.settled_quantity += *quantity;
                 let record = stored.record.clone();
+                let owner = self.owner(record.terms.account);
                 let header = self.trade_header(EntryKind::Settlement, &record, *settlement_date);
                 self.ledger.apply(&header, journal, |sink| {
-                    ledger::settlement_part(&record, settled_before, record.settled_quantity, sink)
+                    ledger::settlement_part(
+                        (&record, owner),
+                        settled_before,
+                        record.settled_quantity,
+                        sink,
+                    )
                 });
-                let mut cash = CashOnly(Decimal::ZERO);
+                let mut cash = AccountCash {
+                    owner,
+                    change: Decimal::ZERO,
+                };
                 ledger::settlement_part(
-                    &record,
+                    (&record, owner),
                     settled_before,
                     record.settled_quantity,
                     &mut cash,
                 );
                 self.cash
-                    .settle(record.terms.account, record.terms.currency, cash.0);
+                    .settle(record.terms.account, record.terms.currency, cash.change);
                 self.trades.settlement_references.insert(
                     reference.clone(),
                     Confirmation {
@@ -317,6 +340,7 @@ impl State {
                 reporting_currency,
                 marks,
                 revaluations,
+                translations,
             } => {
                 self.legal_entity(kind, *legal_entity)?;
                 let changes: Vec<(Currency, Decimal)> = marks
@@ -352,8 +376,22 @@ impl State {
                             sink.post(ledger::codes::FX_REVALUATION, *reporting_currency, -r.gain);
                         }
                     });
+                self.ledger
+                    .apply(&header(EntryKind::FxTranslation), journal, |sink| {
+                        for r in translations {
+                            sink.post(
+                                ledger::codes::SECURITIES_TRANSLATION,
+                                *reporting_currency,
+                                r.gain,
+                            );
+                            sink.post(ledger::codes::UNREALISED_PNL, *reporting_currency, -r.gain);
+                        }
+                    });
                 for r in revaluations {
                     self.valuations.revalued(*legal_entity, r);
+                }
+                for r in translations {
+                    self.valuations.translated(*legal_entity, r);
                 }
                 self.valuations.last_end_of_day.insert(*legal_entity, *date);
             }
@@ -378,14 +416,12 @@ impl State {
                 }
                 self.cash.record(movement.clone());
                 if movement.status == CashMovementStatus::Posted {
-                    let (entity, posting) = self.cash_posting(movement);
-                    post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
+                    self.post_cash_movement(movement, journal);
                 }
             }
             Event::CashMovementPosted { id } => {
-                let movement = pending_movement(&self.cash, kind, *id)?;
-                let (entity, posting) = self.cash_posting(movement);
-                post_cash_movement(&mut self.ledger, movement, entity, posting, journal);
+                let movement = pending_movement(&self.cash, kind, *id)?.clone();
+                self.post_cash_movement(&movement, journal);
                 self.cash.post(*id);
             }
             Event::CashMovementVoided { id, .. } => {
@@ -627,15 +663,67 @@ impl State {
         }
     }
 
-    /// The legal entity of a cash movement's account, and the movement's posting date: its
-    /// value date, or that entity's first open day.
-    fn cash_posting(&self, m: &CashMovement) -> (LegalEntityId, Date) {
-        let entity = self
-            .refdata
+    /// The legal entity of an account (entity 0 when unknown, which `apply` has refused
+    /// before asking).
+    fn entity_of(&self, account: crate::ids::AccountId) -> LegalEntityId {
+        self.refdata
             .accounts
-            .get(m.account)
-            .map_or(LegalEntityId(0), |a| a.legal_entity);
-        (entity, self.periods.posting_date(entity, m.value_date))
+            .get(account)
+            .map_or(LegalEntityId(0), |a| a.legal_entity)
+    }
+
+    /// The entries of a posted cash movement, posted on its value date or its entity's
+    /// first open day: cash (or client money at banks) against its contra account; for a
+    /// transfer between two legal entities, one entry in each entity's books (the sender is
+    /// owed by the receiver); for a transfer within one entity, none.
+    fn post_cash_movement<J: ledger::Journal>(&mut self, m: &CashMovement, journal: &mut J) {
+        let entity = self.entity_of(m.account);
+        let header = |legal_entity: LegalEntityId| EntryHeader {
+            kind: EntryKind::CashMovement { id: m.id },
+            effective_date: m.value_date,
+            posting_date: self.periods.posting_date(legal_entity, m.value_date),
+            trade_id: None,
+            legal_entity,
+        };
+        let cash_at_banks = ledger::codes::CASH;
+        if let crate::cash::CashMovementKind::Transfer { to } = m.kind {
+            let receiver = self.entity_of(to);
+            if receiver == entity {
+                return;
+            }
+            let (from, into) = (header(entity), header(receiver));
+            self.ledger.apply(&from, journal, |sink| {
+                sink.post(ledger::codes::DUE_FROM_GROUP, m.currency, m.amount);
+                sink.post(cash_at_banks, m.currency, -m.amount);
+            });
+            self.ledger.apply(&into, journal, |sink| {
+                sink.post(cash_at_banks, m.currency, m.amount);
+                sink.post(ledger::codes::DUE_TO_GROUP, m.currency, -m.amount);
+            });
+            return;
+        }
+        let Some(contra) = m.kind.contra_account() else {
+            return;
+        };
+        let cash = if m.kind.is_outflow() {
+            -m.amount
+        } else {
+            m.amount
+        };
+        let header = header(entity);
+        self.ledger.apply(&header, journal, |sink| {
+            sink.post(m.kind.cash_account(), m.currency, cash);
+            sink.post(contra, m.currency, -cash);
+        });
+    }
+
+    /// Whose assets an account holds (house when the account is unknown, which `apply`
+    /// has refused before asking).
+    pub fn owner(&self, account: crate::ids::AccountId) -> AccountOwner {
+        self.refdata
+            .accounts
+            .get(account)
+            .map_or(AccountOwner::House, |a| a.owner)
     }
 
     /// The cost method of a trade's book.
@@ -718,45 +806,30 @@ fn proposed_entry<'a>(
     })
 }
 
-/// The cash part of a rule's lines.
-struct CashOnly(Decimal);
+/// The change a rule's lines make to the cash of the account a trade is on: the firm's
+/// cash (1100) for a house account, the client's money (what 2500 owes the client) for a
+/// client account.
+struct AccountCash {
+    owner: AccountOwner,
+    change: Decimal,
+}
 
-impl Sink for CashOnly {
+impl Sink for AccountCash {
     fn post(&mut self, account: u16, _: Currency, amount: Decimal) {
-        if account == ledger::codes::CASH {
-            self.0 += amount;
+        match (self.owner, account) {
+            (AccountOwner::House, ledger::codes::CASH) => self.change += amount,
+            (AccountOwner::Client, ledger::codes::CLIENT_MONEY) => self.change -= amount,
+            _ => {}
         }
     }
 }
 
-/// The entry of a posted cash movement: cash against its contra account (nothing for a
-/// transfer, which moves cash between two of our accounts).
-fn post_cash_movement<J: ledger::Journal>(
-    balances: &mut ledger::LedgerBalances,
-    m: &CashMovement,
-    legal_entity: LegalEntityId,
-    posting_date: Date,
-    journal: &mut J,
-) {
-    let Some(contra) = m.kind.contra_account() else {
-        return;
-    };
-    let header = EntryHeader {
-        kind: EntryKind::CashMovement { id: m.id },
-        effective_date: m.value_date,
-        posting_date,
-        trade_id: None,
-        legal_entity,
-    };
-    let cash = if m.kind.is_outflow() {
-        -m.amount
-    } else {
-        m.amount
-    };
-    balances.apply(&header, journal, |sink| {
-        sink.post(ledger::codes::CASH, m.currency, cash);
-        sink.post(contra, m.currency, -cash);
-    });
+/// The cost changes a trade's rule books: none for a client's position.
+fn house_only(owner: AccountOwner, changes: &[ledger::CostChange]) -> &[ledger::CostChange] {
+    match owner {
+        AccountOwner::House => changes,
+        AccountOwner::Client => &[],
+    }
 }
 
 /// Books released valuation adjustments: Dr unrealised P&L / Cr valuation adjustment.

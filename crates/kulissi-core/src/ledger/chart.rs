@@ -39,6 +39,17 @@ pub mod codes {
     pub const SECURITIES_AT_COST: u16 = 1200;
     /// Trading securities valuation adjustment (mark-to-market).
     pub const VALUATION_ADJUSTMENT: u16 = 1210;
+    /// Translation of foreign-currency trading securities at closing rates, in the
+    /// reporting currency (their FX change, booked against unrealised P&L: IAS 21).
+    pub const SECURITIES_TRANSLATION: u16 = 1220;
+    /// Client money at banks, segregated (always equal to client money held, per currency).
+    pub const CLIENT_MONEY_AT_BANKS: u16 = 1150;
+    /// Receivable from clients (a client's purchase, until it settles).
+    pub const RECEIVABLE_FROM_CLIENTS: u16 = 1320;
+    /// Receivable from market counterparties (a client's sale, until it settles).
+    pub const RECEIVABLE_FROM_MARKET: u16 = 1330;
+    /// Due from the group's other legal entities.
+    pub const DUE_FROM_GROUP: u16 = 1600;
     /// Unsettled sales receivable.
     pub const UNSETTLED_SALES: u16 = 1300;
     /// Accrued interest receivable.
@@ -47,6 +58,12 @@ pub mod codes {
     pub const FX_REVALUATION_ADJUSTMENT: u16 = 1190;
     /// Unsettled purchases payable.
     pub const UNSETTLED_PURCHASES: u16 = 2100;
+    /// Payable to market counterparties (a client's purchase, until it settles).
+    pub const PAYABLE_TO_MARKET: u16 = 2110;
+    /// Payable to clients (a client's sale, until it settles).
+    pub const PAYABLE_TO_CLIENTS: u16 = 2120;
+    /// Due to the group's other legal entities.
+    pub const DUE_TO_GROUP: u16 = 2600;
     /// Commissions and fees payable.
     pub const FEES_PAYABLE: u16 = 2200;
     /// Transaction taxes payable.
@@ -67,6 +84,8 @@ pub mod codes {
     pub const FX_REVALUATION: u16 = 4300;
     /// Interest income.
     pub const INTEREST_INCOME: u16 = 4500;
+    /// Commission income: what clients pay the firm as their agent.
+    pub const COMMISSION_INCOME: u16 = 4600;
     /// Commission and brokerage expense.
     pub const COMMISSION_EXPENSE: u16 = 5100;
     /// Exchange and clearing fees.
@@ -114,13 +133,37 @@ impl ChartOfAccounts {
                 "FX revaluation of foreign-currency balances",
                 Asset,
             ),
+            (
+                SECURITIES_TRANSLATION,
+                "Trading securities translation at closing rates",
+                Asset,
+            ),
+            (
+                CLIENT_MONEY_AT_BANKS,
+                "Client money at banks (segregated)",
+                Asset,
+            ),
             (UNSETTLED_SALES, "Unsettled sales receivable", Asset),
+            (RECEIVABLE_FROM_CLIENTS, "Receivable from clients", Asset),
+            (
+                RECEIVABLE_FROM_MARKET,
+                "Receivable from market counterparties",
+                Asset,
+            ),
+            (DUE_FROM_GROUP, "Due from group entities", Asset),
             (ACCRUED_INTEREST, "Accrued interest receivable", Asset),
             (
                 UNSETTLED_PURCHASES,
                 "Unsettled purchases payable",
                 Liability,
             ),
+            (
+                PAYABLE_TO_MARKET,
+                "Payable to market counterparties",
+                Liability,
+            ),
+            (PAYABLE_TO_CLIENTS, "Payable to clients", Liability),
+            (DUE_TO_GROUP, "Due to group entities", Liability),
             (FEES_PAYABLE, "Commissions and fees payable", Liability),
             (TAXES_PAYABLE, "Transaction taxes payable", Liability),
             (SECURITIES_SOLD_SHORT, "Securities sold short", Liability),
@@ -131,6 +174,7 @@ impl ChartOfAccounts {
             (UNREALISED_PNL, "Unrealised trading P&L", Income),
             (FX_REVALUATION, "FX revaluation P&L", Income),
             (INTEREST_INCOME, "Interest income", Income),
+            (COMMISSION_INCOME, "Commission income", Income),
             (COMMISSION_EXPENSE, "Commission and brokerage", Expense),
             (EXCHANGE_FEES, "Exchange and clearing fees", Expense),
             (TRANSACTION_TAXES, "Transaction taxes", Expense),

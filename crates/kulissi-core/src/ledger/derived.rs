@@ -4,6 +4,10 @@
 //! account, so that a plain purchase reads Dr securities at cost / Cr unsettled purchases and
 //! a plain sale reads Dr unsettled sales / Cr securities at cost / Cr realised P&L.
 //!
+//! The account's owner decides the rules: house trades are the firm's own trading (§7),
+//! client trades agency business (§7.1), which never touches the firm's trading accounts
+//! and moves client money (1150 at banks, 2500 owed to clients) one for one.
+//!
 //! The trade rule keeps securities at cost (longs) and securities sold short (shorts) equal
 //! to the positions' cost sub-ledger by construction: the consideration of the version replaced is reversed and the new one's is
 //! booked through realised P&L, and every touched position's change of cost is booked
@@ -19,6 +23,7 @@ use super::chart::codes::*;
 use super::journal::{EntryError, JournalEntry, JournalLine};
 use crate::identifiers::Currency;
 use crate::money::RoundingMode;
+use crate::refdata::AccountOwner;
 use crate::trade::{Side, TradeRecord};
 
 /// What a derived journal entry records.
@@ -36,6 +41,8 @@ pub enum EntryKind {
     MarkToMarket,
     /// End-of-day revaluation of foreign-currency balances.
     FxRevaluation,
+    /// End-of-day translation of foreign-currency trading securities.
+    FxTranslation,
     /// A cash movement other than a trade's settlement was posted.
     CashMovement {
         /// The movement's id.
@@ -69,6 +76,7 @@ impl EntryKind {
             EntryKind::Settlement => format!("Settlement of trade {id}"),
             EntryKind::MarkToMarket => "Mark to market".to_owned(),
             EntryKind::FxRevaluation => "FX revaluation".to_owned(),
+            EntryKind::FxTranslation => "FX translation of trading securities".to_owned(),
             EntryKind::CashMovement { id } => format!("Cash movement {id}"),
             EntryKind::Manual { id } => format!("Manual journal entry {id}"),
             EntryKind::YearEndClose { year } => format!("Year-end close {year}"),
@@ -132,27 +140,53 @@ impl Sink for Vec<JournalLine> {
     }
 }
 
+/// A trade version and whose account it is on, which decides its rules: a house trade is
+/// the firm's own trading (docs/domain.md §7), a client trade is agency business (§7.1).
+pub type Version<'a> = (&'a TradeRecord, AccountOwner);
+
 /// Posts the consideration and charges of `record`, mirrored when `sign` is −1.
-fn consideration(record: &TradeRecord, sign: Decimal, sink: &mut impl Sink) {
+fn consideration((record, owner): Version<'_>, sign: Decimal, sink: &mut impl Sink) {
     let e = &record.economics;
     let ccy = record.terms.currency;
     let principal = e.gross + e.accrued;
-    match record.terms.side {
-        Side::Buy => {
-            sink.post(REALISED_PNL, ccy, sign * e.gross);
-            sink.post(ACCRUED_INTEREST, ccy, sign * e.accrued);
-            sink.post(UNSETTLED_PURCHASES, ccy, -sign * principal);
+    match owner {
+        AccountOwner::House => {
+            match record.terms.side {
+                Side::Buy => {
+                    sink.post(REALISED_PNL, ccy, sign * e.gross);
+                    sink.post(ACCRUED_INTEREST, ccy, sign * e.accrued);
+                    sink.post(UNSETTLED_PURCHASES, ccy, -sign * principal);
+                }
+                Side::Sell => {
+                    sink.post(UNSETTLED_SALES, ccy, sign * principal);
+                    sink.post(ACCRUED_INTEREST, ccy, -sign * e.accrued);
+                    sink.post(REALISED_PNL, ccy, -sign * e.gross);
+                }
+            }
+            sink.post(COMMISSION_EXPENSE, ccy, sign * e.commission);
+            sink.post(EXCHANGE_FEES, ccy, sign * e.fees);
+            sink.post(TRANSACTION_TAXES, ccy, sign * e.taxes);
+            sink.post(FEES_PAYABLE, ccy, -sign * (e.commission + e.fees));
         }
-        Side::Sell => {
-            sink.post(UNSETTLED_SALES, ccy, sign * principal);
-            sink.post(ACCRUED_INTEREST, ccy, -sign * e.accrued);
-            sink.post(REALISED_PNL, ccy, -sign * e.gross);
+        AccountOwner::Client => {
+            // The client owes (or is owed) the net amount; the market is owed (or owes) the
+            // principal; the commission is the firm's income; fees and taxes are collected
+            // for the exchange and the tax authority.
+            let charges = e.commission + e.fees + e.taxes;
+            match record.terms.side {
+                Side::Buy => {
+                    sink.post(RECEIVABLE_FROM_CLIENTS, ccy, sign * (principal + charges));
+                    sink.post(PAYABLE_TO_MARKET, ccy, -sign * principal);
+                }
+                Side::Sell => {
+                    sink.post(RECEIVABLE_FROM_MARKET, ccy, sign * principal);
+                    sink.post(PAYABLE_TO_CLIENTS, ccy, -sign * (principal - charges));
+                }
+            }
+            sink.post(COMMISSION_INCOME, ccy, -sign * e.commission);
+            sink.post(FEES_PAYABLE, ccy, -sign * e.fees);
         }
     }
-    sink.post(COMMISSION_EXPENSE, ccy, sign * e.commission);
-    sink.post(EXCHANGE_FEES, ccy, sign * e.fees);
-    sink.post(TRANSACTION_TAXES, ccy, sign * e.taxes);
-    sink.post(FEES_PAYABLE, ccy, -sign * (e.commission + e.fees));
     sink.post(TAXES_PAYABLE, ccy, -sign * e.taxes);
 }
 
@@ -169,10 +203,11 @@ pub struct CostChange {
     pub after: Decimal,
 }
 
-/// The rule for a trade event (see [`post_trade_event`]), into any sink.
+/// The rule for a trade event (see [`post_trade_event`]), into any sink. `cost_changes`
+/// are those of house positions only: a client's securities are not the firm's.
 pub fn trade_event(
-    old: Option<&TradeRecord>,
-    new: Option<&TradeRecord>,
+    old: Option<Version<'_>>,
+    new: Option<Version<'_>>,
     cost_changes: &[CostChange],
     sink: &mut impl Sink,
 ) {
@@ -200,7 +235,7 @@ pub fn trade_event(
 
 /// The rule for a settlement part (see [`post_settlement_part`]), into any sink.
 pub fn settlement_part(
-    record: &TradeRecord,
+    (record, owner): Version<'_>,
     settled_before: Decimal,
     settled_after: Decimal,
     sink: &mut impl Sink,
@@ -211,19 +246,47 @@ pub fn settlement_part(
         settled_part(record, settled_after, amount) - settled_part(record, settled_before, amount)
     };
     let principal = part(e.gross + e.accrued);
-    let fees = part(e.commission + e.fees);
     let taxes = part(e.taxes);
-    sink.post(FEES_PAYABLE, ccy, fees);
     sink.post(TAXES_PAYABLE, ccy, taxes);
-    // Cash is the sum of the parts, so the entry balances whatever the rounding.
-    match record.terms.side {
-        Side::Buy => {
-            sink.post(UNSETTLED_PURCHASES, ccy, principal);
-            sink.post(CASH, ccy, -(principal + fees + taxes));
+    match owner {
+        AccountOwner::House => {
+            let fees = part(e.commission + e.fees);
+            sink.post(FEES_PAYABLE, ccy, fees);
+            // Cash is the sum of the parts, so the entry balances whatever the rounding.
+            match record.terms.side {
+                Side::Buy => {
+                    sink.post(UNSETTLED_PURCHASES, ccy, principal);
+                    sink.post(CASH, ccy, -(principal + fees + taxes));
+                }
+                Side::Sell => {
+                    sink.post(CASH, ccy, principal - fees - taxes);
+                    sink.post(UNSETTLED_SALES, ccy, -principal);
+                }
+            }
         }
-        Side::Sell => {
-            sink.post(CASH, ccy, principal - fees - taxes);
-            sink.post(UNSETTLED_SALES, ccy, -principal);
+        AccountOwner::Client => {
+            let (commission, fees) = (part(e.commission), part(e.fees));
+            let charges = commission + fees + taxes;
+            sink.post(FEES_PAYABLE, ccy, fees);
+            // The market leg moves client money; the client's balance takes the net; the
+            // charges leave client money for the firm's account, fees and taxes are paid on.
+            match record.terms.side {
+                Side::Buy => {
+                    let net = principal + charges;
+                    sink.post(PAYABLE_TO_MARKET, ccy, principal);
+                    sink.post(CLIENT_MONEY_AT_BANKS, ccy, -net);
+                    sink.post(CLIENT_MONEY, ccy, net);
+                    sink.post(RECEIVABLE_FROM_CLIENTS, ccy, -net);
+                }
+                Side::Sell => {
+                    let net = principal - charges;
+                    sink.post(CLIENT_MONEY_AT_BANKS, ccy, net);
+                    sink.post(RECEIVABLE_FROM_MARKET, ccy, -principal);
+                    sink.post(PAYABLE_TO_CLIENTS, ccy, net);
+                    sink.post(CLIENT_MONEY, ccy, -net);
+                }
+            }
+            sink.post(CASH, ccy, commission);
         }
     }
 }
@@ -253,8 +316,8 @@ fn net_lines(lines: Vec<JournalLine>) -> Vec<JournalLine> {
 pub fn post_trade_event(
     date: Date,
     trade_id: TradeId,
-    old: Option<&TradeRecord>,
-    new: Option<&TradeRecord>,
+    old: Option<Version<'_>>,
+    new: Option<Version<'_>>,
     cost_changes: &[CostChange],
 ) -> Result<Option<JournalEntry>, EntryError> {
     let mut lines = Vec::new();
@@ -294,12 +357,12 @@ fn settled_part(record: &TradeRecord, settled: Decimal, amount: Decimal) -> Deci
 /// settled in parts posts exactly what it would have posted at once.
 pub fn post_settlement_part(
     date: Date,
-    record: &TradeRecord,
+    (record, owner): Version<'_>,
     settled_before: Decimal,
     settled_after: Decimal,
 ) -> Result<Option<JournalEntry>, EntryError> {
     let mut lines = Vec::new();
-    settlement_part(record, settled_before, settled_after, &mut lines);
+    settlement_part((record, owner), settled_before, settled_after, &mut lines);
     let lines = net_lines(lines);
     match JournalEntry::new(
         date,

@@ -1,7 +1,8 @@
 //! Manual journal entries (accruals, adjustments): proposed by a maker, posted only when a
 //! different person approves them (four eyes), or rejected. They may not touch the control
 //! accounts that sub-ledgers keep (cash, securities at cost and their valuation, unsettled
-//! trades, client money, FX revaluation): those move only through their sub-ledgers, so the
+//! trades, clients' receivables and payables, client money, FX revaluation and
+//! translation): those move only through their sub-ledgers, so the
 //! general ledger always ties out to them.
 
 use crate::ids::LegalEntityId;
@@ -14,13 +15,19 @@ use super::chart::codes::*;
 use super::periods::Lines;
 
 /// Accounts only sub-ledgers post to.
-pub const CONTROL_ACCOUNTS: [u16; 8] = [
+pub const CONTROL_ACCOUNTS: [u16; 14] = [
     CASH,
+    CLIENT_MONEY_AT_BANKS,
     FX_REVALUATION_ADJUSTMENT,
     SECURITIES_AT_COST,
     VALUATION_ADJUSTMENT,
+    SECURITIES_TRANSLATION,
     UNSETTLED_SALES,
+    RECEIVABLE_FROM_CLIENTS,
+    RECEIVABLE_FROM_MARKET,
     UNSETTLED_PURCHASES,
+    PAYABLE_TO_MARKET,
+    PAYABLE_TO_CLIENTS,
     SECURITIES_SOLD_SHORT,
     CLIENT_MONEY,
 ];

@@ -29,7 +29,7 @@ mod valuation;
 pub use balances::{LedgerBalances, Netting};
 pub use chart::{AccountType, ChartOfAccounts, LedgerAccount, codes};
 pub use derived::{
-    CostChange, EntryHeader, EntryKind, Journal, NoJournal, Sink, post_settlement_part,
+    CostChange, EntryHeader, EntryKind, Journal, NoJournal, Sink, Version, post_settlement_part,
     post_trade_event, settlement_part, trade_event,
 };
 pub use journal::{EntryError, JournalEntry, JournalLine};
@@ -42,7 +42,8 @@ pub use statements::{
 };
 pub use trial_balance::{TrialBalance, TrialBalanceRow};
 pub use valuation::{
-    FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations, revaluation_gain, target_adjustment,
+    FAIR_VALUE_ACCOUNTS, FxRevaluation, MONETARY_ACCOUNTS, PositionMark, Valuations,
+    revaluation_gain, target_adjustment,
 };
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use crate::identifiers::{Currency, Mic};
 use crate::money::{Price, Quantity};
 use crate::trade::{Economics, Side, TradeRecord, TradeStatus, TradeTerms};
 
+const HOUSE: crate::refdata::AccountOwner = crate::refdata::AccountOwner::House;
+
 fn d(s: &str) -> Decimal {
     s.parse().unwrap()
 }
@@ -140,7 +142,7 @@ fn derived_entries_match_the_worked_journal() {
         date(2025, 7, 14),
         TradeId(1),
         None,
-        Some(&buy),
+        Some((&buy, HOUSE)),
         &[CostChange {
             currency: ccy,
             before: Decimal::ZERO,
@@ -164,7 +166,7 @@ fn derived_entries_match_the_worked_journal() {
         date(2025, 7, 16),
         TradeId(2),
         None,
-        Some(&sell),
+        Some((&sell, HOUSE)),
         &[CostChange {
             currency: ccy,
             before: d("20000.00"),
@@ -179,12 +181,14 @@ fn derived_entries_match_the_worked_journal() {
     assert_eq!(tb.balance(REALISED_PNL, ccy), d("-400.00"));
 
     // Settling the sale in three parts posts what settling it at once posts.
-    let at_once = post_settlement_part(date(2025, 7, 18), &sell, Decimal::ZERO, d("400"))
+    let at_once = post_settlement_part(date(2025, 7, 18), (&sell, HOUSE), Decimal::ZERO, d("400"))
         .unwrap()
         .unwrap();
     let parts: Vec<JournalEntry> = [("0", "133"), ("133", "266"), ("266", "400")]
         .iter()
-        .filter_map(|(a, b)| post_settlement_part(date(2025, 7, 18), &sell, d(a), d(b)).unwrap())
+        .filter_map(|(a, b)| {
+            post_settlement_part(date(2025, 7, 18), (&sell, HOUSE), d(a), d(b)).unwrap()
+        })
         .collect();
     let whole = TrialBalance::as_of([&at_once], date(2025, 7, 18));
     let pieces = TrialBalance::as_of(&parts, date(2025, 7, 18));
@@ -201,7 +205,7 @@ fn derived_entries_for_amendments_and_cancellations() {
         date(2025, 7, 14),
         TradeId(1),
         None,
-        Some(&v1),
+        Some((&v1, HOUSE)),
         &[CostChange {
             currency: ccy,
             before: Decimal::ZERO,
@@ -213,7 +217,7 @@ fn derived_entries_for_amendments_and_cancellations() {
     let cancelled = post_trade_event(
         date(2025, 7, 15),
         TradeId(1),
-        Some(&v1),
+        Some((&v1, HOUSE)),
         None,
         &[CostChange {
             currency: ccy,
@@ -230,8 +234,8 @@ fn derived_entries_for_amendments_and_cancellations() {
     let amended = post_trade_event(
         date(2025, 7, 15),
         TradeId(1),
-        Some(&v1),
-        Some(&v2),
+        Some((&v1, HOUSE)),
+        Some((&v2, HOUSE)),
         &[CostChange {
             currency: ccy,
             before: d("20000.00"),
@@ -247,7 +251,14 @@ fn derived_entries_for_amendments_and_cancellations() {
     assert_eq!(tb.balance(REALISED_PNL, ccy), Decimal::ZERO);
     // An amendment that changes nothing the ledger sees posts nothing.
     assert_eq!(
-        post_trade_event(date(2025, 7, 15), TradeId(1), Some(&v1), Some(&v1), &[]).unwrap(),
+        post_trade_event(
+            date(2025, 7, 15),
+            TradeId(1),
+            Some((&v1, HOUSE)),
+            Some((&v1, HOUSE)),
+            &[]
+        )
+        .unwrap(),
         None
     );
 }

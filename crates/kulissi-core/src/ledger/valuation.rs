@@ -2,6 +2,11 @@
 //! value minus cost, booked to 1210 against unrealised P&L) and, per foreign currency, the
 //! rate and net monetary balance of the last FX revaluation.
 //!
+//! The same method translates foreign-currency trading securities at fair value (their
+//! balances in 1200, 1210 and 2400), whose FX change goes with their fair-value change to
+//! unrealised P&L (1220 against 4200) instead: a USD stock bought against a USD payable then
+//! shows no net FX P&L while both sit on the books (docs/domain.md §7.3).
+//!
 //! FX revaluation follows the closing-rate method: a day's movements enter the reporting
 //! currency at that day's closing rate, and the balance carried from the previous end of day
 //! earns the change of rate: `round(N / r_today) − round(N / r_previous)` for a net monetary
@@ -20,15 +25,32 @@ use crate::identifiers::Currency;
 use crate::money::RoundingMode;
 use crate::position::{IdHasher, PositionKey};
 
-/// Accounts whose balances are monetary (fixed amounts of currency) and are revalued.
-pub const MONETARY_ACCOUNTS: [u16; 7] = [
+/// Accounts whose balances are monetary (fixed amounts of currency) and are revalued at
+/// closing rates into FX revaluation P&L (1190 against 4300).
+pub const MONETARY_ACCOUNTS: [u16; 14] = [
     CASH,
+    CLIENT_MONEY_AT_BANKS,
     UNSETTLED_SALES,
+    RECEIVABLE_FROM_CLIENTS,
+    RECEIVABLE_FROM_MARKET,
     ACCRUED_INTEREST,
+    DUE_FROM_GROUP,
     UNSETTLED_PURCHASES,
+    PAYABLE_TO_MARKET,
+    PAYABLE_TO_CLIENTS,
     FEES_PAYABLE,
     TAXES_PAYABLE,
     CLIENT_MONEY,
+    DUE_TO_GROUP,
+];
+
+/// Accounts carrying trading securities at fair value (cost and valuation adjustment, long
+/// and short): translated at closing rates too, but their FX change is part of their
+/// fair-value change, so it goes to unrealised P&L (1220 against 4200; IAS 21.30).
+pub const FAIR_VALUE_ACCOUNTS: [u16; 3] = [
+    SECURITIES_AT_COST,
+    VALUATION_ADJUSTMENT,
+    SECURITIES_SOLD_SHORT,
 ];
 
 /// A position's new valuation adjustment at an end of day.
@@ -65,6 +87,9 @@ pub struct FxRevaluation {
 pub struct Valuations {
     pub(crate) adjustments: HashMap<PositionKey, Decimal, IdHasher>,
     pub(crate) fx: HashMap<(LegalEntityId, Currency), (Decimal, Decimal)>,
+    /// The rate and fair-valued securities balance of the last translation, per legal
+    /// entity and currency.
+    pub(crate) translations: HashMap<(LegalEntityId, Currency), (Decimal, Decimal)>,
     /// The last end of day run, per legal entity (id).
     pub last_end_of_day: HashMap<LegalEntityId, Date>,
 }
@@ -147,6 +172,33 @@ impl Valuations {
     /// Records a legal entity's revaluation.
     pub fn revalued(&mut self, entity: LegalEntityId, r: &FxRevaluation) {
         self.fx.insert((entity, r.currency), (r.rate, r.balance));
+    }
+
+    /// The rate and fair-valued securities balance of a legal entity's last translation of
+    /// `currency`.
+    pub fn last_translation(
+        &self,
+        entity: LegalEntityId,
+        currency: Currency,
+    ) -> Option<(Decimal, Decimal)> {
+        self.translations.get(&(entity, currency)).copied()
+    }
+
+    /// The currencies a legal entity has translated securities in.
+    pub fn translated_currencies(
+        &self,
+        entity: LegalEntityId,
+    ) -> impl Iterator<Item = Currency> + '_ {
+        self.translations
+            .keys()
+            .filter(move |(e, _)| *e == entity)
+            .map(|(_, c)| *c)
+    }
+
+    /// Records a legal entity's translation of its fair-valued securities.
+    pub fn translated(&mut self, entity: LegalEntityId, r: &FxRevaluation) {
+        self.translations
+            .insert((entity, r.currency), (r.rate, r.balance));
     }
 }
 

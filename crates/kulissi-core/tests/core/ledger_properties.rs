@@ -13,6 +13,7 @@ use kulissi_core::ledger::{
 };
 use kulissi_core::money::{Price, Quantity};
 use kulissi_core::position::Position;
+use kulissi_core::refdata::AccountOwner;
 use kulissi_core::trade::{Economics, Side, TradeRecord, TradeStatus, TradeTerms};
 use proptest::prelude::*;
 
@@ -81,9 +82,9 @@ proptest! {
             let before = position.cost;
             position.fold(r.terms.signed_quantity(), r.economics.gross);
             let change = CostChange { currency: eur, before, after: position.cost };
-            journal.extend(post_trade_event(date(2026, 3, 2), r.trade_id, None, Some(&r), &[change]).unwrap());
+            journal.extend(post_trade_event(date(2026, 3, 2), r.trade_id, None, Some((&r, AccountOwner::House)), &[change]).unwrap());
             let settled = r.terms.quantity.value();
-            journal.extend(post_settlement_part(date(2026, 3, 4), &r, Decimal::ZERO, settled).unwrap());
+            journal.extend(post_settlement_part(date(2026, 3, 4), (&r, AccountOwner::House), Decimal::ZERO, settled).unwrap());
             cash += r.economics.cash_flow(side);
         }
         for entry in &journal {

@@ -233,8 +233,11 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             reporting_currency,
             marks,
             revaluations,
+            translations,
         } => {
-            w.u8(14);
+            // Tag 14 was the layout before securities were translated; it still decodes,
+            // with no translations.
+            w.u8(30);
             w.u32(*legal_entity);
             w.date(*date);
             w.str(reporting_currency.code());
@@ -246,12 +249,14 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
                 w.decimal(m.price);
                 w.decimal(m.adjustment);
             }
-            w.u64(revaluations.len() as u64);
-            for r in revaluations {
-                w.str(r.currency.code());
-                w.decimal(r.rate);
-                w.decimal(r.balance);
-                w.decimal(r.gain);
+            for list in [revaluations, translations] {
+                w.u64(list.len() as u64);
+                for r in list {
+                    w.str(r.currency.code());
+                    w.decimal(r.rate);
+                    w.decimal(r.balance);
+                    w.decimal(r.gain);
+                }
             }
         }
         Event::CashMovementRecorded(m) => {
@@ -590,7 +595,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             date: r.date()?,
             rate: r.decimal()?,
         },
-        14 => {
+        tag @ (14 | 30) => {
             let legal_entity = r.u32()?.into();
             let date = r.date()?;
             let reporting_currency = r.currency()?;
@@ -604,21 +609,26 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                     adjustment: r.decimal()?,
                 });
             }
-            let mut revaluations = Vec::new();
-            for _ in 0..r.u64()? {
-                revaluations.push(FxRevaluation {
-                    currency: r.currency()?,
-                    rate: r.decimal()?,
-                    balance: r.decimal()?,
-                    gain: r.decimal()?,
-                });
+            let mut lists = [Vec::new(), Vec::new()];
+            let count = if tag == 30 { 2 } else { 1 };
+            for list in lists.iter_mut().take(count) {
+                for _ in 0..r.u64()? {
+                    list.push(FxRevaluation {
+                        currency: r.currency()?,
+                        rate: r.decimal()?,
+                        balance: r.decimal()?,
+                        gain: r.decimal()?,
+                    });
+                }
             }
+            let [revaluations, translations] = lists;
             Event::EndOfDayRun {
                 legal_entity,
                 date,
                 reporting_currency,
                 marks,
                 revaluations,
+                translations,
             }
         }
         15 => {

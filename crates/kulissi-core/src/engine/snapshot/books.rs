@@ -145,14 +145,16 @@ pub(super) fn ledger(state: &State, w: &mut Writer<'_>) {
         w.u32(*instrument);
         w.decimal(*amount);
     }
-    let mut fx: Vec<_> = v.fx.iter().collect();
-    fx.sort_unstable_by_key(|(k, _)| **k);
-    w.u64(fx.len() as u64);
-    for ((entity, currency), (a, b)) in fx {
-        w.u32(*entity);
-        w.str(currency.code());
-        w.decimal(*a);
-        w.decimal(*b);
+    for map in [&v.fx, &v.translations] {
+        let mut fx: Vec<_> = map.iter().collect();
+        fx.sort_unstable_by_key(|(k, _)| **k);
+        w.u64(fx.len() as u64);
+        for ((entity, currency), (a, b)) in fx {
+            w.u32(*entity);
+            w.str(currency.code());
+            w.decimal(*a);
+            w.decimal(*b);
+        }
     }
     let mut last: Vec<_> = v.last_end_of_day.iter().collect();
     last.sort_unstable();
@@ -193,9 +195,11 @@ pub(super) fn read_ledger(state: &mut State, r: &mut Reader<'_>) -> Result<(), D
         let key = (r.u32()?.into(), r.u32()?.into());
         v.adjustments.insert(key, r.decimal()?);
     }
-    for _ in 0..count(r)? {
-        let key = (r.u32()?.into(), r.currency()?);
-        v.fx.insert(key, (r.decimal()?, r.decimal()?));
+    for map in [&mut v.fx, &mut v.translations] {
+        for _ in 0..count(r)? {
+            let key = (r.u32()?.into(), r.currency()?);
+            map.insert(key, (r.decimal()?, r.decimal()?));
+        }
     }
     for _ in 0..count(r)? {
         let entity: LegalEntityId = r.u32()?.into();

@@ -26,7 +26,7 @@ use super::codec::{self, DecodeError};
 use super::{Event, State};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 const MAGIC: &[u8; 4] = b"KSNP";
 

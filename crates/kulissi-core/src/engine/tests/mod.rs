@@ -643,6 +643,7 @@ fn codec_round_trips_every_event_of_a_session() {
     assert_round_trips(&events);
 }
 
+mod agency;
 mod apply_errors;
 mod cost_methods;
 mod periods_and_journals;

@@ -270,8 +270,8 @@ fn a_missing_or_stale_price_refuses_the_end_of_day() {
     );
 }
 
-/// A pending transfer is posted; a pending withdrawal is voided; another expires; an
-/// outflow beyond the available balance is refused, and a limit holds against pending
+/// A pending transfer is posted; a pending penalty is voided; a fee expires; an outflow
+/// beyond the available balance is refused, and a limit holds against pending
 /// amounts too.
 #[test]
 fn two_phase_cash_movements_and_overdrafts() {
@@ -285,14 +285,14 @@ fn two_phase_cash_movements_and_overdrafts() {
         &mut s,
         movement(
             "D1",
-            CashMovementType::ClientDeposit,
+            CashMovementType::CapitalContribution,
             "EUR",
             "1000.00",
             None,
         ),
     );
     assert_eq!(s.ledger.balance(CASH, eur), d("1000.00"));
-    assert_eq!(s.ledger.balance(CLIENT_MONEY, eur), d("-1000.00"));
+    assert_eq!(s.ledger.balance(SHARE_CAPITAL, eur), d("-1000.00"));
 
     // Pending transfer: held, then posted; the general ledger does not move (cash to cash).
     let until = Some(date(2025, 7, 18));
@@ -309,7 +309,7 @@ fn two_phase_cash_movements_and_overdrafts() {
         &s,
         &envelope(movement(
             "W1",
-            CashMovementType::ClientWithdrawal,
+            CashMovementType::SettlementPenalty,
             "EUR",
             "400.01",
             None,
@@ -355,7 +355,7 @@ fn two_phase_cash_movements_and_overdrafts() {
         &mut s,
         movement(
             "W2",
-            CashMovementType::ClientWithdrawal,
+            CashMovementType::SettlementPenalty,
             "EUR",
             "300.00",
             until,
@@ -366,11 +366,11 @@ fn two_phase_cash_movements_and_overdrafts() {
         &mut s,
         Command::VoidCashMovement {
             reference: "W2".into(),
-            reason: "client changed their mind".into(),
+            reason: "the CSD withdrew the penalty".into(),
         },
     );
     assert_eq!(house(&s, "HOUSE-1").available(), d("400.00"));
-    assert_eq!(s.ledger.balance(CLIENT_MONEY, eur), d("-1000.00"));
+    assert_eq!(s.ledger.balance(SHARE_CAPITAL, eur), d("-1000.00"));
 
     // An overdraft limit of 100 lets 500 out, but not while 50 of fees are pending.
     run(
@@ -390,7 +390,7 @@ fn two_phase_cash_movements_and_overdrafts() {
             &s,
             &envelope(movement(
                 "W3",
-                CashMovementType::ClientWithdrawal,
+                CashMovementType::SettlementPenalty,
                 "EUR",
                 "500.00",
                 None
@@ -421,7 +421,7 @@ fn two_phase_cash_movements_and_overdrafts() {
         &mut s,
         movement(
             "W3",
-            CashMovementType::ClientWithdrawal,
+            CashMovementType::SettlementPenalty,
             "EUR",
             "500.00",
             None,
