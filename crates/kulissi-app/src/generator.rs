@@ -553,7 +553,7 @@ impl DemoFirm {
             book: book.clone(),
             trader: trader.clone(),
             counterparty: *rng.pick(&self.brokers),
-            account: rng.pick(&self.accounts).clone(),
+            account: self.account_for(rng).clone(),
             instrument: instrument.isin,
             side: if rng.below(2) == 0 {
                 Side::Buy
@@ -566,12 +566,66 @@ impl DemoFirm {
             trade_date,
             trade_time,
             venue: instrument.venue,
-            settlement_date: None,
+            // The front office sends the intended settlement date; the engine checks it.
+            settlement_date: instrument.market.intended_settlement_date(trade_date).ok(),
         }
     }
 }
 
 impl DemoFirm {
+    /// The account of a generated trade: two in five on the house's own accounts, the rest
+    /// for clients (a broker's business is mostly agency).
+    fn account_for(&self, rng: &mut Rng) -> &String {
+        // The house accounts come first.
+        let houses = self
+            .accounts
+            .iter()
+            .take_while(|code| code.starts_with("HOUSE"))
+            .count();
+        let clients = self.accounts.len() - houses;
+        let i = if rng.below(5) < 2 || clients == 0 {
+            rng.below(houses as u64) as usize
+        } else {
+            houses + rng.below(clients as u64) as usize
+        };
+        &self.accounts[i]
+    }
+
+    /// The clients' opening deposits: each client account pays the equivalent of about
+    /// EUR 250 million into client money in each currency the firm trades, before the first
+    /// trade, so that no client's balance goes into debit over a generated year.
+    pub fn client_deposits(&self) -> Result<Vec<CommandEnvelope>, IdentifierError> {
+        let value_date = FIRST_TRADE_DATE.yesterday().unwrap_or(FIRST_TRADE_DATE);
+        let time = jiff::tz::Offset::UTC
+            .to_timestamp(value_date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut out = Vec::new();
+        for code in self.accounts.iter().filter(|c| c.starts_with("CLIENT")) {
+            for (currency, millions) in [
+                ("EUR", 250),
+                ("SEK", 2_800),
+                ("DKK", 1_870),
+                ("GBP", 215),
+                ("USD", 270),
+            ] {
+                out.push(envelope(
+                    Command::RecordCashMovement {
+                        reference: format!("DEPOSIT-{code}-{currency}"),
+                        movement: kulissi_core::cash::CashMovementType::ClientDeposit,
+                        account: code.clone(),
+                        to_account: None,
+                        currency: Currency::parse(currency)?,
+                        amount: Decimal::from(millions) * Decimal::from(1_000_000),
+                        value_date,
+                        pending_until: None,
+                    },
+                    time,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The opening capital: EUR 500 million paid into each house account's cash before the
     /// first trade, so the firm's cash starts from its equity.
     pub fn opening_capital(&self) -> Result<Vec<CommandEnvelope>, IdentifierError> {

@@ -149,8 +149,12 @@ fn ledger_problem(state: &State) -> Option<String> {
             "the ledger does not balance in {currency}: debits exceed credits by {difference}"
         ));
     }
+    let house = |account| state.owner(account) == kulissi_core::refdata::AccountOwner::House;
     let mut cost: HashMap<Currency, (Decimal, Decimal)> = HashMap::new();
-    for ((_, instrument), position) in &state.holdings.positions {
+    for ((account, instrument), position) in &state.holdings.positions {
+        if !house(*account) {
+            continue;
+        }
         if let Some(i) = state.refdata.instruments.get(*instrument) {
             let (long, short) = cost.entry(i.currency).or_default();
             *long += position.cost.max(Decimal::ZERO);
@@ -169,8 +173,10 @@ fn ledger_problem(state: &State) -> Option<String> {
         }
     });
     let mut cash: HashMap<Currency, Decimal> = HashMap::new();
-    for ((_, currency), balance) in state.cash.balances() {
-        *cash.entry(currency).or_default() += balance.posted;
+    for ((account, currency), balance) in state.cash.balances() {
+        if house(account) {
+            *cash.entry(currency).or_default() += balance.posted;
+        }
     }
     for (_, currency, _) in state.ledger.iter().filter(|(a, _, _)| *a == CASH) {
         cash.entry(currency).or_default();
@@ -202,7 +208,28 @@ fn ledger_problem(state: &State) -> Option<String> {
             format!("the valuation adjustment in {currency} is {ledger} in the ledger but {total} over the positions")
         })
     });
-    cost_problem.or(cash_problem).or(valuation_problem)
+    let client_money_problem = kulissi_core::client_money::client_money(state)
+        .into_iter()
+        .find_map(|c| {
+            let currency = c.currency;
+            if !c.ledger_ties() {
+                Some(format!(
+                    "client money in {currency} does not tie: {} at banks (1150) but {} held for clients (2500)",
+                    c.at_banks, c.held
+                ))
+            } else if !c.sub_ledger_ties() {
+                Some(format!(
+                    "client money held in {currency} is {} in the ledger (2500) but {} over the clients' balances",
+                    c.held, c.client_balances
+                ))
+            } else {
+                None
+            }
+        });
+    cost_problem
+        .or(cash_problem)
+        .or(valuation_problem)
+        .or(client_money_problem)
 }
 
 /// Trade versions must run 1, 2, 3, ... per trade.

@@ -22,6 +22,8 @@
 //! - [`position`]: positions at average cost or FIFO, and projected cash.
 //! - [`cash`], [`market_data`]: cash movements and the cash sub-ledger; end-of-day prices and
 //!   FX rates.
+//! - [`client_money`]: the daily client-money check (client money at banks, held, and the
+//!   requirement).
 //! - [`ledger`]: the chart of accounts, journal entries, the posting rules the engine runs on
 //!   its events, valuations, periods, manual entries and financial statements.
 //! - [`engine`]: commands and events, `decide` (one module per command family) and `apply`,
@@ -45,6 +47,7 @@
 
 pub mod calendar;
 pub mod cash;
+pub mod client_money;
 pub mod daycount;
 pub mod engine;
 pub mod identifiers;

@@ -1,6 +1,7 @@
 //! Kulissi's file formats: imports of trades (CSV and JSON lines) and reference data (JSON
 //! lines), turned into engine commands; and the general ledger's journal exported for
-//! hledger, ledger and beancount ([`ledger_export`]).
+//! hledger, ledger and beancount ([`ledger_export`]); and commands written back as the JSON
+//! lines the imports read ([`messages`]).
 //!
 //! Every error names the file, the line and the column or JSON field, and says what was
 //! expected, e.g. `trades.csv line 12, column price: expected a decimal number such as
@@ -13,6 +14,7 @@
 mod error;
 mod fields;
 pub mod ledger_export;
+pub mod messages;
 mod refdata;
 mod trades;
 

@@ -28,6 +28,7 @@
 //! {"type":"trade", the fields of a trade file line (see `trades`), "action":"book|amend|cancel"}
 //! {"type":"settlement","source":"OMS","external_id":"T-1","quantity":"600",
 //!  "settlement_date":"2025-07-16","reference":"the custodian's reference"}
+//! {"type":"end_of_day","legal_entity":"LEI","date":"2025-07-14"}
 //! ```
 //!
 //! Prices, FX rates and cash movements travel in the same files: they are what a back office
@@ -379,6 +380,13 @@ fn refdata_command(
             }
         }
         "trade" => crate::trades::trade_command(o, line, errors)?,
+        "end_of_day" => {
+            let (legal_entity, date) = (read!("legal_entity", parsed), read!("date", date));
+            Command::RunEndOfDay {
+                legal_entity: legal_entity?,
+                date: date?,
+            }
+        }
         "settlement" => {
             let (source, external_id, quantity) = (
                 read!("source", text),
@@ -400,7 +408,7 @@ fn refdata_command(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade or settlement, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement or end_of_day, found '{other}'"
                 ),
             );
             return None;

@@ -74,6 +74,10 @@ pub(crate) enum Command {
         /// business day with prices and FX rates.
         #[arg(long)]
         back_office: bool,
+        /// Also write every command it runs, in order, to FILE as the JSON lines `import
+        /// messages` reads (for another store or an outside model of the journal).
+        #[arg(long, value_name = "FILE")]
+        to: Option<std::path::PathBuf>,
     },
     /// Trades: current versions and history.
     #[command(subcommand)]

@@ -285,18 +285,29 @@ impl State {
                         sink,
                     )
                 });
-                let mut cash = AccountCash {
-                    owner,
-                    change: Decimal::ZERO,
-                };
+                let mut cash = AccountCash::default();
                 ledger::settlement_part(
                     (&record, owner),
                     settled_before,
                     record.settled_quantity,
                     &mut cash,
                 );
-                self.cash
-                    .settle(record.terms.account, record.terms.currency, cash.change);
+                match owner {
+                    AccountOwner::House => {
+                        self.cash
+                            .settle(record.terms.account, record.terms.currency, cash.firm)
+                    }
+                    AccountOwner::Client => {
+                        self.cash
+                            .settle(record.terms.account, record.terms.currency, cash.client);
+                        // The charges leave client money for the firm's own account.
+                        if let Some(house) = self.charges_account(record.terms.legal_entity)
+                            && !cash.firm.is_zero()
+                        {
+                            self.cash.settle(house, record.terms.currency, cash.firm);
+                        }
+                    }
+                }
                 self.trades.settlement_references.insert(
                     reference.clone(),
                     Confirmation {
@@ -726,6 +737,16 @@ impl State {
             .map_or(AccountOwner::House, |a| a.owner)
     }
 
+    /// The house account of a legal entity that receives the charges collected from client
+    /// money: its first house account (by id).
+    pub fn charges_account(&self, legal_entity: LegalEntityId) -> Option<crate::ids::AccountId> {
+        self.refdata
+            .accounts
+            .iter()
+            .find(|(_, a)| a.legal_entity == legal_entity && a.owner == AccountOwner::House)
+            .map(|(id, _)| id)
+    }
+
     /// The cost method of a trade's book.
     fn cost_method(&self, record: &TradeRecord) -> crate::refdata::CostMethod {
         self.refdata
@@ -806,19 +827,19 @@ fn proposed_entry<'a>(
     })
 }
 
-/// The change a rule's lines make to the cash of the account a trade is on: the firm's
-/// cash (1100) for a house account, the client's money (what 2500 owes the client) for a
-/// client account.
+/// The change a rule's lines make to the cash sub-ledger: the firm's cash (1100) and a
+/// client's money (what 2500 owes the client).
+#[derive(Default)]
 struct AccountCash {
-    owner: AccountOwner,
-    change: Decimal,
+    firm: Decimal,
+    client: Decimal,
 }
 
 impl Sink for AccountCash {
     fn post(&mut self, account: u16, _: Currency, amount: Decimal) {
-        match (self.owner, account) {
-            (AccountOwner::House, ledger::codes::CASH) => self.change += amount,
-            (AccountOwner::Client, ledger::codes::CLIENT_MONEY) => self.change -= amount,
+        match account {
+            ledger::codes::CASH => self.firm += amount,
+            ledger::codes::CLIENT_MONEY => self.client -= amount,
             _ => {}
         }
     }

@@ -114,6 +114,11 @@ impl Rate {
         Rate(bp / Decimal::from(10_000))
     }
 
+    /// The rate in basis points: 0.0005 → 5 (exact, normalised).
+    pub fn basis_points(self) -> Decimal {
+        (self.0 * Decimal::from(10_000)).normalize()
+    }
+
     /// A rate from percent: 0.4 → 0.004.
     pub fn from_percent(percent: Decimal) -> Rate {
         Rate(percent / Decimal::from(100))

@@ -17,19 +17,23 @@ pub(crate) fn end_of_day(
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let mut lei = None;
-    let events = ctx.execute(|state| {
-        let entity = context::legal_entity(state, legal_entity)?;
-        lei = Some(entity);
-        Ok(Command::RunEndOfDay {
-            legal_entity: entity,
-            date,
-        })
-    })?;
+    let (events, client_money) = ctx.execute_and(
+        |state| {
+            let entity = context::legal_entity(state, legal_entity)?;
+            lei = Some(entity);
+            Ok(Command::RunEndOfDay {
+                legal_entity: entity,
+                date,
+            })
+        },
+        kulissi_core::client_money::client_money,
+    )?;
     let lei = lei.map(|l| l.to_string()).unwrap_or_default();
     match events.first() {
         Some(Event::EndOfDayRun {
             marks,
             revaluations,
+            translations,
             reporting_currency,
             ..
         }) => {
@@ -39,12 +43,14 @@ pub(crate) fn end_of_day(
                 marks.len(),
                 revaluations.len()
             )?;
-            for r in revaluations {
-                writeln!(
-                    out,
-                    "  {}: balance {} at {} per {reporting_currency}, gain {} {reporting_currency}",
-                    r.currency, r.balance, r.rate, r.gain
-                )?;
+            for (what, list) in [("monetary", revaluations), ("securities", translations)] {
+                for r in list {
+                    writeln!(
+                        out,
+                        "  {} {what}: balance {} at {} per {reporting_currency}, gain {} {reporting_currency}",
+                        r.currency, r.balance, r.rate, r.gain
+                    )?;
+                }
             }
         }
         _ => writeln!(
@@ -52,7 +58,29 @@ pub(crate) fn end_of_day(
             "end of day {date} for {lei}: nothing changed since it ran"
         )?,
     }
-    Ok(0)
+    // The daily client-money check: a shortfall is an alert for a person, not a refusal.
+    let mut alerts = 0;
+    for c in &client_money {
+        let status = if !c.ledger_ties() || !c.sub_ledger_ties() {
+            alerts += 1;
+            "ALERT: the ledger does not tie"
+        } else if c.shortfall() > Decimal::ZERO {
+            alerts += 1;
+            "ALERT: shortfall, top up client money"
+        } else {
+            "ok"
+        };
+        writeln!(
+            out,
+            "  client money {}: at banks {}, held {}, requirement {}, shortfall {}: {status}",
+            c.currency,
+            c.at_banks,
+            c.held,
+            c.requirement,
+            c.shortfall()
+        )?;
+    }
+    Ok(if alerts > 0 { 1 } else { 0 })
 }
 
 pub(crate) fn run(ctx: &Context, cmd: CashCommand, out: &mut impl Write) -> anyhow::Result<u8> {

@@ -75,6 +75,15 @@ impl Context {
         &self,
         build: impl FnOnce(&State) -> anyhow::Result<Command>,
     ) -> anyhow::Result<Vec<Event>> {
+        Ok(self.execute_and(build, |_| ())?.0)
+    }
+
+    /// As [`Context::execute`], and reads what `after` wants of the state the command left.
+    pub(crate) fn execute_and<T>(
+        &self,
+        build: impl FnOnce(&State) -> anyhow::Result<Command>,
+        after: impl FnOnce(&State) -> T,
+    ) -> anyhow::Result<(Vec<Event>, T)> {
         let mut writer = self.writer()?;
         let envelope = self.envelope(build(writer.state())?);
         match writer.execute_atomic(std::slice::from_ref(&envelope))? {
@@ -96,7 +105,7 @@ impl Context {
                             Ok(true)
                         })?;
                 }
-                Ok(events)
+                Ok((events, after(writer.state())))
             }
         }
     }

@@ -94,28 +94,78 @@ pub(crate) fn import(
     }
 }
 
+/// Where `generate --to` writes the commands it runs.
+struct Recorder(Option<std::io::BufWriter<std::fs::File>>);
+
+impl Recorder {
+    fn record(&mut self, envelopes: &[CommandEnvelope]) -> anyhow::Result<()> {
+        if let Some(file) = &mut self.0 {
+            for e in envelopes {
+                kulissi_formats::messages::write_command(&e.command, file)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn generate(
     ctx: &Context,
     trades: u64,
     seed: u64,
     back_office: bool,
+    to: Option<&std::path::Path>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let firm = DemoFirm::generate(seed)?;
+    let mut recorder = Recorder(match to {
+        Some(path) => Some(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,
+        )),
+        None => None,
+    });
     let mut writer = ctx.writer()?;
-    if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
-        anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
-    }
-    if back_office && let Err((i, rejection)) = writer.execute_atomic(&firm.opening_capital()?)? {
-        anyhow::bail!("generated opening capital {i} was rejected: {rejection}");
+    let atomic = |writer: &mut kulissi_app::Writer<_>,
+                  recorder: &mut Recorder,
+                  what: &str,
+                  envelopes: &[CommandEnvelope]|
+     -> anyhow::Result<()> {
+        recorder.record(envelopes)?;
+        if let Err((i, rejection)) = writer.execute_atomic(envelopes)? {
+            anyhow::bail!("generated {what} {i} was rejected: {rejection}");
+        }
+        Ok(())
+    };
+    atomic(
+        &mut writer,
+        &mut recorder,
+        "reference data command",
+        &firm.reference_data,
+    )?;
+    if back_office {
+        atomic(
+            &mut writer,
+            &mut recorder,
+            "opening capital",
+            &firm.opening_capital()?,
+        )?;
+        atomic(
+            &mut writer,
+            &mut recorder,
+            "client deposit",
+            &firm.client_deposits()?,
+        )?;
     }
     let bar = progress(trades, "booking");
     let mut booked = 0u64;
     let mut duplicates = 0u64;
     let mut failure: Option<String> = None;
     let mut stream = firm.trades(seed, trades);
+    let mut record_failure = None;
     let batches = std::iter::from_fn(|| {
         let chunk: Vec<CommandEnvelope> = stream.by_ref().take(kulissi_app::MAX_BATCH).collect();
+        if let Err(e) = recorder.record(&chunk) {
+            record_failure = Some(e);
+        }
         (!chunk.is_empty()).then_some((chunk, ()))
     });
     writer.execute_stream(batches, |(), outcome| match outcome {
@@ -132,6 +182,9 @@ pub(crate) fn generate(
         Err(e) => failure = Some(e.to_string()),
     })?;
     bar.finish_and_clear();
+    if let Some(e) = record_failure {
+        return Err(e);
+    }
     if let Some(reason) = failure {
         anyhow::bail!("a generated trade was not booked: {reason}");
     }
@@ -149,6 +202,7 @@ pub(crate) fn generate(
         let confirmations = firm.settlements(state, seed, until);
         let mut settled = 0usize;
         for chunk in confirmations.chunks(kulissi_app::MAX_BATCH) {
+            recorder.record(chunk)?;
             for (i, answer) in writer.execute(chunk)?.into_iter().enumerate() {
                 if let Err(rejection) = answer {
                     anyhow::bail!("generated settlement {} was rejected: {rejection}", i + 1);
@@ -161,14 +215,25 @@ pub(crate) fn generate(
             kulissi_core::calendar::Calendar::from(kulissi_core::calendar::CalendarName::Target)
                 .add_business_days(until, 1)?;
         for date in [until, next] {
-            if let Err((i, rejection)) = writer.execute_atomic(&firm.end_of_day(seed, date)?)? {
-                anyhow::bail!("generated end of day {date}, command {i}: {rejection}");
-            }
+            let what = format!("end of day {date}, command");
+            atomic(
+                &mut writer,
+                &mut recorder,
+                &what,
+                &firm.end_of_day(seed, date)?,
+            )?;
         }
         writeln!(
             out,
             "end of day run for {until} and {next} with prices and FX rates"
         )?;
+    }
+    if let Some(mut file) = recorder.0 {
+        use std::io::Write as _;
+        file.flush()?;
+        if let Some(path) = to {
+            writeln!(out, "every command written to {}", path.display())?;
+        }
     }
     Ok(0)
 }

@@ -96,7 +96,7 @@ pub(crate) fn run(
     walkthrough(out)?;
     writeln!(out, "\nThe demo firm in {}", ctx.db.display())?;
     super::database::init(ctx, out)?;
-    super::database::generate(ctx, trades, 1, true, out)?;
+    super::database::generate(ctx, trades, 1, true, None, out)?;
     writeln!(out, "\nThe first trades (kulissi trades list):")?;
     super::database::trades_list(ctx, 0, 8, Format::Table, out)?;
     writeln!(out, "\nThe general ledger (kulissi ledger trial-balance):")?;

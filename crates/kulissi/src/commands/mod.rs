@@ -49,7 +49,8 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             trades,
             seed,
             back_office,
-        } => database::generate(&ctx()?, trades, seed, back_office, out),
+            to,
+        } => database::generate(&ctx()?, trades, seed, back_office, to.as_deref(), out),
         Command::Trades(TradesCommand::List {
             after,
             limit,

@@ -237,7 +237,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         } => {
             // Tag 14 was the layout before securities were translated; it still decodes,
             // with no translations.
-            w.u8(30);
+            w.u8(31);
             w.u32(*legal_entity);
             w.date(*date);
             w.str(reporting_currency.code());
@@ -595,7 +595,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             date: r.date()?,
             rate: r.decimal()?,
         },
-        tag @ (14 | 30) => {
+        tag @ (14 | 31) => {
             let legal_entity = r.u32()?.into();
             let date = r.date()?;
             let reporting_currency = r.currency()?;
@@ -610,7 +610,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 });
             }
             let mut lists = [Vec::new(), Vec::new()];
-            let count = if tag == 30 { 2 } else { 1 };
+            let count = if tag == 31 { 2 } else { 1 };
             for list in lists.iter_mut().take(count) {
                 for _ in 0..r.u64()? {
                     list.push(FxRevaluation {

@@ -1,0 +1,475 @@
+"""Tests of the independent general-ledger model (journal_model.py) against the worked figures
+of docs/domain.md: §5 (UK SDRT and French FTT purchases, bond accrued interest), §6 (average
+cost vs FIFO), §7 (house journal and trial balance, FX revaluation), §7.1 (client trades and
+client money) and §7.3 (a USD stock bought with a USD payable shows no net FX P&L).
+
+Run: python3 -m unittest tools/oracles/test_journal_model.py
+(the bond tests need QuantLib 1.44 and are skipped without it).
+"""
+import io
+import json
+import os
+import random
+import sys
+import tempfile
+import unittest
+from decimal import Decimal as D
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import journal_model as jm  # noqa: E402
+
+try:
+    import QuantLib  # noqa: F401
+
+    HAVE_QUANTLIB = QuantLib.__version__ == "1.44"
+except ImportError:
+    HAVE_QUANTLIB = False
+
+LEI = "529900T8BM49AURSDO55"
+LEI2 = "5493001KJTIIGC8Y1R12"
+
+
+class Firm:
+    """Builds a FIRM.jsonl line by line."""
+
+    def __init__(self, reporting_currency="EUR", lei=LEI):
+        self.lines = []
+        self.n = 0
+        self.entity(lei, reporting_currency)
+
+    def add(self, **fields):
+        self.lines.append(fields)
+        return self
+
+    def entity(self, lei, ccy):
+        return self.add(type="legal_entity", lei=lei, name="Broker " + lei[:4], reporting_currency=ccy)
+
+    def equity(self, isin="FI0009000681", ccy="EUR", market="XHEL", tax=None, kind="equity"):
+        fields = dict(type="instrument", isin=isin, name="Share " + isin, kind=kind, currency=ccy, market=market)
+        if tax is not None:
+            fields["transaction_tax"] = tax
+        return self.add(**fields)
+
+    def book(self, code="EQ1", method="average", lei=LEI):
+        return self.add(type="book", code=code, legal_entity=lei, desk="Equities", trader="T1", cost_method=method)
+
+    def account(self, code="HOUSE", owner="house", lei=LEI):
+        return self.add(type="account", code=code, legal_entity=lei, owner=owner, custodian="CUST",
+                        safekeeping_account="SK-" + code, cash_account="CA-" + code)
+
+    def fees(self, market="XHEL", kind="equity", **bp):
+        return self.add(type="fee_schedule", market=market, instrument_type=kind, **bp)
+
+    def capital(self, amount, ccy="EUR", account="HOUSE", date="2025-07-01"):
+        self.n += 1
+        return self.add(type="cash_movement", reference=f"CAP{self.n}", movement="capital", account=account,
+                        currency=ccy, amount=amount, value_date=date)
+
+    def cash(self, movement, amount, account, ccy="EUR", date="2025-07-11", **extra):
+        self.n += 1
+        return self.add(type="cash_movement", reference=f"CM{self.n}", movement=movement, account=account,
+                        currency=ccy, amount=amount, value_date=date, **extra)
+
+    def trade(self, tid, side, qty, price, date, sd, account="HOUSE", book="EQ1", isin="FI0009000681",
+              ccy="EUR", time="10:00:00", action="book", lei=LEI):
+        return self.add(type="trade", source="OMS", external_id=tid, legal_entity=lei, book=book, trader="T1",
+                        counterparty="CPTY", account=account, isin=isin, side=side, quantity=qty, price=price,
+                        currency=ccy, trade_date=date, trade_time=time, venue="XHEL", settlement_date=sd,
+                        action=action)
+
+    def cancel(self, tid):
+        return self.add(type="trade", source="OMS", external_id=tid, action="cancel", reason="wrong")
+
+    def settle(self, tid, qty, date):
+        self.n += 1
+        return self.add(type="settlement", source="OMS", external_id=tid, quantity=qty, settlement_date=date,
+                        reference=f"CUST-{self.n}")
+
+    def price(self, date, price, isin="FI0009000681"):
+        return self.add(type="price", isin=isin, date=date, price=price, source="close")
+
+    def fx(self, date, rate, base="EUR", quote="USD"):
+        return self.add(type="fx_rate", base=base, quote=quote, date=date, rate=rate)
+
+    def eod(self, date, lei=LEI):
+        return self.add(type="end_of_day", legal_entity=lei, date=date)
+
+    def model(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "FIRM.jsonl")
+            with open(path, "w") as f:
+                for line in self.lines:
+                    f.write(json.dumps(line) + "\n")
+            return jm.run(path)
+
+
+def tb(model, lei=None):
+    """{account: balance} of one currency-agnostic view (all tests here use one currency per
+    account unless they say so)."""
+    out = {}
+    for (account, ccy), balance in model.trial_balance(lei).items():
+        out[(account, ccy)] = balance
+    return out
+
+
+def eur(**balances):
+    return {(a.lstrip("a"), "EUR"): D(v) for a, v in balances.items()}
+
+
+def section7_firm():
+    """§7 worked journals: EUR house book, capital 50,000, commission 10 bp."""
+    f = Firm().equity().book().account().fees(commission_bp="10").capital("50000.00")
+    f.trade("T1", "buy", 1000, "20.00", "2025-07-14", "2025-07-16")
+    f.price("2025-07-14", "20.50").eod("2025-07-14")
+    f.price("2025-07-15", "20.80").eod("2025-07-15")
+    f.settle("T1", 1000, "2025-07-16")
+    f.trade("T2", "sell", 400, "21.00", "2025-07-16", "2025-07-18", time="11:00:00")
+    f.price("2025-07-16", "20.90").eod("2025-07-16")
+    f.settle("T2", 400, "2025-07-18")
+    return f
+
+
+def section71_firm():
+    """§7.1 worked journals: client trades, commission 10 bp, exchange fee 0.15 bp."""
+    f = Firm().equity().book().account("CLIENT1", owner="client")
+    f.fees(commission_bp="10", exchange_fee_bp="0.15")
+    f.cash("deposit", "30000.00", "CLIENT1", date="2025-07-11")
+    f.trade("C1", "buy", 1000, "20.00", "2025-07-14", "2025-07-16", account="CLIENT1")
+    f.price("2025-07-14", "20.50").eod("2025-07-14")
+    f.settle("C1", 1000, "2025-07-16")
+    f.trade("C2", "sell", 400, "21.00", "2025-07-16", "2025-07-18", account="CLIENT1")
+    f.eod("2025-07-16")
+    f.settle("C2", 400, "2025-07-18")
+    return f
+
+
+class Section7HouseJournal(unittest.TestCase):
+    def test_trial_balance(self):
+        model = section7_firm().model()
+        self.assertEqual(tb(model), eur(a1100="38371.60", a1200="12000.00", a1210="540.00", a5100="28.40",
+                                        a3100="-50000.00", a4100="-400.00", a4200="-540.00"))
+        debits = sum(b for b in tb(model).values() if b > 0)
+        self.assertEqual(debits, D("50940.00"))
+        self.assertEqual(sum(tb(model).values()), 0)
+
+    def test_release_on_sale_and_mark(self):
+        f = section7_firm()
+        cut = next(i for i, line in enumerate(f.lines) if line.get("external_id") == "T2")
+        f.lines = f.lines[: cut + 1]  # up to the sale: MTM 800 less the 320 released
+        model = f.model()
+        self.assertEqual(tb(model)[("1210", "EUR")], D("480.00"))
+        self.assertEqual(tb(model)[("1300", "EUR")], D("8400.00"))
+        self.assertEqual(tb(model)[("2200", "EUR")], D("-8.40"))
+
+    def test_balances_csv_and_compare(self):
+        model = section7_firm().model()
+        out = io.StringIO()
+        jm.write_balances(model, out)
+        rows = out.getvalue().splitlines()
+        self.assertEqual(rows[0], "legal_entity,account,currency,balance")
+        self.assertIn(f"{LEI},1100,EUR,38371.60", rows)
+        self.assertEqual(rows[1:], sorted(rows[1:]))
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "tb.csv")
+            with open(path, "w") as fh:
+                fh.write("currency,account,name,debit,credit\n")
+                for (account, ccy), b in sorted(tb(model).items()):
+                    fh.write(f"{ccy},{account},Name,{max(b, 0)},{max(-b, 0)}\n")
+                fh.write("EUR,2100,Unsettled purchases,0.00,0.00\n")
+            msg = io.StringIO()
+            self.assertEqual(jm.compare(model, path, None, msg), 0)
+            self.assertEqual(msg.getvalue().strip(), "OK 7 balances")
+            with open(path, "a") as fh:
+                fh.write("EUR,5200,Exchange fees,0.01,0.00\n")
+            msg = io.StringIO()
+            self.assertEqual(jm.compare(model, path, None, msg), 1)
+            self.assertIn("5200 EUR: model 0, kulissi 0.01", msg.getvalue())
+
+
+class Section71ClientMoney(unittest.TestCase):
+    def test_trial_balance(self):
+        model = section71_firm().model()
+        self.assertEqual(tb(model), eur(a1150="18371.17", a1100="28.40", a2500="-18371.17", a4600="-28.40"))
+        self.assertEqual(sum(b for b in tb(model).values() if b > 0), D("18399.57"))
+
+    def test_trade_date_entries(self):
+        f = section71_firm()
+        f.lines = [line for line in f.lines if line["type"] != "settlement"]
+        model = f.model()
+        got = tb(model)
+        self.assertEqual(got[("1320", "EUR")], D("20020.30"))
+        self.assertEqual(got[("2110", "EUR")], D("-20000.00"))
+        self.assertEqual(got[("1330", "EUR")], D("8400.00"))
+        self.assertEqual(got[("2120", "EUR")], D("-8391.47"))
+        self.assertEqual(got[("2200", "EUR")], D("-0.43"))
+        for account in ("1200", "1210", "2400", "4100", "4200"):
+            self.assertNotIn((account, "EUR"), got)
+
+    def test_partial_settlement_of_a_client_purchase(self):
+        f = Firm().equity().book().account("CLIENT1", owner="client").fees(commission_bp="10", exchange_fee_bp="0.15")
+        f.cash("deposit", "30000.00", "CLIENT1")
+        f.trade("C1", "buy", 1000, "20.00", "2025-07-14", "2025-07-16", account="CLIENT1")
+        f.settle("C1", 333, "2025-07-16").settle("C1", 333, "2025-07-17").settle("C1", 334, "2025-07-18")
+        model = f.model()
+        self.assertEqual(tb(model), eur(a1150="9979.70", a1100="20.00", a2500="-9979.70", a4600="-20.00"))
+
+
+class Section7FxRevaluation(unittest.TestCase):
+    def test_usd_cash(self):
+        f = Firm().account().capital("10000.00", ccy="USD")
+        f.fx("2025-07-14", "1.1000").eod("2025-07-14").fx("2025-07-15", "1.0800").eod("2025-07-15")
+        got = tb(f.model())
+        self.assertEqual(got[("1190", "EUR")], D("168.35"))
+        self.assertEqual(got[("4300", "EUR")], D("-168.35"))
+        self.assertEqual(got[("1100", "USD")], D("10000.00"))
+
+    def test_first_end_of_day_only_records(self):
+        f = Firm().account().capital("10000.00", ccy="USD").fx("2025-07-14", "1.1000").eod("2025-07-14")
+        self.assertNotIn(("1190", "EUR"), tb(f.model()))
+
+    def test_revalues_the_previous_balance_at_the_new_rate(self):
+        # N_prev is the balance at the previous revaluation; money added since is not revalued yet.
+        f = Firm().account().capital("10000.00", ccy="USD")
+        f.fx("2025-07-14", "1.1000").eod("2025-07-14")
+        f.capital("5000.00", ccy="USD", date="2025-07-15")
+        f.fx("2025-07-15", "1.0800").eod("2025-07-15")
+        f.fx("2025-07-16", "1.0000").eod("2025-07-16")
+        got = tb(f.model())
+        # 168.35, then 15,000 × (1/1.00 − 1/1.08) = 15,000.00 − 13,888.89 = 1,111.11
+        self.assertEqual(got[("1190", "EUR")], D("1279.46"))
+
+    def test_usd_stock_bought_on_usd_payable_has_no_net_fx_pnl(self):
+        f = Firm().equity("US0378331005", ccy="USD", market="XNYS").book().account()
+        f.trade("U1", "buy", 1000, "10.00", "2025-07-14", "2025-07-15", isin="US0378331005", ccy="USD")
+        f.price("2025-07-14", "10.00", "US0378331005").fx("2025-07-14", "1.1000").eod("2025-07-14")
+        f.price("2025-07-15", "10.00", "US0378331005").fx("2025-07-15", "1.0800").eod("2025-07-15")
+        got = tb(f.model())
+        self.assertEqual(got[("1190", "EUR")], D("-168.35"))
+        self.assertEqual(got[("4300", "EUR")], D("168.35"))
+        self.assertEqual(got[("1220", "EUR")], D("168.35"))
+        self.assertEqual(got[("4200", "EUR")], D("-168.35"))
+
+
+class Section5Charges(unittest.TestCase):
+    def test_uk_sdrt_purchase(self):
+        f = Firm("GBP").equity("GB0002374006", ccy="GBP", market="XLON", tax=True).book().account()
+        f.fees("XLON", commission_bp="5", purchase_tax_bp="50")
+        f.trade("UK1", "buy", 10000, "4.2575", "2025-07-14", "2025-07-15", isin="GB0002374006", ccy="GBP")
+        got = tb(f.model())
+        gbp = lambda a: got.get((a, "GBP"))  # noqa: E731
+        self.assertEqual(gbp("1200"), D("42575.00"))
+        self.assertEqual(gbp("5100"), D("21.29"))
+        self.assertEqual(gbp("5300"), D("212.88"))
+        self.assertEqual(gbp("2300"), D("-212.88"))
+        f.settle("UK1", 10000, "2025-07-15")
+        self.assertEqual(tb(f.model())[("1100", "GBP")], D("-42809.17"))
+
+    def test_french_ftt_purchase_and_untaxed_sale(self):
+        f = Firm().equity("FR0000120271", market="XPAR", tax=True).book().account()
+        f.fees("XPAR", commission_bp="3", purchase_tax_bp="40")
+        f.trade("FR1", "buy", 1000, "55.32", "2025-07-14", "2025-07-16", isin="FR0000120271")
+        f.settle("FR1", 1000, "2025-07-16")
+        got = tb(f.model())
+        self.assertEqual(got[("1100", "EUR")], D("-55557.88"))
+        self.assertEqual(got[("5300", "EUR")], D("221.28"))
+        self.assertEqual(got[("5100", "EUR")], D("16.60"))
+        f.trade("FR2", "sell", 1000, "55.32", "2025-07-17", "2025-07-18", isin="FR0000120271")
+        got = tb(f.model())
+        self.assertEqual(got[("5300", "EUR")], D("221.28"))  # sales are untaxed
+        self.assertEqual(got[("5100", "EUR")], D("33.20"))
+
+    def test_untaxed_instrument_and_commission_minimum(self):
+        f = Firm().equity().book().account().fees(commission_bp="10", commission_minimum="25", purchase_tax_bp="40")
+        f.trade("M1", "buy", 100, "20.00", "2025-07-14", "2025-07-16")
+        got = tb(f.model())
+        self.assertEqual(got[("5100", "EUR")], D("25.00"))
+        self.assertNotIn(("5300", "EUR"), got)
+
+    def test_fee_schedule_in_force_on_the_trade_date(self):
+        f = Firm().equity().book().account().fees(commission_bp="10").fees(commission_bp="20", valid_from="2025-07-15")
+        f.trade("A", "buy", 1000, "20.00", "2025-07-14", "2025-07-16")
+        f.trade("B", "buy", 1000, "20.00", "2025-07-15", "2025-07-17")
+        self.assertEqual(tb(f.model())[("5100", "EUR")], D("60.00"))
+
+    def test_jpy_rounds_to_yen(self):
+        f = Firm("JPY").equity("JP3633400001", ccy="JPY", market="XTKS").book().account()
+        f.fees("XTKS", commission_bp="7")
+        f.trade("J1", "buy", 100, "2501.5", "2025-07-14", "2025-07-15", isin="JP3633400001", ccy="JPY")
+        got = tb(f.model())
+        self.assertEqual(got[("1200", "JPY")], D("250150"))
+        self.assertEqual(got[("5100", "JPY")], D("175"))  # 175.105
+
+
+@unittest.skipUnless(HAVE_QUANTLIB, "needs QuantLib 1.44")
+class Section5BondAccrued(unittest.TestCase):
+    def bond_firm(self, day_count):
+        f = Firm().book().account()
+        f.add(type="instrument", isin="XS1234567890", name="Bond", kind="bond", currency="EUR", market="XHEL",
+              coupon="0.05", frequency=2, day_count=day_count, issue_date="2024-09-01", maturity_date="2029-09-01")
+        f.trade("B1", "buy", 1000000, "101.25", "2025-07-14", "2025-07-16", isin="XS1234567890")
+        return f
+
+    def test_day_counts(self):
+        for day_count, accrued in [("ACT/360", "19027.78"), ("ACT/365F", "18767.12"), ("30/360", "18750.00"),
+                                   ("ACT/ACT-ICMA", "18614.13")]:
+            with self.subTest(day_count):
+                got = tb(self.bond_firm(day_count).model())
+                self.assertEqual(got[("1500", "EUR")], D(accrued))
+
+    def test_bond_purchase(self):
+        got = tb(self.bond_firm("ACT/ACT-ICMA").model())
+        self.assertEqual(got[("1200", "EUR")], D("1012500.00"))
+        self.assertEqual(got[("1500", "EUR")], D("18614.13"))
+        self.assertEqual(got[("2100", "EUR")], D("-1031114.13"))
+
+    def test_30_360_variants_on_the_31st(self):
+        # 15 Feb → 31 May 2025: 106 days under bond basis, 105 under 30E/360 (§5).
+        for day_count, days in [("30/360", 106), ("30E/360", 105)]:
+            f = Firm().book().account()
+            f.add(type="instrument", isin="XS1234567890", name="Bond", kind="bond", currency="EUR",
+                  market="XHEL", coupon="0.036", frequency=2, day_count=day_count, issue_date="2024-08-15",
+                  maturity_date="2030-02-15")
+            f.trade("B1", "buy", 1000000, "100", "2025-05-29", "2025-05-31", isin="XS1234567890")
+            with self.subTest(day_count):
+                self.assertEqual(tb(f.model())[("1500", "EUR")], D(1000000 * 36 * days) / 360000)
+
+
+class Section6CostMethods(unittest.TestCase):
+    def firm(self, method):
+        f = Firm().equity().book("B", method).account()
+        f.trade("1", "buy", 100, "10.00", "2025-07-14", "2025-07-16")
+        f.trade("2", "buy", 200, "13.00", "2025-07-14", "2025-07-16", time="11:00:00", book="B")
+        f.trade("3", "sell", 150, "15.00", "2025-07-14", "2025-07-16", time="12:00:00", book="B")
+        for line in f.lines:
+            if line["type"] == "trade":
+                line["book"] = "B"
+        f.price("2025-07-14", "14.00").eod("2025-07-14")
+        return f
+
+    def test_fifo(self):
+        got = tb(self.firm("fifo").model())
+        self.assertEqual(got[("4100", "EUR")], D("-600.00"))
+        self.assertEqual(got[("1200", "EUR")], D("1950.00"))
+        self.assertEqual(got[("4200", "EUR")], D("-150.00"))
+
+    def test_average(self):
+        got = tb(self.firm("average").model())
+        self.assertEqual(got[("4100", "EUR")], D("-450.00"))
+        self.assertEqual(got[("1200", "EUR")], D("1800.00"))
+        self.assertEqual(got[("4200", "EUR")], D("-300.00"))
+
+    def test_late_trade_refolds(self):
+        # The sale is reported first; the buys dated earlier arrive later. Same result.
+        f = self.firm("fifo")
+        trades = [line for line in f.lines if line["type"] == "trade"]
+        others = [line for line in f.lines if line["type"] != "trade"]
+        f.lines = others[:-2] + [trades[2], trades[0], trades[1]] + others[-2:]
+        got = tb(f.model())
+        self.assertEqual(got[("4100", "EUR")], D("-600.00"))
+        self.assertEqual(got[("1200", "EUR")], D("1950.00"))
+
+    def test_short_and_flip(self):
+        f = Firm().equity().book().account()
+        f.trade("S", "sell", 100, "10.00", "2025-07-14", "2025-07-16")
+        f.price("2025-07-14", "9.00").eod("2025-07-14")
+        got = tb(f.model())
+        self.assertEqual(got[("2400", "EUR")], D("-1000.00"))
+        self.assertEqual(got[("1210", "EUR")], D("100.00"))  # −100 × 9 − (−1,000)
+        f.trade("B", "buy", 300, "9.00", "2025-07-15", "2025-07-17")
+        got = tb(f.model())
+        self.assertNotIn(("2400", "EUR"), got)
+        self.assertEqual(got[("1200", "EUR")], D("1800.00"))  # 2,700 × 200 / 300
+        self.assertEqual(got[("4100", "EUR")], D("-100.00"))  # short closed at 900 against 1,000
+        self.assertNotIn(("1210", "EUR"), got)  # flipped: all released
+
+    def test_amend_and_cancel(self):
+        f = Firm().equity().book().account().fees(commission_bp="10")
+        f.trade("1", "buy", 1000, "20.00", "2025-07-14", "2025-07-16")
+        f.trade("2", "sell", 400, "21.00", "2025-07-15", "2025-07-17")
+        f.trade("1", "buy", 2000, "20.00", "2025-07-14", "2025-07-16", action="amend")
+        got = tb(f.model())
+        self.assertEqual(got[("1200", "EUR")], D("32000.00"))
+        self.assertEqual(got[("4100", "EUR")], D("-400.00"))
+        self.assertEqual(got[("5100", "EUR")], D("48.40"))
+        f.cancel("2")
+        got = tb(f.model())
+        self.assertEqual(got[("1200", "EUR")], D("40000.00"))
+        self.assertNotIn(("4100", "EUR"), got)
+        self.assertNotIn(("1300", "EUR"), got)
+        self.assertEqual(got[("2100", "EUR")], D("-40000.00"))
+
+
+class Invariants(unittest.TestCase):
+    """Random books, amendments, late trades and cancellations: after every run, 1200 is the
+    cost of the long positions, 2400 of the short ones, and 4100 = Σ buys − Σ sells − Σ cost,
+    each from a fresh fold of the live trades, and the ledger balances."""
+
+    def test_random(self):
+        rng = random.Random(20261127)
+        for method in ("average", "fifo"):
+            for _ in range(12):
+                f = Firm().equity().book("B", method).account()
+                f.add(type="account", code="H2", legal_entity=LEI, owner="house", custodian="C",
+                      safekeeping_account="S", cash_account="C")
+                live = {}
+                for i in range(150):  # several checkpoints per position
+                    r = rng.random()
+                    if live and r < 0.15:
+                        tid = rng.choice(sorted(live))
+                        f.cancel(tid)
+                        del live[tid]
+                        continue
+                    tid = rng.choice(sorted(live)) if live and r < 0.3 else f"T{i}"
+                    day = f"2025-07-{rng.randint(10, 20):02d}"
+                    t = dict(side=rng.choice(["buy", "sell"]), qty=rng.randint(1, 300),
+                             price=f"{rng.randint(500, 1500) / 100:.2f}", day=day,
+                             account=rng.choice(["HOUSE", "H2"]), time=f"1{rng.randint(0, 5)}:00:00")
+                    f.trade(tid, t["side"], t["qty"], t["price"], day, day, account=t["account"], book="B",
+                            time=t["time"], action="amend" if tid in live else "book")
+                    live[tid] = t
+                    if rng.random() < 0.2:
+                        f.price(day, f"{rng.randint(500, 1500) / 100:.2f}").eod(day)
+                model = f.model()
+                got = tb(model)
+                self.assertEqual(sum(got.values()), 0)
+                long_cost = short_cost = flows = D(0)
+                for pos in model.positions.values():
+                    fresh = jm.Position(pos.key, pos.le, pos.account, pos.isin)
+                    fresh.trades, fresh.currency = dict(pos.trades), pos.currency
+                    jm.refold(fresh, model.books)
+                    self.assertEqual((fresh.qty, fresh.cost), (pos.qty, pos.cost))
+                    long_cost += fresh.cost if fresh.qty > 0 else 0
+                    short_cost += fresh.cost if fresh.qty < 0 else 0
+                    flows += sum(t.signed_gross for t in pos.trades.values())
+                self.assertEqual(got.get(("1200", "EUR"), 0), long_cost)
+                self.assertEqual(got.get(("2400", "EUR"), 0), short_cost)
+                self.assertEqual(got.get(("4100", "EUR"), 0), flows - long_cost - short_cost)
+                self.assertEqual(got.get(("1210", "EUR"), 0), sum(p.adj for p in model.positions.values()))
+
+
+class CashMovements(unittest.TestCase):
+    def test_movements(self):
+        f = Firm().entity(LEI2, "EUR").account().account("H2", lei=LEI2).account("CL", owner="client")
+        f.capital("1000.00")
+        f.cash("custody_fee", "12.00", "HOUSE").cash("penalty", "3.50", "HOUSE")
+        f.cash("deposit", "500.00", "CL").cash("withdrawal", "200.00", "CL")
+        f.cash("deposit", "999.00", "CL", pending_until="2025-07-20")
+        f.cash("transfer", "100.00", "HOUSE", to_account="H2")
+        model = f.model()
+        self.assertEqual(tb(model, LEI), eur(a1100="884.50", a3100="-1000.00", a5500="12.00", a5400="3.50",
+                                             a1150="300.00", a2500="-300.00", a1600="100.00"))
+        self.assertEqual(tb(model, LEI2), eur(a1100="100.00", a2600="-100.00"))
+
+    def test_compare_one_legal_entity(self):
+        f = Firm().entity(LEI2, "EUR").account().account("H2", lei=LEI2).capital("1000.00").capital("7.00", account="H2")
+        model = f.model()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "tb.csv")
+            with open(path, "w") as fh:
+                fh.write("currency,account,name,debit,credit\nEUR,1100,Cash,7.00,0\nEUR,3100,Capital,0,7.00\n")
+            self.assertEqual(jm.compare(model, path, LEI2, io.StringIO()), 0)
+            self.assertEqual(jm.compare(model, path, None, io.StringIO()), 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
