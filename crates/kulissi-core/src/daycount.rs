@@ -1,10 +1,15 @@
-//! Day-count conventions, coupon periods and bond accrued interest.
+//! Day-count conventions, coupon schedules, coupon amounts and bond accrued interest.
 //!
 //! `accrued = nominal × coupon rate × day-count fraction(accrual start, settlement date)`,
 //! computed exactly (the division comes last, so a fraction such as 137/360 costs one
-//! rounding at the 28th significant digit) and rounded to the currency by the caller.
-//! Coupon dates are unadjusted and generated backwards from maturity, as bond prospectuses
-//! and QuantLib's backward schedules do; the fixture test compares 300 cases with QuantLib.
+//! rounding at the 28th significant digit) and rounded to the currency by the caller; a coupon
+//! is the same over its whole period. Coupon dates are unadjusted and generated backwards from
+//! maturity, as bond prospectuses and QuantLib's backward schedules do, down to the first
+//! coupon date (named, or the first regular date after issue); the first period may be a
+//! short or a long stub, and under the end-of-month rule a month-end maturity puts every
+//! coupon on a month-end. ACT/ACT-ICMA divides a stub by its notional regular periods. The
+//! fixture tests compare accrued interest (600 bonds), interest between two dates (259) and
+//! every coupon of 150 bonds with QuantLib 1.44.
 
 use std::fmt;
 use std::str::FromStr;
@@ -550,6 +555,187 @@ mod tests {
         );
     }
 
+    /// A 5% semi-annual ACT/ACT-ICMA bond maturing 15 Sep 2027, issued 10 Jan 2025.
+    fn stub_bond(first_coupon: Option<Date>) -> CouponTerms {
+        CouponTerms {
+            issue_date: date(2025, 1, 10),
+            maturity_date: date(2027, 9, 15),
+            first_coupon_date: first_coupon,
+            ..bond(DayCount::ActActIcma)
+        }
+    }
+
+    #[test]
+    fn a_short_first_coupon_runs_from_issue_and_divides_by_its_regular_period() {
+        let terms = stub_bond(None);
+        assert_eq!(
+            terms.coupon_dates().unwrap(),
+            [
+                date(2025, 3, 15),
+                date(2025, 9, 15),
+                date(2026, 3, 15),
+                date(2026, 9, 15),
+                date(2027, 3, 15),
+                date(2027, 9, 15)
+            ]
+        );
+        let p = terms.period(date(2025, 2, 1)).unwrap();
+        assert_eq!(
+            (p.start, p.reference_start, p.end),
+            (date(2025, 1, 10), date(2024, 9, 15), date(2025, 3, 15))
+        );
+        // 64 of the 181 days from 15 Sep 2024 to 15 Mar 2025, half a year's coupon each.
+        let coupon = terms
+            .coupon_amount(d("1000000"), date(2025, 3, 15))
+            .unwrap();
+        assert_eq!(RoundingMode::HalfUp.round(coupon, 2), d("8839.78"));
+        // Regular periods pay nominal × rate / frequency exactly.
+        assert_eq!(
+            terms.coupon_amount(d("1000000"), date(2025, 9, 15)),
+            Ok(d("25000"))
+        );
+    }
+
+    #[test]
+    fn a_long_first_coupon_accrues_over_its_notional_periods() {
+        let terms = stub_bond(Some(date(2025, 9, 15)));
+        assert_eq!(terms.coupon_dates().unwrap()[0], date(2025, 9, 15));
+        let p = terms.period(date(2025, 1, 10)).unwrap();
+        assert_eq!(
+            (p.start, p.reference_start, p.end),
+            (date(2025, 1, 10), date(2025, 3, 15), date(2025, 9, 15))
+        );
+        // 64/181 of the notional period ending 15 Mar 2025, then a whole regular period.
+        let coupon = terms
+            .coupon_amount(d("1000000"), date(2025, 9, 15))
+            .unwrap();
+        assert_eq!(RoundingMode::HalfUp.round(coupon, 2), d("33839.78"));
+        // Before the notional date only the first notional period has accrued; after it,
+        // that period's share and the days since.
+        let march = terms.accrued(d("1000000"), date(2025, 3, 15)).unwrap();
+        assert_eq!(RoundingMode::HalfUp.round(march, 2), d("8839.78"));
+        let april = terms.accrued(d("1000000"), date(2025, 4, 15)).unwrap();
+        assert_eq!(
+            RoundingMode::HalfUp.round(april - march, 2),
+            RoundingMode::HalfUp.round(d("25000") * d("31") / d("184"), 2)
+        );
+    }
+
+    #[test]
+    fn the_end_of_month_rule_keeps_coupons_on_month_ends() {
+        let terms = CouponTerms {
+            issue_date: date(2025, 1, 10),
+            maturity_date: date(2027, 2, 28),
+            end_of_month: true,
+            ..bond(DayCount::Thirty360BondBasis)
+        };
+        assert_eq!(
+            terms.coupon_dates().unwrap(),
+            [
+                date(2025, 2, 28),
+                date(2025, 8, 31),
+                date(2026, 2, 28),
+                date(2026, 8, 31),
+                date(2027, 2, 28)
+            ]
+        );
+        // Without the rule, the coupons fall on the 28th.
+        let plain = CouponTerms {
+            end_of_month: false,
+            ..terms
+        };
+        assert_eq!(plain.coupon_dates().unwrap()[1], date(2025, 8, 28));
+        // 30/360 Bond Basis counts 28 Feb to 31 Aug as 183 days, as QuantLib does.
+        assert_eq!(
+            terms.coupon_amount(d("1000000"), date(2025, 8, 31)),
+            Ok(d("1000000") * d("0.05") * d("183") / d("360"))
+        );
+    }
+
+    #[test]
+    fn impossible_terms_and_non_coupon_dates_are_typed_errors() {
+        let off_schedule = stub_bond(Some(date(2025, 9, 16)));
+        assert!(matches!(
+            off_schedule.coupon_dates(),
+            Err(AccruedError::FirstCouponDate { .. })
+        ));
+        assert!(matches!(
+            off_schedule.accrued(d("100"), date(2025, 2, 1)),
+            Err(AccruedError::FirstCouponDate { .. })
+        ));
+        for first in [date(2025, 1, 10), date(2024, 9, 15), date(2028, 3, 15)] {
+            assert!(stub_bond(Some(first)).coupon_dates().is_err(), "{first}");
+        }
+        let backwards = CouponTerms {
+            issue_date: date(2028, 1, 1),
+            ..stub_bond(None)
+        };
+        assert!(matches!(
+            backwards.coupon_dates(),
+            Err(AccruedError::Life { .. })
+        ));
+        let terms = stub_bond(None);
+        assert_eq!(
+            terms.coupon_amount(d("100"), date(2025, 3, 16)),
+            Err(AccruedError::NotACouponDate(date(2025, 3, 16)))
+        );
+        assert_eq!(
+            terms.coupon_amount(d("100"), date(2025, 1, 10)),
+            Err(AccruedError::NotACouponDate(date(2025, 1, 10)))
+        );
+        // At the ends of the calendar: an answer or a typed error, never a panic.
+        for first in [None, Some(Date::MAX), Some(date(2000, 1, 31))] {
+            for day_count in DayCount::ALL {
+                let extreme = CouponTerms {
+                    issue_date: Date::MIN,
+                    maturity_date: Date::MAX,
+                    frequency: 1,
+                    end_of_month: true,
+                    day_count,
+                    ..stub_bond(first)
+                };
+                for at in [Date::MIN, date(2000, 1, 31), Date::MAX] {
+                    let _ = extreme.accrued(Decimal::MAX, at);
+                    let _ = extreme.coupon_amount(d("1"), at);
+                    let _ = extreme.interest_between(d("1"), Date::MIN, at);
+                }
+                assert!(extreme.coupon_dates().is_ok());
+            }
+        }
+        assert!(
+            CouponTerms {
+                frequency: 3,
+                ..terms
+            }
+            .coupon_dates()
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn interest_between_two_dates_is_accrual_plus_coupons_paid() {
+        let terms = stub_bond(Some(date(2025, 9, 15)));
+        let n = d("1000000");
+        let (from, to) = (date(2025, 6, 1), date(2026, 4, 1));
+        let earned = terms.interest_between(n, from, to).unwrap();
+        let expected = terms.accrued(n, to).unwrap() - terms.accrued(n, from).unwrap()
+            + terms.coupon_amount(n, date(2025, 9, 15)).unwrap()
+            + terms.coupon_amount(n, date(2026, 3, 15)).unwrap();
+        assert_eq!(earned, expected);
+        assert_eq!(terms.interest_between(n, to, from), Ok(-earned));
+        // Held from issue to maturity: every coupon.
+        let all: Decimal = terms
+            .coupon_dates()
+            .unwrap()
+            .into_iter()
+            .map(|c| terms.coupon_amount(n, c).unwrap())
+            .sum();
+        assert_eq!(
+            terms.interest_between(n, terms.issue_date, terms.maturity_date),
+            Ok(all)
+        );
+    }
+
     #[test]
     fn month_end_coupons_do_not_drift_and_settlement_outside_life_is_refused() {
         let terms = CouponTerms {
@@ -557,6 +743,10 @@ mod tests {
             issue_date: date(2020, 8, 31),
             ..bond(DayCount::ActActIcma)
         };
+        assert_eq!(
+            terms.coupon_dates().unwrap()[..2],
+            [date(2021, 2, 28), date(2021, 8, 31)]
+        );
         let p = terms.period(date(2025, 4, 15)).unwrap();
         assert_eq!((p.start, p.end), (date(2025, 2, 28), date(2025, 8, 31)));
         assert!(terms.accrued(d("100"), date(2030, 8, 31)).is_err());
