@@ -368,6 +368,8 @@ impl DemoFirm {
                 day_count,
                 issue_date: issue,
                 maturity_date: maturity,
+                first_coupon_date: None,
+                end_of_month: false,
             };
             push(Command::DefineInstrument(Instrument {
                 isin,

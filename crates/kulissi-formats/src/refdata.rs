@@ -7,7 +7,8 @@
 //! {"type":"counterparty","lei":"...","name":"...","bic":"...","role":"broker|custodian|client|ccp"}
 //! {"type":"instrument","isin":"...","name":"...","kind":"equity|bond|fund","currency":"EUR",
 //!  "market":"XHEL","multiplier":"1","transaction_tax":false,
-//!  bonds also: "coupon":"0.05","frequency":2,"day_count":"ACT/ACT-ICMA","issue_date":"...","maturity_date":"..."}
+//!  bonds also: "coupon":"0.05","frequency":2,"day_count":"ACT/ACT-ICMA","issue_date":"...","maturity_date":"...",
+//!  "first_coupon_date":"... (optional: the first regular date after issue)","end_of_month":false (optional, false)}
 //! {"type":"book","code":"...","legal_entity":"...","desk":"...","trader":"...",
 //!  "cost_method":"average|fifo (optional, average)"}
 //! {"type":"account","code":"...","legal_entity":"...","owner":"house|client","custodian":"LEI",
@@ -124,6 +125,15 @@ pub fn read_refdata_jsonl(
     errors.finish(items)
 }
 
+/// `true` or `false`.
+fn boolean(s: &str) -> FieldResult<bool> {
+    match s {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(format!("expected true or false, found '{other}'")),
+    }
+}
+
 fn refdata_command(
     o: &HashMap<String, String>,
     line: u64,
@@ -185,11 +195,7 @@ fn refdata_command(
             let currency = read!("currency", parsed);
             let market = read!("market", parsed);
             let multiplier = optional!("multiplier", decimal);
-            let taxed = optional!("transaction_tax", |s: &str| match s {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                other => Err(format!("expected true or false, found '{other}'")),
-            });
+            let taxed = optional!("transaction_tax", boolean);
             let instrument_kind = match kind?.to_ascii_lowercase().as_str() {
                 "equity" => InstrumentKind::Equity,
                 "fund" | "etf" => InstrumentKind::Fund,
@@ -199,12 +205,16 @@ fn refdata_command(
                     let day_count = read!("day_count", parsed);
                     let issue = read!("issue_date", date);
                     let maturity = read!("maturity_date", date);
+                    let first_coupon = optional!("first_coupon_date", date);
+                    let end_of_month = optional!("end_of_month", boolean);
                     InstrumentKind::Bond(CouponTerms {
                         rate: coupon?,
                         frequency: frequency?,
                         day_count: day_count?,
                         issue_date: issue?,
                         maturity_date: maturity?,
+                        first_coupon_date: first_coupon?,
+                        end_of_month: end_of_month?.unwrap_or(false),
                     })
                 }
                 other => {

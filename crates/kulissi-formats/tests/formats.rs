@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use kulissi_core::engine::Command;
+use kulissi_core::refdata::{Instrument, InstrumentKind};
 use kulissi_formats::{read_refdata_jsonl, read_trades_csv, read_trades_jsonl};
 use proptest::prelude::*;
 
@@ -136,6 +137,41 @@ fn reference_data_lines() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("field $.type: expected legal_entity"), "{err}");
+}
+
+#[test]
+fn bond_lines_may_name_a_first_coupon_date_and_the_end_of_month_rule() {
+    let line = |extra: &str| {
+        format!(
+            r#"{{"type":"instrument","isin":"FI4000148630","name":"Finland 5% 2030","kind":"bond","currency":"EUR","market":"XHEL","coupon":"0.05","frequency":2,"day_count":"ACT/ACT-ICMA","issue_date":"2020-01-10","maturity_date":"2030-08-31"{extra}}}"#
+        )
+    };
+    let terms = |text: &str| match read_refdata_jsonl(text.as_bytes(), "ref.jsonl") {
+        Ok(items) => match &items[0].item {
+            Command::DefineInstrument(Instrument {
+                kind: InstrumentKind::Bond(t),
+                ..
+            }) => Ok((t.first_coupon_date, t.end_of_month)),
+            other => panic!("{other:?}"),
+        },
+        Err(e) => Err(e.to_string()),
+    };
+    assert_eq!(terms(&line("")), Ok((None, false)));
+    assert_eq!(
+        terms(&line(
+            r#","first_coupon_date":"2020-08-31","end_of_month":true"#
+        )),
+        Ok((Some("2020-08-31".parse().unwrap()), true))
+    );
+    let err = terms(&line(
+        r#","first_coupon_date":"31.8.2020","end_of_month":"yes""#,
+    ))
+    .unwrap_err();
+    assert!(err.contains("field $.first_coupon_date"), "{err}");
+    assert!(
+        err.contains("field $.end_of_month: expected true or false, found 'yes'"),
+        "{err}"
+    );
 }
 
 proptest! {

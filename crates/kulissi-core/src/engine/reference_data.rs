@@ -40,11 +40,11 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 });
             }
             if let InstrumentKind::Bond(terms) = &instrument.kind
-                && (terms.issue_date >= terms.maturity_date
-                    || !matches!(terms.frequency, 1 | 2 | 4 | 12))
+                && let Err(e) = terms.coupon_dates()
             {
                 return Err(Rejection::BondTerms {
                     isin: instrument.isin,
+                    reason: e.to_string(),
                 });
             }
             let Some((id, existing)) = slot(&refdata.instruments, &instrument.isin, instrument)

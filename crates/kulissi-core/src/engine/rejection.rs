@@ -290,12 +290,15 @@ pub enum Rejection {
         /// The multiplier given.
         multiplier: Decimal,
     },
-    /// A bond's terms are impossible: issue on or after maturity, or a coupon frequency
-    /// other than 1, 2, 4 or 12 a year.
-    #[error("{isin}: a bond needs issue date before maturity and 1, 2, 4 or 12 coupons a year")]
+    /// A bond's terms are impossible: issue on or after maturity, a coupon frequency other
+    /// than 1, 2, 4 or 12 a year, or a first coupon date that is not a regular coupon date
+    /// after issue.
+    #[error("{isin}: impossible bond terms: {reason}")]
     BondTerms {
         /// The bond.
         isin: Isin,
+        /// What is wrong with them.
+        reason: String,
     },
     /// A trade's book keeps cost by another method than the position it would join, and
     /// other books' trades hold that position.

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod calendar_properties;
+mod coupon_properties;
 mod fixtures;
 mod ledger_properties;
 mod money_properties;

@@ -67,7 +67,9 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             });
         }
         Event::InstrumentDefined { id, instrument: i } => {
-            w.u8(3);
+            // Tag 3 was the layout before bonds had a first coupon date and the end-of-month
+            // rule; it still decodes, as a bond with neither.
+            w.u8(30);
             w.u32(*id);
             w.str(i.isin.as_str());
             w.str(&i.name);
@@ -84,6 +86,14 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
                         .unwrap_or(0) as u8);
                     w.date(c.issue_date);
                     w.date(c.maturity_date);
+                    match c.first_coupon_date {
+                        None => w.u8(0),
+                        Some(d) => {
+                            w.u8(1);
+                            w.date(d);
+                        }
+                    }
+                    w.u8(u8::from(c.end_of_month));
                 }
             }
             w.str(i.currency.code());
@@ -445,7 +455,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 },
             },
         },
-        3 => {
+        3 | 30 => {
             let id = r.u32()?.into();
             let isin = r.isin()?;
             let name = r.string()?;
@@ -463,6 +473,15 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                     },
                     issue_date: r.date()?,
                     maturity_date: r.date()?,
+                    first_coupon_date: match tag {
+                        3 => None,
+                        _ => match r.u8()? {
+                            0 => None,
+                            1 => Some(r.date()?),
+                            n => return Err(r.error(format!("bad option flag {n}"))),
+                        },
+                    },
+                    end_of_month: tag != 3 && r.bool()?,
                 }),
                 n => return Err(r.error(format!("unknown instrument kind {n}"))),
             };

@@ -109,6 +109,8 @@ fn bond(day_count: DayCount) -> Instrument {
             day_count,
             issue_date: date(2020, 3, 1),
             maturity_date: date(2030, 3, 1),
+            first_coupon_date: None,
+            end_of_month: false,
         }),
         currency: ccy("EUR"),
         market: Market::Xhel,

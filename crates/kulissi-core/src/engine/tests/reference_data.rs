@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::ids::TradeId;
+use crate::refdata::InstrumentKind;
 
 fn with_id(command: Command, id: &str) -> CommandEnvelope {
     envelope(command).with_message_id(MessageId::new(id))
@@ -305,5 +306,67 @@ fn a_message_is_taken_once_whatever_the_state_has_become() {
     assert_eq!(
         decide(&s, &with_id(other, "M3")).unwrap_err().to_string(),
         "message id 'M3' was already used for another command (answered with trade 1); this one differs from it. Send a new message id for new content"
+    );
+}
+
+/// A bond with a long first coupon under the end-of-month rule is defined, survives the codec
+/// and a snapshot, and an instrument event written before bonds had those terms (tag 3) still
+/// decodes, as a bond with neither.
+#[test]
+fn bond_stub_terms_survive_the_codec_and_old_instrument_events_still_decode() {
+    let mut s = firm();
+    let mut stub = bond(DayCount::ActActIcma);
+    let InstrumentKind::Bond(terms) = &mut stub.kind else {
+        unreachable!("a bond")
+    };
+    terms.maturity_date = date(2030, 8, 31);
+    terms.issue_date = date(2020, 1, 10);
+    terms.first_coupon_date = Some(date(2020, 8, 31));
+    terms.end_of_month = true;
+    let events = run(&mut s, Command::DefineInstrument(stub.clone()));
+    assert_round_trips(&events);
+    let restored = crate::engine::snapshot::decode(&crate::engine::snapshot::encode(&s)).unwrap();
+    assert!(restored.refdata.instruments.iter().any(|(_, i)| *i == stub));
+
+    // The layout before: tag 3, the bond's terms ending at its maturity date.
+    let old = bond(DayCount::ActActIcma);
+    let InstrumentKind::Bond(t) = &old.kind else {
+        unreachable!("a bond")
+    };
+    let mut bytes = Vec::new();
+    let mut w = crate::engine::codec::wire::Writer(&mut bytes);
+    w.u8(EVENT_SCHEMA_VERSION);
+    w.u8(3);
+    w.u32(7u32);
+    w.str(old.isin.as_str());
+    w.str(&old.name);
+    w.u8(1);
+    w.decimal(t.rate);
+    w.u8(t.frequency);
+    w.u8(4); // ACT/ACT-ICMA
+    w.date(t.issue_date);
+    w.date(t.maturity_date);
+    w.str(old.currency.code());
+    w.market(old.market);
+    w.decimal(old.multiplier);
+    w.u8(0);
+    assert_eq!(
+        crate::engine::codec::decode(&bytes).unwrap(),
+        Event::InstrumentDefined {
+            id: 7u32.into(),
+            instrument: old.clone(),
+        }
+    );
+    assert_eq!((t.first_coupon_date, t.end_of_month), (None, false));
+
+    // A first coupon date off the schedule is refused with the reason.
+    let mut off = stub.clone();
+    if let InstrumentKind::Bond(t) = &mut off.kind {
+        t.first_coupon_date = Some(date(2020, 8, 30));
+    }
+    let err = decide(&s, &envelope(Command::DefineInstrument(off))).unwrap_err();
+    assert!(
+        err.to_string().contains("first coupon date 2020-08-30"),
+        "{err}"
     );
 }
