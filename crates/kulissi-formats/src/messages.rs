@@ -38,6 +38,10 @@ pub fn command_object(command: &Command) -> Option<Value> {
                 map.insert("day_count".into(), terms.day_count.code().into());
                 map.insert("issue_date".into(), s(&terms.issue_date));
                 map.insert("maturity_date".into(), s(&terms.maturity_date));
+                if let Some(first) = terms.first_coupon_date {
+                    map.insert("first_coupon_date".into(), s(&first));
+                }
+                map.insert("end_of_month".into(), Value::Bool(terms.end_of_month));
             }
             o
         }

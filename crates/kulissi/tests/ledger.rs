@@ -305,9 +305,32 @@ fn manual_entries_periods_and_year_end_from_the_command_line() {
         "{message}"
     );
 
-    // Close 2026: income and expenses move to retained earnings; the trial balance still
-    // balances and shows no income or expense.
-    let out = kulissi(&db, &["ledger", "close-year", "--year", "2026"]);
+    // A year that has not ended cannot be closed; on 4 January 2027, closing 2026 moves
+    // income and expenses to retained earnings; the trial balance still balances and shows
+    // no income or expense.
+    let (ok, message) = attempt(
+        &db,
+        &[
+            "--business-date",
+            "2026-12-30",
+            "ledger",
+            "close-year",
+            "--year",
+            "2026",
+        ],
+    );
+    assert!(!ok && message.contains("cannot be closed yet"), "{message}");
+    let out = kulissi(
+        &db,
+        &[
+            "--business-date",
+            "2027-01-04",
+            "ledger",
+            "close-year",
+            "--year",
+            "2026",
+        ],
+    );
     assert!(out.contains("year 2026 closed"), "{out}");
     let tb = trial_balance(&db, &[]);
     assert!(tb.keys().all(|(a, _)| *a < 4000), "{tb:?}");
@@ -432,11 +455,17 @@ fn end_of_day_and_cash_movements_from_the_command_line() {
     let eur = |tb: &BTreeMap<(u16, String), Decimal>, a: u16| {
         tb.get(&(a, "EUR".to_owned())).copied().unwrap_or_default()
     };
+    // Client money: at the bank (1150) and owed to the client (2500); the firm's cash
+    // (1100) does not move.
     assert_eq!(
-        eur(&after, 1100) - eur(&before, 1100),
+        eur(&after, 1150) - eur(&before, 1150),
         "600.00".parse().unwrap()
     );
-    assert_eq!(eur(&after, 2500), "-600.00".parse().unwrap());
+    assert_eq!(
+        eur(&after, 2500) - eur(&before, 2500),
+        "-600.00".parse().unwrap()
+    );
+    assert_eq!(eur(&after, 1100), eur(&before, 1100));
     assert_eq!(eur(&after, 5500), Decimal::ZERO);
     assert!(kulissi(&db, &["verify"]).contains("the read models agree"));
 }

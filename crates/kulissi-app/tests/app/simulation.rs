@@ -308,9 +308,11 @@ impl Scenario {
     }
 }
 
-/// The ledger balances: double entry per currency; securities at cost equal the positions'
-/// cost, cash the cash sub-ledger, the valuation adjustment the positions' adjustments;
-/// commission expense equals the live trades' commissions.
+/// The ledger balances: double entry per currency; securities at cost equal the house
+/// positions' cost, cash the house accounts' cash sub-ledger, the valuation adjustment the
+/// positions' adjustments; commission expense equals the live house trades' commissions and
+/// commission income the client trades'; client money at banks equals client money held
+/// and the clients' balances, in every currency, after every batch.
 fn check_ledger(state: &State) {
     use kulissi_core::ledger::codes;
     let mut per_currency: HashMap<Currency, Decimal> = HashMap::new();
@@ -321,21 +323,27 @@ fn check_ledger(state: &State) {
         per_currency.values().all(|b| b.is_zero()),
         "the ledger does not balance: {per_currency:?}"
     );
+    let house = |account| state.owner(account) == kulissi_core::refdata::AccountOwner::House;
     let mut cost: HashMap<Currency, (Decimal, Decimal)> = HashMap::new();
-    for ((_, instrument), position) in &state.holdings.positions {
+    for ((account, instrument), position) in &state.holdings.positions {
+        if !house(*account) {
+            continue;
+        }
         let currency = state.refdata.instruments.get(*instrument).unwrap().currency;
         let (long, short) = cost.entry(currency).or_default();
         *long += position.cost.max(Decimal::ZERO);
         *short += position.cost.min(Decimal::ZERO);
     }
-    let mut commission: HashMap<Currency, Decimal> = HashMap::new();
+    let mut commission: HashMap<(bool, Currency), Decimal> = HashMap::new();
     for stored in state
         .trades
         .iter()
         .filter(|t| t.record.status == TradeStatus::Live)
     {
-        *commission.entry(stored.record.terms.currency).or_default() +=
-            stored.record.economics.commission;
+        let terms = &stored.record.terms;
+        *commission
+            .entry((house(terms.account), terms.currency))
+            .or_default() += stored.record.economics.commission;
     }
     for (currency, (long, short)) in cost {
         assert_eq!(
@@ -350,8 +358,10 @@ fn check_ledger(state: &State) {
         );
     }
     let mut cash: HashMap<Currency, Decimal> = HashMap::new();
-    for ((_, currency), balance) in state.cash.balances() {
-        *cash.entry(currency).or_default() += balance.posted;
+    for ((account, currency), balance) in state.cash.balances() {
+        if house(account) {
+            *cash.entry(currency).or_default() += balance.posted;
+        }
     }
     for (currency, total) in cash {
         assert_eq!(
@@ -379,11 +389,22 @@ fn check_ledger(state: &State) {
             "valuation adjustment in {currency}"
         );
     }
-    for (currency, total) in commission {
+    for ((house, currency), total) in commission {
+        let (account, sign) = if house {
+            (codes::COMMISSION_EXPENSE, Decimal::ONE)
+        } else {
+            (codes::COMMISSION_INCOME, Decimal::NEGATIVE_ONE)
+        };
         assert_eq!(
-            state.ledger.balance(codes::COMMISSION_EXPENSE, currency),
+            sign * state.ledger.balance(account, currency),
             total,
-            "commission in {currency}"
+            "commission ({account}) in {currency}"
+        );
+    }
+    for check in kulissi_core::client_money::client_money(state) {
+        assert!(
+            check.ledger_ties() && check.sub_ledger_ties(),
+            "client money does not tie: {check:?}"
         );
     }
 }

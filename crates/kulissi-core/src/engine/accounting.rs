@@ -248,19 +248,34 @@ pub(super) fn decide_proposal(
     }])
 }
 
+/// A period may only be closed once it has ended: closing through a date after the business
+/// date would shut the books on days that have not happened.
+fn not_after_business_date(end: Date, business_date: Date) -> Result<(), Rejection> {
+    if end > business_date {
+        return Err(Rejection::PeriodNotEnded { end, business_date });
+    }
+    Ok(())
+}
+
 /// Decides the commands of this family; the dispatcher in `engine` routes them here.
 pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
     Ok(match &envelope.command {
         Command::ClosePeriod {
             legal_entity,
             through,
-        } => close_period(state, legal_entity, *through)?,
+        } => {
+            not_after_business_date(*through, envelope.business_date)?;
+            close_period(state, legal_entity, *through)?
+        }
         Command::ReopenPeriod {
             legal_entity,
             from,
             reason,
         } => reopen_period(state, legal_entity, *from, reason)?,
-        Command::CloseYear { legal_entity, year } => close_year(state, legal_entity, *year)?,
+        Command::CloseYear { legal_entity, year } => {
+            not_after_business_date(year_end(*year), envelope.business_date)?;
+            close_year(state, legal_entity, *year)?
+        }
         Command::DefineLedgerAccount {
             legal_entity,
             account,

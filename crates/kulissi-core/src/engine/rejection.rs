@@ -366,6 +366,16 @@ pub enum Rejection {
         /// Why.
         reason: &'static str,
     },
+    /// A period or year that ends after the business date cannot be closed yet.
+    #[error(
+        "the period ends on {end}, after the business date {business_date}: it cannot be closed yet"
+    )]
+    PeriodNotEnded {
+        /// The last day it would close.
+        end: jiff::civil::Date,
+        /// The business date.
+        business_date: jiff::civil::Date,
+    },
     /// A transfer without the account that receives it.
     #[error("a transfer needs the receiving account (to_account)")]
     TransferWithoutReceiver,

@@ -4,6 +4,54 @@
 use super::*;
 use crate::ledger::{EntryKind, codes::*};
 
+/// The commands here run on the business date 2 January 2026, after the periods they close
+/// have ended (shadowing the module-wide envelope of 14 July 2025).
+fn envelope(command: Command) -> CommandEnvelope {
+    CommandEnvelope {
+        business_date: date(2026, 1, 2),
+        ..super::envelope(command)
+    }
+}
+
+/// Decides and applies on that business date; panics on rejection.
+fn run(state: &mut State, command: Command) -> Vec<Event> {
+    let events = decide(state, &envelope(command)).unwrap();
+    for e in &events {
+        apply(state, e).unwrap();
+    }
+    events
+}
+
+/// A period or a year that has not ended by the business date cannot be closed.
+#[test]
+fn a_period_that_has_not_ended_cannot_be_closed() {
+    let s = firm();
+    let on = |command: Command, day: Date| CommandEnvelope {
+        business_date: day,
+        ..envelope(command)
+    };
+    let close = Command::ClosePeriod {
+        legal_entity: lei(OURS),
+        through: date(2025, 7, 31),
+    };
+    assert_eq!(
+        decide(&s, &on(close.clone(), date(2025, 7, 30)))
+            .unwrap_err()
+            .to_string(),
+        "the period ends on 2025-07-31, after the business date 2025-07-30: it cannot be closed yet"
+    );
+    assert!(decide(&s, &on(close, date(2025, 7, 31))).is_ok());
+    let year = Command::CloseYear {
+        legal_entity: lei(OURS),
+        year: 2025,
+    };
+    assert!(matches!(
+        decide(&s, &on(year.clone(), date(2025, 12, 30))),
+        Err(Rejection::PeriodNotEnded { .. })
+    ));
+    assert!(decide(&s, &on(year, date(2025, 12, 31))).is_ok());
+}
+
 fn as_person(command: Command, who: &str) -> CommandEnvelope {
     CommandEnvelope {
         actor: Actor::Person(who.into()),
