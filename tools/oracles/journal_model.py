@@ -20,8 +20,8 @@ usage:
 
 What the model covers:
   * economics of a trade (§5): gross, bond accrued interest (QuantLib 1.44, imported only when
-    a bond is traded), commission with its minimum, exchange fees, purchase taxes (UK SDRT,
-    French FTT), each rounded half-up to the currency's minor units;
+    a bond is traded or held at an end of day), commission with its minimum, exchange fees,
+    purchase taxes (UK SDRT, French FTT), each rounded half-up to the currency's minor units;
   * house trades, trade-date accounting (§7): 1200/2400 at cost, 1500, 2100/1300, charges
     2200/2300 against 5100/5200/5300, realised P&L 4100 from the cost released at average
     cost or FIFO (§6), re-folded when a late trade, an amendment or a cancellation changes
@@ -32,6 +32,12 @@ What the model covers:
   * client (agency) trades and client money (§7.1): 1150/1320/1330/2110/2120/2500/4600;
   * cash movements: capital, client deposits and withdrawals, transfers (also between legal
     entities: 1600/2600), custody fees, penalties; held (pending) movements are ignored;
+  * income and corporate actions at each end of day (§6, §7.2), before the marks: splits that
+    version positions (no entry), cash dividends (house: 1340/4510 on the ex-date, 1100/1340 on
+    the pay date; clients: 1150/2500 on the pay date; market claims reported, not posted),
+    coupons (1100/1500, clients 1150/2500), redemptions at maturity (1100 against 4100 and the
+    cost, as a sale at 100; clients 1150/2500) and the daily interest accrual of house bond
+    positions (1500/4500);
   * end-of-day FX revaluation per legal entity (§7, §7.3): monetary balances (1190/4300) and
     fair-valued securities (1220/4200), in the reporting currency.
 
@@ -67,7 +73,7 @@ MINOR_UNITS = {
 _QUANTUM: dict[str, Decimal] = {}
 
 # Monetary accounts revalued at the closing rate (4300) and fair-valued securities (4200).
-MONETARY_ACCOUNTS = ("1100", "1150", "1300", "1320", "1330", "1500", "1600",
+MONETARY_ACCOUNTS = ("1100", "1150", "1300", "1320", "1330", "1340", "1500", "1600",
                      "2100", "2110", "2120", "2200", "2300", "2500", "2600")
 SECURITIES_ACCOUNTS = ("1200", "1210", "2400")
 
@@ -178,12 +184,47 @@ def accrued_interest(instr: dict, nominal: Decimal, settlement_date: str | None,
         return ZERO
     if not settlement_date:
         raise ValueError(f"bond trade in {instr['isin']} without a settlement_date")
-    if not (instr["issue_date"] <= settlement_date < instr["maturity_date"]):
-        return round_half_up(ZERO, currency)
+    return per_100_times(accrued_per_100(instr, settlement_date), nominal, currency)
+
+
+def accrued_per_100(instr: dict, day: str) -> Decimal:
+    """QuantLib `accruedAmount(day)` per 100 of face (as the float's exact repr), 0 outside
+    [issue date, maturity date)."""
+    if not (instr["issue_date"] <= day < instr["maturity_date"]):
+        return ZERO
     ql = _quantlib()
-    per_100 = quantlib_bond(instr).accruedAmount(_ql_date(ql, settlement_date))
-    exact = (Decimal(repr(per_100)) * nominal / HUNDRED).quantize(Decimal("1e-7"), ROUND_HALF_EVEN)
+    return Decimal(repr(quantlib_bond(instr).accruedAmount(_ql_date(ql, day))))
+
+
+def per_100_times(per_100: Decimal, nominal: Decimal, currency: str) -> Decimal:
+    """An amount per 100 of face (QuantLib's float) × nominal / 100: first rounded to 7 decimal
+    places (QuantLib's binary noise: a 2.5% coupon comes back as 2.499999999999991), then
+    half-up to the currency."""
+    exact = (per_100 * nominal / HUNDRED).quantize(Decimal("1e-7"), ROUND_HALF_EVEN)
     return round_half_up(exact, currency)
+
+
+_COUPONS: dict[tuple, tuple] = {}
+
+
+def coupon_schedule(instr: dict) -> tuple:
+    """([payment date], [amount per 100]) of the bond's coupons, in date order: the coupon cash
+    flows of `quantlib_bond` (schedule dates after the issue date, unadjusted), computed once per
+    set of terms."""
+    terms = _bond_terms(instr)
+    cached = _COUPONS.get(terms)
+    if cached is None:
+        ql = _quantlib()
+        flows = {}
+        for cf in quantlib_bond(instr).cashflows():
+            if ql.as_coupon(cf) is None:
+                continue  # the redemption
+            day = cf.date().ISO()
+            if day > instr["issue_date"]:
+                flows[day] = flows.get(day, ZERO) + Decimal(repr(cf.amount()))
+        days = sorted(flows)
+        cached = _COUPONS[terms] = (days, [flows[x] for x in days])
+    return cached
 
 
 def multiplier(instr: dict) -> Decimal:
@@ -231,22 +272,42 @@ def economics(instr: dict, schedule: dict | None, side: str, quantity: Decimal, 
 # --------------------------------------------------------------------------------------------
 
 class Trade:
-    """One live version of a trade, with its economics and what has settled."""
+    """One live version of a trade, with its economics and what has settled. A redemption at
+    maturity is folded as one too (a sale of the whole position at 100, key ("redemption", ...))."""
     __slots__ = ("key", "seq", "sort_key", "le", "account", "house", "isin", "side", "quantity",
                  "signed_qty", "currency", "book", "gross", "signed_gross", "accrued", "principal",
-                 "commission", "fees", "taxes", "settled", "line")
+                 "commission", "fees", "taxes", "settled", "line", "trade_date", "settle_date")
+
+
+class Split:
+    """A split applied to the positions of one (legal entity, instrument): an entry of their cost
+    order that multiplies the quantity (FIFO: every lot's) by new / old, cost unchanged. Its key
+    (ex_date, "", negative) sorts before every trade dated on or after the ex-date."""
+    __slots__ = ("reference", "sort_key", "ex_date", "new", "old")
+
+    def __init__(self, reference, ex_date, new, old, order):
+        self.reference, self.ex_date, self.new, self.old = reference, ex_date, new, old
+        self.sort_key = (ex_date, "", order - 10 ** 12)
+
+    def scale(self, qty: Decimal) -> Decimal:
+        return qty * self.new / self.old
 
 
 class Position:
-    """A house position per (account, instrument): its live trades in fold order, signed quantity,
-    signed cost (average cost: one figure; FIFO: lots), and its current valuation adjustment
-    (1210). Every CHECKPOINT trades the cost state is remembered, so that a late trade, an
+    """A position per (account, instrument): its live trades (and splits) in fold order, signed
+    quantity, signed cost (average cost: one figure; FIFO: lots), its current valuation adjustment
+    (1210), and by date its settlement-date quantity and pending accrued interest. A client
+    position keeps its trades, order and quantity only (no cost, no checkpoints). Every
+    CHECKPOINT trades the cost state is remembered, so that a late trade, an
     amendment or a cancellation re-folds from the nearest earlier checkpoint, not from the start."""
     __slots__ = ("key", "le", "account", "isin", "currency", "trades", "ordered", "keys", "snaps",
-                 "qty", "cost", "method", "lots", "adj")
+                 "qty", "cost", "method", "lots", "adj", "house", "splits", "sd_qty", "pending_accrued")
 
-    def __init__(self, key, le, account, isin):
-        self.key, self.le, self.account, self.isin = key, le, account, isin
+    def __init__(self, key, le, account, isin, house=True):
+        self.key, self.le, self.account, self.isin, self.house = key, le, account, isin, house
+        self.splits: list = []   # the Splits applied to it, in their order (also in `ordered`)
+        self.sd_qty = RunningSums()           # quantity by settlement date (split-adjusted)
+        self.pending_accrued = RunningSums()  # ±accrued of house trades: + at trade date, − at SD
         self.currency = None
         self.trades: dict = {}   # trade key -> Trade (live versions)
         self.ordered: list = []  # the live trades in (trade date, trade time, first booking) order
@@ -260,6 +321,41 @@ class Position:
 
 
 CHECKPOINT = 32
+
+
+class RunningSums:
+    """Amounts by date and Σ of those dated on or before a date, kept at a cursor that moves with
+    the queries (ends of day move forward, so each query costs only the dates it passes)."""
+    __slots__ = ("dates", "values", "cursor", "total")
+
+    def __init__(self):
+        self.dates: list[str] = []
+        self.values: dict[str, Decimal] = {}
+        self.cursor = ""
+        self.total = ZERO
+
+    def add(self, day: str, amount: Decimal):
+        if not amount:
+            return
+        if day in self.values:
+            self.values[day] += amount
+        else:
+            insort(self.dates, day)
+            self.values[day] = amount
+        if day <= self.cursor:
+            self.total += amount
+
+    def upto(self, day: str) -> Decimal:
+        """Σ of the amounts dated on or before `day`."""
+        dates, values = self.dates, self.values
+        if day > self.cursor:
+            for i in range(bisect_right(dates, self.cursor), bisect_right(dates, day)):
+                self.total += values[dates[i]]
+        elif day < self.cursor:
+            for i in range(bisect_right(dates, day), bisect_right(dates, self.cursor)):
+                self.total -= values[dates[i]]
+        self.cursor = day
+        return self.total
 
 
 class DatedSeries:
@@ -325,6 +421,11 @@ def fifo_step(lots: deque, q: Decimal, signed_gross: Decimal, currency: str) -> 
 
 def fold_one(pos: Position, trade: Trade):
     """Fold one trade (the next in the position's order) into the position's cost state."""
+    if type(trade) is Split:
+        pos.qty = trade.scale(pos.qty)
+        for lot in pos.lots:
+            lot[0] = trade.scale(lot[0])
+        return
     if pos.method == "fifo":
         pos.cost += fifo_step(pos.lots, trade.signed_qty, trade.signed_gross, pos.currency)
         pos.qty += trade.signed_qty
@@ -346,7 +447,8 @@ def fold_from(pos: Position, index: int, books: dict):
     if j <= 0:
         j = 0
         pos.snaps.clear()
-        pos.method = cost_method(books, pos.ordered[0].book) if pos.ordered else None
+        first = next((t for t in pos.ordered if type(t) is not Split), None)
+        pos.method = cost_method(books, first.book) if first is not None else None
         pos.qty, pos.cost, pos.lots = ZERO, ZERO, deque()
     else:
         pos.qty, pos.cost, lots = pos.snaps[j]
@@ -359,8 +461,8 @@ def fold_from(pos: Position, index: int, books: dict):
 
 
 def refold(pos: Position, books: dict):
-    """Fold all the position's live trades again from the start."""
-    pos.ordered = sorted(pos.trades.values(), key=lambda t: t.sort_key)
+    """Fold all the position's live trades (and its splits) again from the start."""
+    pos.ordered = sorted([*pos.trades.values(), *pos.splits], key=lambda t: t.sort_key)
     pos.keys = [t.sort_key for t in pos.ordered]
     pos.snaps = []
     fold_from(pos, 0, books)
@@ -392,6 +494,14 @@ class JournalModel:
         self.positions: dict[tuple, Position] = {}
         self.positions_by_le: dict[str, dict] = {}
         self.fx_previous: dict[tuple, tuple] = {}  # (le, kind, currency) -> (rate, amount)
+        self.positions_by_isin: dict[tuple, list] = {}  # (le, isin) -> its positions
+        self.corporate_actions: dict[str, dict] = {}  # reference -> line (file order)
+        self.split_seq = 0
+        self.applied_splits: dict[tuple, list] = {}  # (le, isin) -> Splits applied, in order
+        self.done: set = set()  # (le, step, reference or isin[, date]) processed
+        self.dividend_due: dict[tuple, list] = {}  # (le, reference) -> [(position, A)] at ex-date
+        self.coupons_paid_to: dict[tuple, str] = {}  # (le, isin) -> last coupon date processed
+        self.market_claims: list[tuple] = []  # (le, reference, account, isin, E, R, claim)
         self.warnings: list[str] = []
         self.handlers = {
             "legal_entity": self.on_legal_entity,
@@ -406,6 +516,7 @@ class JournalModel:
             "trade": self.on_trade,
             "settlement": self.on_settlement,
             "end_of_day": self.on_end_of_day,
+            "corporate_action": self.on_corporate_action,
         }
 
     # -- posting ------------------------------------------------------------------------------
@@ -456,6 +567,13 @@ class JournalModel:
         versions = self.fee_schedules.setdefault((line["market"], line["instrument_type"]), [])
         versions.append((line.get("valid_from") or "", line))
         versions.sort(key=lambda v: v[0])  # stable: a later line with the same date wins
+
+    def on_corporate_action(self, line, number):
+        """Kept by reference (a later line replaces the terms of one not yet processed); applied
+        at each legal entity's end of day."""
+        if line.get("kind") not in ("cash_dividend", "split"):
+            raise ValueError(f"line {number}: unknown corporate action kind {line.get('kind')!r}")
+        self.corporate_actions[line["reference"]] = line
 
     def on_price(self, line, _):
         self.prices.setdefault(line["isin"], DatedSeries()).put(line["date"], dec(line["price"]))
@@ -525,6 +643,8 @@ class JournalModel:
         if t.side not in ("buy", "sell"):
             raise ValueError(f"unknown side {t.side!r}")
         t.quantity = abs(dec(line["quantity"]))
+        t.trade_date = line["trade_date"]
+        t.settle_date = line.get("settlement_date") or t.trade_date
         instr = self.instruments[t.isin]
         schedule = fee_schedule_for(self.fee_schedules, instr, line["trade_date"])
         (t.gross, t.accrued, t.principal, t.commission, t.fees, t.taxes) = economics(
@@ -606,22 +726,29 @@ class JournalModel:
     # -- positions, cost and realised P&L ---------------------------------------------------------
 
     def position(self, t: Trade) -> Position:
+        """The position of the trade's (account, instrument); a new one starts with the splits
+        already applied to its legal entity's positions in the instrument."""
         key = (t.account, t.isin)
         pos = self.positions.get(key)
         if pos is None:
-            pos = self.positions[key] = Position(key, t.le, t.account, t.isin)
+            pos = self.positions[key] = Position(key, t.le, t.account, t.isin, t.house)
             self.positions_by_le.setdefault(t.le, {})[key] = pos
+            self.positions_by_isin.setdefault((t.le, t.isin), []).append(pos)
+            pos.splits = list(self.applied_splits.get((t.le, t.isin), ()))
+            pos.ordered = list(pos.splits)
+            pos.keys = [s.sort_key for s in pos.splits]
         return pos
 
     def update_positions(self, old: Trade | None, new: Trade | None):
-        """Move the trade's versions out of / into their house positions, fold the cost again,
-        and post the change of cost (1200 / 2400), realised P&L (4100) and the release of the
-        valuation adjustment (4200 / 1210)."""
+        """Move the trade's versions out of / into their positions (house and client), fold the
+        cost again, and for house positions post the change of cost (1200 / 2400), realised P&L
+        (4100) and the release of the valuation adjustment (4200 / 1210). Client positions keep
+        quantities only (for income and corporate actions); they post nothing."""
         touched: dict[tuple, list] = {}
-        if old is not None and old.house:
+        if old is not None:
             pos = self.position(old)
             touched.setdefault(pos.key, [pos, [], None])[1].append(old)
-        if new is not None and new.house:
+        if new is not None:
             pos = self.position(new)
             touched.setdefault(pos.key, [pos, [], None])[2] = new
         for pos, removed, added in touched.values():
@@ -634,14 +761,16 @@ class JournalModel:
         for t in removed:
             del pos.trades[t.key]
             flow -= t.signed_gross
+            self.dated_sums(pos, t, -1)
         if added is not None:
             if pos.currency != added.currency:
-                if pos.trades or pos.adj:
+                if pos.house and (pos.trades or pos.adj):
                     raise ValueError(f"position {pos.key} is in {pos.currency}, "
                                      f"trade {added.key} in {added.currency}")
                 pos.currency = added.currency  # an empty position takes its trade's currency
             pos.trades[added.key] = added
             flow += added.signed_gross
+            self.dated_sums(pos, added, +1)
         first = len(pos.ordered)  # the first index of the order that changes
         for t in removed:
             i = bisect_left(pos.keys, t.sort_key)
@@ -652,6 +781,12 @@ class JournalModel:
             pos.ordered.insert(i, added)
             pos.keys.insert(i, added.sort_key)
             first = min(first, i)
+        if not pos.house:  # quantities only: Σ of the split-adjusted quantities, no cost
+            for t in removed:
+                pos.qty -= self.split_adjusted(pos, t)
+            if added is not None:
+                pos.qty += self.split_adjusted(pos, added)
+            return
         if not removed and first == len(pos.ordered) - 1 and pos.method is not None:
             # The usual case: the new trade comes last in the position's order.
             if first % CHECKPOINT == 0 and first // CHECKPOINT == len(pos.snaps):
@@ -660,13 +795,33 @@ class JournalModel:
         else:
             fold_from(pos, first, self.books)
         ccy = pos.currency
-        if ccy is None:
+        if ccy is None or not pos.house:
             return
         after_long, after_short = self.long_short(pos)
         self.post(pos.le, "1200", ccy, after_long - before_long)
         self.post(pos.le, "2400", ccy, after_short - before_short)
         self.post(pos.le, "4100", ccy, flow - (pos.cost - before_cost))
         self.release_adjustment(pos, before_qty, pos.qty)
+
+    @staticmethod
+    def split_adjusted(pos: Position, t: Trade) -> Decimal:
+        """The trade's signed quantity in the position's current units: scaled by every split
+        applied after it in cost order (ex-date after its trade date)."""
+        q = t.signed_qty
+        for split in pos.splits:
+            if split.sort_key > t.sort_key:
+                q = split.scale(q)
+        return q
+
+    def dated_sums(self, pos: Position, t: Trade, direction: int):
+        """Add (+1) or remove (−1) the trade from the position's settlement-date quantity and, for
+        a house trade with accrued interest, from its pending accrued (+ from the trade date,
+        − from the settlement date: Σ over trades with trade date ≤ d < settlement date)."""
+        pos.sd_qty.add(t.settle_date, direction * self.split_adjusted(pos, t))
+        if pos.house and t.accrued and t.trade_date < t.settle_date:
+            signed = direction * (t.accrued if t.side == "buy" else -t.accrued)
+            pos.pending_accrued.add(t.trade_date, signed)
+            pos.pending_accrued.add(t.settle_date, -signed)
 
     @staticmethod
     def long_short(pos: Position):
@@ -763,14 +918,216 @@ class JournalModel:
 
     def on_end_of_day(self, line, _):
         le, day = line["legal_entity"], line["date"]
+        self.apply_splits(le, day)
+        self.dividends(le, day)
+        self.coupons(le, day)
+        self.redemptions(le, day)
+        self.accrue_interest(le, day)
         self.mark_to_market(le, day)
         self.fx_revaluation(le, day)
+
+    # -- income and corporate actions (§6, §7.2) ------------------------------------------------
+
+    def pending_actions(self, le: str, kind: str, step: str, date_field: str, day: str) -> list:
+        """The corporate actions of a kind whose date_field ≤ day and whose step is not yet done
+        for the legal entity, in (that date, file order) order; marked done."""
+        due = [a for a in self.corporate_actions.values()
+               if a["kind"] == kind and a[date_field] <= day and (le, step, a["reference"]) not in self.done]
+        due.sort(key=lambda a: a[date_field])  # stable: file order within a date
+        for a in due:
+            self.done.add((le, step, a["reference"]))
+        return due
+
+    def apply_splits(self, le: str, day: str):
+        """Splits with ex_date ≤ day not yet applied to the legal entity: a Split entry enters the
+        cost order of each of its positions in the instrument (and of those opened later); the
+        position is re-folded from there. No entry of its own; if trades dated on or after the
+        ex-date were folded already, their cost released changes and the difference posts like
+        a late trade's (1200 / 2400 against 4100). The valuation adjustment is not released (the
+        mark that follows sets it)."""
+        for action in self.pending_actions(le, "split", "split", "ex_date", day):
+            self.split_seq += 1
+            split = Split(action["reference"], action["ex_date"], dec(action["ratio_new"]),
+                          dec(action["ratio_old"]), self.split_seq)
+            if split.new <= 0 or split.old <= 0:
+                raise ValueError(f"split {split.reference}: ratio {split.new}:{split.old}")
+            self.applied_splits.setdefault((le, action["isin"]), []).append(split)
+            for pos in self.positions_by_isin.get((le, action["isin"]), ()):
+                self.split_position(pos, split)
+
+    def split_position(self, pos: Position, split: Split):
+        before_long, before_short, before_cost = *self.long_short(pos), pos.cost
+        i = bisect_left(pos.keys, split.sort_key)
+        pos.ordered.insert(i, split)
+        pos.keys.insert(i, split.sort_key)
+        pos.splits.append(split)
+        pos.sd_qty = RunningSums()
+        for t in pos.trades.values():
+            pos.sd_qty.add(t.settle_date, self.split_adjusted(pos, t))
+        if not pos.house:  # quantities only
+            pos.qty = sum((self.split_adjusted(pos, t) for t in pos.trades.values()), ZERO)
+            return
+        fold_from(pos, i, self.books)
+        if pos.currency is not None:
+            after_long, after_short = self.long_short(pos)
+            self.post(pos.le, "1200", pos.currency, after_long - before_long)
+            self.post(pos.le, "2400", pos.currency, after_short - before_short)
+            self.post(pos.le, "4100", pos.currency, -(pos.cost - before_cost))
+
+    @staticmethod
+    def quantity(pos: Position, include, cut: tuple) -> Decimal:
+        """Σ of the live trades' quantities for which include(trade), in the units of the point
+        `cut` of the cost order: folded in cost order, scaled by the splits before `cut`."""
+        q = ZERO
+        for entry in pos.ordered:
+            if type(entry) is Split:
+                if entry.sort_key < cut:
+                    q = entry.scale(q)
+            elif include(entry):
+                q += entry.signed_qty
+        return q
+
+    @staticmethod
+    def trade_date_quantity_before(pos: Position, day: str) -> Decimal:
+        """The position's quantity folded from its entries dated before `day` (splits with an
+        earlier ex-date included), from the nearest checkpoint."""
+        i = bisect_left(pos.keys, (day,))
+        j = min(i // CHECKPOINT, len(pos.snaps) - 1)
+        if j < 0:
+            j, q = 0, ZERO
+        else:
+            q = pos.snaps[j][0]
+        for entry in pos.ordered[j * CHECKPOINT:i]:
+            q = entry.scale(q) if type(entry) is Split else q + entry.signed_qty
+        return q
+
+    def entitlement(self, le: str, action: dict, pos: Position) -> Decimal:
+        """A = round(E × amount per share) for the position; records the market claim
+        (E − R) × amount per share, R from the trades settled by the record date."""
+        ccy, amount = action["currency"], dec(action["amount_per_share"])
+        ex, record = action["ex_date"], action["record_date"]
+        e = self.trade_date_quantity_before(pos, ex)
+        r = self.quantity(pos, lambda t: t.settle_date <= record, (ex,))
+        if e != r:
+            self.market_claims.append((le, action["reference"], pos.account, pos.isin, e, r,
+                                       round_half_up((e - r) * amount, ccy)))
+        return round_half_up(e * amount, ccy)
+
+    def dividends(self, le: str, day: str):
+        """House: first end of day on or after the ex-date Dr 1340 / Cr 4510 A (A from the
+        trade-date position before the ex-date), first on or after the pay date Dr 1100 / Cr 1340
+        the same A. Clients: on the pay date Dr 1150 / Cr 2500, A computed then."""
+        for action in self.pending_actions(le, "cash_dividend", "dividend ex", "ex_date", day):
+            ccy = action["currency"]
+            due = self.dividend_due[(le, action["reference"])] = []
+            for pos in self.positions_by_isin.get((le, action["isin"]), ()):
+                if pos.house:
+                    a = self.entitlement(le, action, pos)
+                    due.append((pos, a))
+                    self.post(le, "1340", ccy, a)
+                    self.post(le, "4510", ccy, -a)
+        for action in self.pending_actions(le, "cash_dividend", "dividend pay", "pay_date", day):
+            ccy = action["currency"]
+            for _pos, a in self.dividend_due.pop((le, action["reference"]), ()):
+                self.post(le, "1100", ccy, a)
+                self.post(le, "1340", ccy, -a)
+            for pos in self.positions_by_isin.get((le, action["isin"]), ()):
+                if not pos.house:
+                    a = self.entitlement(le, action, pos)
+                    self.post(le, "1150", ccy, a)
+                    self.post(le, "2500", ccy, -a)
+
+    def bonds(self):
+        return [i for i in self.instruments.values() if i.get("kind") == "bond"]
+
+    def coupons(self, le: str, day: str):
+        """Each coupon date P ≤ day not yet processed for the legal entity, per bond in date
+        order: per position N = quantity of the trades settling before P; C = round(QuantLib's
+        coupon per 100 × N / 100). House Dr 1100 / Cr 1500, client Dr 1150 / Cr 2500."""
+        for instr in self.bonds():
+            isin = instr["isin"]
+            last = self.coupons_paid_to.get((le, isin), "")
+            if day <= last:
+                continue
+            self.coupons_paid_to[(le, isin)] = day  # every coupon date up to `day` is processed
+            positions = self.positions_by_isin.get((le, isin), ())
+            if not positions or instr["issue_date"] >= day:
+                continue
+            days, amounts = coupon_schedule(instr)
+            lo, hi = bisect_right(days, last), bisect_right(days, day)
+            for k in range(lo, hi):
+                pay = days[k]
+                for pos in positions:
+                    if pos.currency is None:
+                        continue
+                    n = self.quantity(pos, lambda t: t.settle_date < pay, (pay,))
+                    c = per_100_times(amounts[k], n, pos.currency) if n else ZERO
+                    if c:
+                        self.post(le, "1100" if pos.house else "1150", pos.currency, c)
+                        self.post(le, "1500" if pos.house else "2500", pos.currency, -c)
+
+    def redemptions(self, le: str, day: str):
+        """Bonds with maturity ≤ day not yet redeemed for the legal entity: every position with
+        trade-date quantity Q ≠ 0 is closed as by a sale of Q at 100 after all its trades: house
+        Dr 1100 gross, the cost out of 1200 / 2400 and gross − cost to 4100, the whole valuation
+        adjustment released; client Dr 1150 / Cr 2500 gross."""
+        for instr in self.bonds():
+            isin = instr["isin"]
+            if instr["maturity_date"] > day or (le, "redemption", isin) in self.done:
+                continue
+            self.done.add((le, "redemption", isin))
+            for pos in list(self.positions_by_isin.get((le, isin), ())):
+                if pos.qty == 0 or pos.currency is None:
+                    continue
+                r = Trade()
+                r.key, r.seq, r.line = ("redemption", isin, le), 0, None
+                r.sort_key = ("\uffff", "", 0)  # after every trade
+                r.le, r.account, r.house, r.isin = le, pos.account, pos.house, isin
+                r.side = "sell" if pos.qty > 0 else "buy"
+                r.quantity, r.signed_qty, r.currency, r.book = abs(pos.qty), -pos.qty, pos.currency, None
+                proceeds = round_half_up(pos.qty * HUNDRED * multiplier(instr), pos.currency)
+                r.gross, r.signed_gross = abs(proceeds), -proceeds
+                r.accrued = r.commission = r.fees = r.taxes = ZERO
+                r.principal, r.settled = r.gross, r.quantity
+                r.trade_date = r.settle_date = instr["maturity_date"]
+                self.post(le, "1100" if pos.house else "1150", pos.currency, proceeds)
+                if not pos.house:
+                    self.post(le, "2500", pos.currency, -proceeds)
+                self.change_position(pos, [], r)
+
+    def accrue_interest(self, le: str, day: str):
+        """Per currency: target of 1500 = Σ over house bond positions of round(QuantLib accrued at
+        `day` × N_sd / 100) (N_sd: trades settled by `day`) + the ±accrued of their trades with
+        trade date ≤ day < settlement date; post target − balance: Dr 1500 / Cr 4500."""
+        targets: dict[str, Decimal] = {}
+        per_100: dict[str, Decimal] = {}
+        for pos in self.positions_by_le.get(le, {}).values():
+            if not pos.house or pos.currency is None:
+                continue
+            instr = self.instruments.get(pos.isin)
+            if instr is None or instr.get("kind") != "bond":
+                continue
+            n = pos.sd_qty.upto(day)
+            target = pos.pending_accrued.upto(day)
+            if n:
+                rate = per_100.get(pos.isin)
+                if rate is None:
+                    rate = per_100[pos.isin] = accrued_per_100(instr, day)
+                target += per_100_times(rate, n, pos.currency)
+            targets[pos.currency] = targets.get(pos.currency, ZERO) + target
+        for (e, account, ccy) in list(self.balances):
+            if e == le and account == "1500":
+                targets.setdefault(ccy, ZERO)
+        for ccy, target in sorted(targets.items()):
+            delta = target - self.balances.get((le, "1500", ccy), ZERO)
+            self.post(le, "1500", ccy, delta)
+            self.post(le, "4500", ccy, -delta)
 
     def mark_to_market(self, le: str, day: str):
         """Target adjustment round(qty × latest price × multiplier − cost); post target − current:
         Dr 1210 / Cr 4200."""
         for pos in self.positions_by_le.get(le, {}).values():
-            if pos.currency is None:
+            if pos.currency is None or not pos.house:
                 continue
             if pos.qty == 0:
                 target = ZERO

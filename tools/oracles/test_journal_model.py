@@ -1,7 +1,9 @@
 """Tests of the independent general-ledger model (journal_model.py) against the worked figures
 of docs/domain.md: §5 (UK SDRT and French FTT purchases, bond accrued interest), §6 (average
-cost vs FIFO), §7 (house journal and trial balance, FX revaluation), §7.1 (client trades and
-client money) and §7.3 (a USD stock bought with a USD payable shows no net FX P&L).
+cost vs FIFO, splits), §7 (house journal and trial balance, FX revaluation), §7.1 (client trades
+and client money), §7.2 (coupons, redemptions, the daily interest accrual, dividends and market
+claims) and §7.3 (a USD stock bought with a USD payable shows no net FX P&L; a USD dividend
+receivable is monetary).
 
 Run: python3 -m unittest tools/oracles/test_journal_model.py
 (the bond tests need QuantLib 1.44 and are skipped without it).
@@ -93,6 +95,20 @@ class Firm:
 
     def eod(self, date, lei=LEI):
         return self.add(type="end_of_day", legal_entity=lei, date=date)
+
+    def bond(self, isin="XS1234567890", coupon="0.05", frequency=2, day_count="ACT/ACT-ICMA",
+             issue="2020-03-01", maturity="2030-03-01", ccy="EUR", **extra):
+        return self.add(type="instrument", isin=isin, name="Bond " + isin, kind="bond", currency=ccy,
+                        market="XHEL", coupon=coupon, frequency=frequency, day_count=day_count,
+                        issue_date=issue, maturity_date=maturity, **extra)
+
+    def dividend(self, ref, amount, ex, record, pay, isin="FI0009000681", ccy="EUR"):
+        return self.add(type="corporate_action", reference=ref, kind="cash_dividend", isin=isin, ex_date=ex,
+                        record_date=record, pay_date=pay, amount_per_share=amount, currency=ccy)
+
+    def split(self, ref, new, old, ex, isin="FI0009000681"):
+        return self.add(type="corporate_action", reference=ref, kind="split", isin=isin, ex_date=ex,
+                        record_date=ex, pay_date=ex, ratio_new=new, ratio_old=old)
 
     def model(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -445,6 +461,304 @@ class Invariants(unittest.TestCase):
                 self.assertEqual(got.get(("2400", "EUR"), 0), short_cost)
                 self.assertEqual(got.get(("4100", "EUR"), 0), flows - long_cost - short_cost)
                 self.assertEqual(got.get(("1210", "EUR"), 0), sum(p.adj for p in model.positions.values()))
+
+
+BOND = "XS1234567890"
+
+
+def round_eur(x):
+    return D(x).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+
+
+@unittest.skipUnless(HAVE_QUANTLIB, "needs QuantLib 1.44")
+class Section72Coupons(unittest.TestCase):
+    """5% semi-annual ACT/ACT-ICMA bond, issue 1 Mar 2020: the period 1 Mar → 1 Sep 2025 has 184
+    days (§5), the next 1 Sep 2025 → 1 Mar 2026 has 181. The house buys 1,000,000 on 27 Aug for
+    29 Aug: accrued 25,000 × 181/184 = 24,592.39 bought, not earned."""
+
+    def firm(self):
+        f = Firm().book().account().bond()
+        f.trade("B1", "buy", 1000000, "100.00", "2025-08-27", "2025-08-29", isin=BOND)
+        f.settle("B1", 1000000, "2025-08-29")
+        return f
+
+    def test_coupon_and_accrual_before_and_after(self):
+        f = self.firm()
+        cut = len(f.lines) - 1  # before the settlement line
+        f.lines.insert(cut, {"type": "end_of_day", "legal_entity": LEI, "date": "2025-08-28"})
+        got = tb(f.model())  # pending purchase: target = the trade's accrued, no income
+        self.assertEqual(got[("1500", "EUR")], D("24592.39"))
+        self.assertNotIn(("4500", "EUR"), got)
+        f.eod("2025-08-29")  # settled: accrued(29 Aug) on 1,000,000 = the same 24,592.39
+        got = tb(f.model())
+        self.assertEqual(got[("1500", "EUR")], D("24592.39"))
+        self.assertNotIn(("4500", "EUR"), got)
+        f.eod("2025-08-31")  # 183/184: 24,864.13, earned 271.74
+        got = tb(f.model())
+        self.assertEqual(got[("1500", "EUR")], round_eur(D(25000) * 183 / 184))
+        self.assertEqual(got[("4500", "EUR")], D("-271.74"))
+        f.eod("2025-09-01")  # coupon 25,000.00 Dr 1100 / Cr 1500; accrued restarts at 0
+        got = tb(f.model())
+        self.assertEqual(got[("1100", "EUR")], D("25000.00") - D("1024592.39"))
+        self.assertNotIn(("1500", "EUR"), got)
+        self.assertEqual(got[("4500", "EUR")], D("-407.61"))  # 25,000 − 24,592.39
+        f.eod("2025-09-02")  # one day of 181: 138.12
+        got = tb(f.model())
+        self.assertEqual(got[("1500", "EUR")], round_eur(D(25000) / 181))
+        self.assertEqual(got[("4500", "EUR")], D("-407.61") - round_eur(D(25000) / 181))
+        self.assertEqual(sum(got.values()), 0)
+
+    def test_coupon_goes_to_the_holder_of_record(self):
+        # Bought on 28 Aug for 2 Sep, settling after the coupon date: not the holder of record at
+        # the close of 31 Aug. H2's sale of 100,000 settles on 1 Sep itself, so H2 still held
+        # 400,000 the day before: 400,000 × 2.5% = 10,000.00.
+        f = Firm().book().account().account("H2").bond()
+        f.trade("B1", "buy", 1000000, "100.00", "2025-08-28", "2025-09-02", isin=BOND)
+        f.trade("B2", "buy", 400000, "100.00", "2025-08-20", "2025-08-22", isin=BOND, account="H2")
+        f.trade("S2", "sell", 100000, "100.00", "2025-08-28", "2025-09-01", isin=BOND, account="H2")
+        f.eod("2025-09-01")
+        got = tb(f.model())
+        self.assertEqual(got[("1100", "EUR")], D("10000.00"))
+
+
+@unittest.skipUnless(HAVE_QUANTLIB, "needs QuantLib 1.44")
+class Section72Redemptions(unittest.TestCase):
+    def test_long_redeemed_with_a_gain_and_a_client_credited(self):
+        # Bought at 99.50 (cost 995,000), marked at 99.80, redeemed at 100 on 1 Sep 2025 with
+        # the last coupon; the client's 10,000 nominal pays into client money.
+        f = Firm().book().account().account("CLIENT1", owner="client").bond(maturity="2025-09-01")
+        f.cash("deposit", "20000.00", "CLIENT1", date="2025-08-20")
+        f.trade("B1", "buy", 1000000, "99.50", "2025-08-27", "2025-08-29", isin=BOND)
+        f.trade("C1", "buy", 10000, "99.50", "2025-08-27", "2025-08-29", isin=BOND, account="CLIENT1")
+        f.settle("B1", 1000000, "2025-08-29").settle("C1", 10000, "2025-08-29")
+        f.price("2025-08-29", "99.80", BOND).eod("2025-08-29")
+        got = tb(f.model())
+        self.assertEqual(got[("1210", "EUR")], D("3000.00"))
+        self.assertEqual(got[("1150", "EUR")], D("9804.08"))  # 20,000 − 9,950 − 245.92 accrued
+        f.eod("2025-09-01")
+        got = tb(f.model())
+        # 1100: −995,000 − 24,592.39 + coupon 25,000 + redemption 1,000,000
+        self.assertEqual(got, eur(a1100="5407.61", a4100="-5000.00", a4500="-407.61",
+                                  a1150="20054.08", a2500="-20054.08"))
+        model = f.model()
+        self.assertEqual([p.qty for p in model.positions.values()], [0, 0])
+        f.eod("2025-09-02")  # nothing more: no coupon, no accrual, no mark
+        self.assertEqual(tb(f.model()), got)
+
+    def test_short_redeemed_with_a_loss(self):
+        # Sold short 20,000 nominal at 99.00 (2400: 19,800) with 491.85 accrued received; pays
+        # the last coupon (500.00) and the redemption at 100: loss 200 in 4100, 8.15 interest.
+        f = Firm().book().account().bond(maturity="2025-09-01")
+        f.trade("S1", "sell", 20000, "99.00", "2025-08-27", "2025-08-29", isin=BOND)
+        f.settle("S1", 20000, "2025-08-29")
+        f.eod("2025-08-29").eod("2025-09-01")
+        got = tb(f.model())
+        self.assertEqual(got, eur(a1100="-208.15", a4100="200.00", a4500="8.15"))
+
+
+class Section72Dividends(unittest.TestCase):
+    """Dividend 0.50 a share: ex 28 Aug, record 29 Aug, paid 5 Sep 2025. The house buys 1,000
+    cum-dividend on 27 Aug for 1 Sep, after the record date: entitled E = 1,000, holder of record
+    R = 0, a market claim of 500.00. A sale on the ex-date does not reduce E. The client holds
+    300 settled on 22 Aug."""
+
+    def firm(self, ends):
+        f = Firm().equity().book().account().account("CLIENT1", owner="client")
+        f.cash("deposit", "10000.00", "CLIENT1", date="2025-08-20")
+        f.dividend("DIV1", "0.50", "2025-08-28", "2025-08-29", "2025-09-05")
+        f.trade("C1", "buy", 300, "20.00", "2025-08-20", "2025-08-22", account="CLIENT1")
+        f.settle("C1", 300, "2025-08-22")
+        f.trade("B1", "buy", 1000, "20.00", "2025-08-27", "2025-09-01")
+        f.trade("S1", "sell", 200, "20.00", "2025-08-28", "2025-09-01", time="09:00:00")
+        for day in ends:
+            f.price(day, "20.00").eod(day)
+        return f
+
+    def test_ex_date_then_pay_date(self):
+        model = self.firm(["2025-08-27", "2025-08-28"]).model()
+        got = tb(model)
+        self.assertEqual(got[("1340", "EUR")], D("500.00"))
+        self.assertEqual(got[("4510", "EUR")], D("-500.00"))
+        self.assertEqual(got[("1150", "EUR")], D("4000.00"))  # nothing to the client at ex-date
+        self.assertEqual(model.market_claims, [(LEI, "DIV1", "HOUSE", "FI0009000681", 1000, 0, D("500.00"))])
+        got = tb(self.firm(["2025-08-27", "2025-08-28", "2025-09-01", "2025-09-05"]).model())
+        self.assertEqual(got[("1100", "EUR")], D("500.00"))
+        self.assertNotIn(("1340", "EUR"), got)
+        self.assertEqual(got[("4510", "EUR")], D("-500.00"))
+        self.assertEqual(got[("1150", "EUR")], D("4150.00"))
+        self.assertEqual(got[("2500", "EUR")], D("-4150.00"))
+        self.assertEqual(sum(got.values()), 0)
+
+    def test_ex_and_pay_in_one_end_of_day(self):
+        got = tb(self.firm(["2025-09-05"]).model())
+        self.assertEqual((got[("1100", "EUR")], got[("4510", "EUR")], got[("1150", "EUR")]),
+                         (D("500.00"), D("-500.00"), D("4150.00")))
+        self.assertNotIn(("1340", "EUR"), got)
+
+    def test_usd_dividend_receivable_is_revalued(self):
+        # Monetary USD: 1340 1,000.00 − 2100 10,000.00 = −9,000; 1.10 → 1.00: −9,000 + 8,181.82.
+        f = Firm().equity("US0378331005", ccy="USD", market="XNYS").book().account()
+        f.dividend("DIVU", "1.00", "2025-08-28", "2025-08-28", "2025-09-05", isin="US0378331005", ccy="USD")
+        f.trade("U1", "buy", 1000, "10.00", "2025-08-27", "2025-08-28", isin="US0378331005", ccy="USD")
+        f.price("2025-08-28", "10.00", "US0378331005").fx("2025-08-28", "1.1000").eod("2025-08-28")
+        f.price("2025-08-29", "10.00", "US0378331005").fx("2025-08-29", "1.0000").eod("2025-08-29")
+        got = tb(f.model())
+        self.assertEqual(got[("1340", "USD")], D("1000.00"))
+        self.assertEqual(got[("1190", "EUR")], D("-818.18"))
+
+
+class Section6Splits(unittest.TestCase):
+    """2-for-1, ex 16 Jul 2025: 100 at 10.00 become 200 at an average cost of 5.00 (cost 1,000
+    unchanged, no entry); a sale of 50 at 6.00 releases 250 of cost (4100: 50 gain)."""
+
+    def firm(self, method="average"):
+        f = Firm().equity().book("EQ1", method).account().split("SPL1", 2, 1, "2025-07-16")
+        f.trade("B1", "buy", 100, "10.00", "2025-07-14", "2025-07-16")
+        return f
+
+    def test_split_versions_the_position(self):
+        for method in ("average", "fifo"):
+            with self.subTest(method):
+                f = self.firm(method).eod("2025-07-16")
+                model = f.model()
+                pos = model.positions[("HOUSE", "FI0009000681")]
+                self.assertEqual((pos.qty, pos.cost), (200, D("1000.00")))
+                self.assertEqual(tb(model), eur(a1200="1000.00", a2100="-1000.00"))
+                f.trade("S1", "sell", 50, "6.00", "2025-07-17", "2025-07-19")
+                got = tb(f.model())
+                self.assertEqual(got[("1200", "EUR")], D("750.00"))
+                self.assertEqual(got[("4100", "EUR")], D("-50.00"))
+
+    def test_sale_on_the_ex_date_booked_before_the_split(self):
+        # Folded first against 100 (cost released 500, a loss of 200), then after the split.
+        f = self.firm()
+        f.trade("S1", "sell", 50, "6.00", "2025-07-16", "2025-07-18")
+        self.assertEqual(tb(f.model())[("4100", "EUR")], D("200.00"))
+        got = tb(f.eod("2025-07-16").model())
+        self.assertEqual(got[("1200", "EUR")], D("750.00"))
+        self.assertEqual(got[("4100", "EUR")], D("-50.00"))
+
+    def test_late_trade_before_the_ex_date_is_split(self):
+        # Buy 10 at 12.00 dated 15 Jul, booked after the split: 220 shares; the sale of 50 then
+        # releases 1,120 × 50/220 = 254.55 (average) or 250 of the first lot (FIFO).
+        for method, cost, pnl in [("average", "865.45", "-45.45"), ("fifo", "870.00", "-50.00")]:
+            with self.subTest(method):
+                f = self.firm(method).eod("2025-07-16")
+                f.trade("S1", "sell", 50, "6.00", "2025-07-17", "2025-07-19")
+                f.trade("B2", "buy", 10, "12.00", "2025-07-15", "2025-07-17")
+                model = f.model()
+                got = tb(model)
+                self.assertEqual(model.positions[("HOUSE", "FI0009000681")].qty, 170)
+                self.assertEqual(got[("1200", "EUR")], D(cost))
+                self.assertEqual(got[("4100", "EUR")], D(pnl))
+
+    def test_client_position_and_dividend_after_split(self):
+        # A client's 100 become 200; a dividend with a later ex-date pays on 200.
+        f = Firm().equity().book().account("CLIENT1", owner="client").split("SPL1", 2, 1, "2025-07-16")
+        f.dividend("DIV1", "0.10", "2025-07-20", "2025-07-21", "2025-07-25")
+        f.trade("C1", "buy", 100, "10.00", "2025-07-14", "2025-07-16", account="CLIENT1")
+        f.eod("2025-07-16").eod("2025-07-25")
+        got = tb(f.model())
+        self.assertEqual(got[("1150", "EUR")], D("20.00"))
+
+
+@unittest.skipUnless(HAVE_QUANTLIB, "needs QuantLib 1.44")
+class Section72AccrualTelescopes(unittest.TestCase):
+    """Daily ends of day across a coupon: Σ 4500 = round(target(d2)) − round(target(d1)) +
+    coupons, with QuantLib's own accrued and coupon (built here, not by the model), for a bond
+    with a long first coupon and the end-of-month rule."""
+
+    def test_sum_of_daily_accruals(self):
+        import QuantLib as ql
+        from datetime import date, timedelta
+
+        terms = dict(coupon="0.0425", day_count="30/360", issue="2025-01-10", maturity="2030-08-31",
+                     first_coupon_date="2025-08-31", end_of_month=True)
+        nominal = 2500000
+        schedule = ql.Schedule(ql.Date(10, 1, 2025), ql.Date(31, 8, 2030), ql.Period(ql.Semiannual),
+                               ql.NullCalendar(), ql.Unadjusted, ql.Unadjusted, ql.DateGeneration.Backward,
+                               True, ql.Date(31, 8, 2025))
+        bond = ql.FixedRateBond(0, 100.0, schedule, [0.0425], ql.Thirty360(ql.Thirty360.BondBasis),
+                                ql.Unadjusted)
+
+        def per_100(x):  # QuantLib's float, its binary noise removed as the model does
+            return D(repr(x)).quantize(D("1e-9"))
+
+        def accrued(iso):
+            y, m, d = map(int, iso.split("-"))
+            return round_eur(per_100(bond.accruedAmount(ql.Date(d, m, y))) * nominal / 100)
+
+        coupon = round_eur(per_100(next(cf.amount() for cf in bond.cashflows()
+                                        if cf.date() == ql.Date(31, 8, 2025))) * nominal / 100)
+        self.assertEqual(coupon, D("68177.08"))  # 4.25 × 231/360 of a long first period
+        f = Firm().book().account().bond(**terms)
+        f.trade("B1", "buy", nominal, "100.00", "2025-08-20", "2025-08-22", isin=BOND)
+        f.settle("B1", nominal, "2025-08-22").eod("2025-08-22")
+        first = tb(f.model())
+        day = date(2025, 8, 22)
+        while day < date(2025, 9, 5):
+            day += timedelta(days=1)
+            f.eod(day.isoformat())
+        last = tb(f.model())
+        delta = lambda a: last.get((a, "EUR"), 0) - first.get((a, "EUR"), 0)  # noqa: E731
+        self.assertEqual(delta("1100"), coupon)
+        self.assertEqual(-delta("4500"), accrued("2025-09-05") - accrued("2025-08-22") + coupon)
+        self.assertEqual(last[("1500", "EUR")], accrued("2025-09-05"))
+
+
+class SplitInvariants(unittest.TestCase):
+    """Random house and client trades (late, amended, cancelled) around two splits (2:1 ex 15 Jul,
+    3:2 ex 18 Jul) applied at ends of day: every position equals a fresh fold of its live trades
+    and splits; its quantity before a date (from the checkpoints) and its settlement-date
+    quantity (kept by date) equal a plain scan; 1200, 2400 and 4100 are the fresh cost and
+    flows − cost."""
+
+    def test_random(self):
+        rng = random.Random(20261130)
+        for method in ("average", "fifo"):
+            for _ in range(8):
+                f = Firm().equity().book("B", method).account().account("CL", owner="client")
+                f.split("S1", 2, 1, "2025-07-15").split("S2", 3, 2, "2025-07-18")
+                live = set()
+                today = 10
+                for i in range(160):
+                    r = rng.random()
+                    if live and r < 0.1:
+                        tid = rng.choice(sorted(live))
+                        f.cancel(tid)
+                        live.discard(tid)
+                        continue
+                    tid = rng.choice(sorted(live)) if live and r < 0.2 else f"T{i}"
+                    day = max(10, today - rng.choice([0, 0, 0, 1, 3]))
+                    f.trade(tid, rng.choice(["buy", "sell"]), rng.randint(1, 50) * 2,
+                            f"{rng.randint(500, 1500) / 100:.2f}", f"2025-07-{day:02d}",
+                            f"2025-07-{day + rng.randint(0, 2):02d}", account=rng.choice(["HOUSE", "CL"]),
+                            book="B", time=f"1{rng.randint(0, 5)}:00:00",
+                            action="amend" if tid in live else "book")
+                    live.add(tid)
+                    if rng.random() < 0.1 and today < 22:
+                        f.eod(f"2025-07-{today:02d}")
+                        today += 1
+                model = f.model()
+                got = tb(model)
+                self.assertEqual(sum(got.values()), 0)
+                for pos in model.positions.values():
+                    scan = lambda inc, cut: model.quantity(pos, inc, cut)  # noqa: E731
+                    self.assertEqual(pos.qty, scan(lambda t: True, ("\uffff",)))
+                    for d in range(10, 24):
+                        day = f"2025-07-{d:02d}"
+                        self.assertEqual(model.trade_date_quantity_before(pos, day),
+                                         scan(lambda t: t.trade_date < day, (day,)))
+                        self.assertEqual(pos.sd_qty.upto(day), scan(lambda t: t.settle_date <= day, ("\uffff",)))
+                    if not pos.house:
+                        continue
+                    fresh = jm.Position(pos.key, pos.le, pos.account, pos.isin)
+                    fresh.trades, fresh.currency, fresh.splits = dict(pos.trades), pos.currency, list(pos.splits)
+                    jm.refold(fresh, model.books)
+                    self.assertEqual((fresh.qty, fresh.cost), (pos.qty, pos.cost))
+                    flows = sum(t.signed_gross for t in pos.trades.values())
+                    self.assertEqual(got.get(("1200", "EUR"), 0) + got.get(("2400", "EUR"), 0), pos.cost)
+                    self.assertEqual(got.get(("4100", "EUR"), 0), flows - pos.cost)
 
 
 class CashMovements(unittest.TestCase):

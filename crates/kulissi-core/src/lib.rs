@@ -22,6 +22,8 @@
 //! - [`position`]: positions at average cost or FIFO, and projected cash.
 //! - [`cash`], [`market_data`]: cash movements and the cash sub-ledger; end-of-day prices and
 //!   FX rates.
+//! - [`corporate_actions`]: asset servicing: dividends and splits announced by issuers,
+//!   coupons and redemptions from bond terms, entitlements and market claims.
 //! - [`client_money`]: the daily client-money check (client money at banks, held, and the
 //!   requirement).
 //! - [`ledger`]: the chart of accounts, journal entries, the posting rules the engine runs on
@@ -48,6 +50,7 @@
 pub mod calendar;
 pub mod cash;
 pub mod client_money;
+pub mod corporate_actions;
 pub mod daycount;
 pub mod engine;
 pub mod identifiers;

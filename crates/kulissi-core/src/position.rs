@@ -56,7 +56,30 @@ pub struct Position {
 /// The order trades enter average cost in: trade date, trade time, trade id.
 pub type CostOrder = (Date, jiff::Timestamp, crate::ids::TradeId);
 
-/// A live trade's contribution to a position, and the position's state after it.
+/// Entries that are corporate actions rather than trades carry an id with this bit set
+/// (trade ids never reach it), so a position's entries stay one list in cost order.
+const CORPORATE_ACTION: u64 = 1 << 63;
+
+/// What a position entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    /// A live trade: its signed quantity and gross.
+    Trade,
+    /// A split: the quantity is multiplied by the ratio, the cost is unchanged (so the
+    /// average cost divides by it); the entry's `signed_quantity` holds the ratio.
+    Split,
+    /// A redemption: the whole position is closed, all of its cost released; the entry's
+    /// `gross` holds the redemption amount per unit (price × multiplier).
+    Redemption,
+}
+
+/// A corporate-action entry's id in a position: `action` counts from 0.
+pub fn corporate_action_entry(action: u64) -> crate::ids::TradeId {
+    crate::ids::TradeId(CORPORATE_ACTION | action)
+}
+
+/// A live trade's contribution to a position (or a corporate action's, see [`EntryKind`]),
+/// and the position's state after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PositionTrade {
     pub(crate) order: CostOrder,
@@ -64,6 +87,51 @@ pub(crate) struct PositionTrade {
     pub(crate) gross: Decimal,
     pub(crate) quantity_after: Decimal,
     pub(crate) cost_after: Decimal,
+}
+
+impl PositionTrade {
+    fn kind(&self) -> EntryKind {
+        if self.order.2.0 & CORPORATE_ACTION == 0 {
+            EntryKind::Trade
+        } else if self.gross.is_zero() && !self.signed_quantity.is_zero() {
+            EntryKind::Split
+        } else {
+            EntryKind::Redemption
+        }
+    }
+
+    /// The position (quantity, cost) after this entry at average cost.
+    fn step(&self, q: Decimal, cost: Decimal, decimals: u32) -> (Decimal, Decimal) {
+        match self.kind() {
+            EntryKind::Trade => fold(q, cost, self.signed_quantity, self.gross, decimals),
+            EntryKind::Split => (q * self.signed_quantity, cost),
+            EntryKind::Redemption => (Decimal::ZERO, Decimal::ZERO),
+        }
+    }
+
+    /// The position after this entry under FIFO.
+    fn step_fifo(
+        &self,
+        lots: &mut std::collections::VecDeque<(Decimal, Decimal)>,
+        decimals: u32,
+    ) -> (Decimal, Decimal) {
+        match self.kind() {
+            EntryKind::Trade => fold_fifo(lots, self.signed_quantity, self.gross, decimals),
+            EntryKind::Split => {
+                for lot in lots.iter_mut() {
+                    lot.0 *= self.signed_quantity;
+                }
+                lots.iter()
+                    .fold((Decimal::ZERO, Decimal::ZERO), |(q, c), lot| {
+                        (q + lot.0, c + lot.1)
+                    })
+            }
+            EntryKind::Redemption => {
+                lots.clear();
+                (Decimal::ZERO, Decimal::ZERO)
+            }
+        }
+    }
 }
 
 impl Position {
@@ -80,7 +148,47 @@ impl Position {
 
     /// The live trades in this position, in cost order.
     pub fn trade_ids(&self) -> impl Iterator<Item = crate::ids::TradeId> + '_ {
-        self.trades.iter().map(|t| t.order.2)
+        self.trades
+            .iter()
+            .filter(|t| t.kind() == EntryKind::Trade)
+            .map(|t| t.order.2)
+    }
+
+    /// Every entry in cost order: its kind, its order key, and the value it carries (a
+    /// trade's signed quantity, a split's ratio, a redemption's amount per unit).
+    pub fn entries(&self) -> impl Iterator<Item = (EntryKind, CostOrder, Decimal)> + '_ {
+        self.trades.iter().map(|t| {
+            let kind = t.kind();
+            let value = match kind {
+                EntryKind::Trade | EntryKind::Split => t.signed_quantity,
+                EntryKind::Redemption => t.gross,
+            };
+            (kind, t.order, value)
+        })
+    }
+
+    /// Whether a corporate action (a split or a redemption) has versioned the position.
+    pub fn has_corporate_actions(&self) -> bool {
+        self.trades.iter().any(|t| t.kind() != EntryKind::Trade)
+    }
+
+    /// Places a corporate action's entry in cost order and refolds from there; returns the
+    /// trade-date quantity just before it.
+    pub fn insert_corporate_action(
+        &mut self,
+        order: CostOrder,
+        kind: EntryKind,
+        value: Decimal,
+    ) -> Decimal {
+        let (signed_quantity, gross) = match kind {
+            EntryKind::Split => (value, Decimal::ZERO),
+            _ => (Decimal::ZERO, value),
+        };
+        self.insert(order, signed_quantity, gross);
+        let at = self.trades.partition_point(|t| t.order < order);
+        at.checked_sub(1)
+            .and_then(|i| self.trades.get(i))
+            .map_or(Decimal::ZERO, |t| t.quantity_after)
     }
 
     /// An empty position whose cost basis is kept to `decimals` (a currency's minor units).
@@ -161,7 +269,7 @@ impl Position {
                 (Decimal::ZERO, Decimal::ZERO)
             };
             for t in self.trades.iter_mut().skip(from) {
-                (quantity, cost) = fold_fifo(&mut self.lots, t.signed_quantity, t.gross, decimals);
+                (quantity, cost) = t.step_fifo(&mut self.lots, decimals);
                 t.quantity_after = quantity;
                 t.cost_after = cost;
             }
@@ -177,7 +285,7 @@ impl Position {
             None => (Decimal::ZERO, Decimal::ZERO),
         };
         for t in self.trades.iter_mut().skip(at) {
-            (quantity, cost) = fold(quantity, cost, t.signed_quantity, t.gross, decimals);
+            (quantity, cost) = t.step(quantity, cost, decimals);
             t.quantity_after = quantity;
             t.cost_after = cost;
         }

@@ -300,4 +300,27 @@ pub enum Command {
         /// Why.
         reason: String,
     },
+    /// Announce a corporate action (an issuer's dividend or split, from a data vendor).
+    AnnounceCorporateAction {
+        /// The announcement's reference (the idempotency key).
+        reference: String,
+        /// The instrument.
+        isin: crate::identifiers::Isin,
+        /// What it is.
+        kind: crate::corporate_actions::CorporateActionKind,
+        /// Ex-date (a split's effective date).
+        ex_date: Date,
+        /// Record date.
+        record_date: Date,
+        /// Pay date.
+        pay_date: Date,
+    },
+    /// Process what falls due for a legal entity by a date: splits and dividends by their
+    /// ex and pay dates, bond coupons and redemptions (the first step of its end of day).
+    ServiceAssets {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The business date being closed.
+        date: Date,
+    },
 }

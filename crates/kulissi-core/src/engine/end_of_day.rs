@@ -127,6 +127,8 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
         }
         m
     };
+    // Interest accrued today is in the monetary balances at the close.
+    let accruals = super::asset_servicing::accruals(state, entity_id, date)?;
     let revaluations = closing_rate(
         state,
         entity_id,
@@ -135,7 +137,13 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
         &MONETARY_ACCOUNTS,
         |c| state.valuations.last_revaluation(entity_id, c),
         state.valuations.revalued_currencies(entity_id),
-        |_| Decimal::ZERO,
+        |c| {
+            accruals
+                .iter()
+                .filter(|(currency, _)| *currency == c)
+                .map(|(_, change)| *change)
+                .sum()
+        },
         &mut missing,
     );
     let translations = closing_rate(
@@ -154,7 +162,11 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
         missing.dedup();
         return Err(stale(date, "FX rate", missing));
     }
-    if last == Some(date) && marks.is_empty() && revaluations.is_empty() && translations.is_empty()
+    if last == Some(date)
+        && marks.is_empty()
+        && revaluations.is_empty()
+        && translations.is_empty()
+        && accruals.is_empty()
     {
         return Ok(Vec::new());
     }
@@ -165,6 +177,7 @@ pub(super) fn run(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>, Re
         marks,
         revaluations,
         translations,
+        accruals,
     }])
 }
 

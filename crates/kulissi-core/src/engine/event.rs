@@ -144,6 +144,63 @@ pub enum Event {
         revaluations: Vec<crate::ledger::FxRevaluation>,
         /// Foreign currencies whose fair-valued trading securities were retranslated.
         translations: Vec<crate::ledger::FxRevaluation>,
+        /// Interest accrued on house bond positions, per currency: the change of accrued
+        /// interest receivable to its target.
+        accruals: Vec<(crate::identifiers::Currency, rust_decimal::Decimal)>,
+    },
+    /// A corporate action was announced.
+    CorporateActionAnnounced {
+        /// Its id.
+        id: u32,
+        /// What was announced.
+        action: crate::corporate_actions::CorporateAction,
+    },
+    /// A split versioned a legal entity's positions in its instrument.
+    SplitApplied {
+        /// Legal entity (id).
+        legal_entity: LegalEntityId,
+        /// The action (id).
+        action: u32,
+    },
+    /// A dividend's ex-date was processed: the house's entitlements are receivable.
+    DividendEntitled {
+        /// Legal entity (id).
+        legal_entity: LegalEntityId,
+        /// The action (id).
+        action: u32,
+        /// The house accounts' entitlements.
+        entitlements: Vec<crate::corporate_actions::Entitlement>,
+    },
+    /// A dividend was paid: to the house's cash, and to clients' money.
+    DividendPaid {
+        /// Legal entity (id).
+        legal_entity: LegalEntityId,
+        /// The action (id).
+        action: u32,
+        /// Every account's payment.
+        payments: Vec<crate::corporate_actions::Entitlement>,
+    },
+    /// A bond's coupon was paid to the holders of record.
+    CouponPaid {
+        /// Legal entity (id).
+        legal_entity: LegalEntityId,
+        /// The bond (id).
+        instrument: InstrumentId,
+        /// The payment date.
+        payment_date: jiff::civil::Date,
+        /// Every account's coupon.
+        payments: Vec<crate::corporate_actions::BondPayment>,
+    },
+    /// A bond was redeemed at maturity: its positions closed at par.
+    BondRedeemed {
+        /// Legal entity (id).
+        legal_entity: LegalEntityId,
+        /// The bond (id).
+        instrument: InstrumentId,
+        /// The maturity date.
+        maturity: jiff::civil::Date,
+        /// Every account's redemption.
+        payments: Vec<crate::corporate_actions::BondPayment>,
     },
     /// A cash movement was recorded, posted at once or pending.
     CashMovementRecorded(crate::cash::CashMovement),
@@ -265,6 +322,12 @@ impl Event {
             Event::PriceRecorded { .. } => "PriceRecorded",
             Event::FxRateRecorded { .. } => "FxRateRecorded",
             Event::EndOfDayRun { .. } => "EndOfDayRun",
+            Event::CorporateActionAnnounced { .. } => "CorporateActionAnnounced",
+            Event::SplitApplied { .. } => "SplitApplied",
+            Event::DividendEntitled { .. } => "DividendEntitled",
+            Event::DividendPaid { .. } => "DividendPaid",
+            Event::CouponPaid { .. } => "CouponPaid",
+            Event::BondRedeemed { .. } => "BondRedeemed",
             Event::CashMovementRecorded(_) => "CashMovementRecorded",
             Event::CashMovementPosted { .. } => "CashMovementPosted",
             Event::CashMovementVoided { .. } => "CashMovementVoided",
@@ -287,6 +350,10 @@ impl Event {
             || matches!(
                 self,
                 Event::EndOfDayRun { .. }
+                    | Event::DividendEntitled { .. }
+                    | Event::DividendPaid { .. }
+                    | Event::CouponPaid { .. }
+                    | Event::BondRedeemed { .. }
                     | Event::CashMovementRecorded(_)
                     | Event::CashMovementPosted { .. }
                     | Event::PeriodReopened { .. }

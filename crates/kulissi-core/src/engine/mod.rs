@@ -12,6 +12,7 @@
 
 mod accounting;
 mod apply_error;
+mod asset_servicing;
 mod cash;
 pub mod codec;
 mod command;
@@ -118,6 +119,9 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         Command::RecordPrice { .. }
         | Command::RecordFxRate { .. }
         | Command::RunEndOfDay { .. } => end_of_day::decide(state, envelope),
+        Command::AnnounceCorporateAction { .. } | Command::ServiceAssets { .. } => {
+            asset_servicing::decide(state, envelope)
+        }
     }
 }
 

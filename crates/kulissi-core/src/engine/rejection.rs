@@ -366,6 +366,40 @@ pub enum Rejection {
         /// Why.
         reason: &'static str,
     },
+    /// A corporate action's dates out of order.
+    #[error(
+        "a corporate action needs ex-date ≤ record date ≤ pay date, found ex {ex_date}, record {record_date}, pay {pay_date}"
+    )]
+    CorporateActionDates {
+        /// Ex-date.
+        ex_date: jiff::civil::Date,
+        /// Record date.
+        record_date: jiff::civil::Date,
+        /// Pay date.
+        pay_date: jiff::civil::Date,
+    },
+    /// A corporate action's terms that cannot be.
+    #[error("corporate action: {what}")]
+    CorporateActionTerms {
+        /// What is wrong.
+        what: &'static str,
+    },
+    /// A corporate action's reference announced before with other content.
+    #[error("corporate action '{reference}' was announced before with other terms")]
+    CorporateActionReferenceReused {
+        /// The reference.
+        reference: String,
+    },
+    /// A trade in a bond on or after its maturity.
+    #[error("{isin} matured on {maturity}: it cannot be traded on {trade_date}")]
+    BondMatured {
+        /// The bond.
+        isin: crate::identifiers::Isin,
+        /// Its maturity.
+        maturity: jiff::civil::Date,
+        /// The trade date.
+        trade_date: jiff::civil::Date,
+    },
     /// A period or year that ends after the business date cannot be closed yet.
     #[error(
         "the period ends on {end}, after the business date {business_date}: it cannot be closed yet"

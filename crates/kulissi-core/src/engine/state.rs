@@ -40,6 +40,8 @@ pub struct State {
     pub ledger_accounts: std::collections::BTreeMap<(LegalEntityId, u16), ledger::LedgerAccount>,
     /// Messages taken from outside, by idempotency key (exactly once at every door).
     pub messages: super::Messages,
+    /// Corporate actions announced, and the asset servicing each legal entity has done.
+    pub corporate_actions: crate::corporate_actions::CorporateActions,
 }
 
 impl State {
@@ -352,6 +354,7 @@ impl State {
                 marks,
                 revaluations,
                 translations,
+                accruals,
             } => {
                 self.legal_entity(kind, *legal_entity)?;
                 let changes: Vec<(Currency, Decimal)> = marks
@@ -369,6 +372,13 @@ impl State {
                     trade_id: None,
                     legal_entity: *legal_entity,
                 };
+                self.ledger
+                    .apply(&header(EntryKind::InterestAccrual), journal, |sink| {
+                        for (currency, change) in accruals {
+                            sink.post(ledger::codes::ACCRUED_INTEREST, *currency, *change);
+                            sink.post(ledger::codes::INTEREST_INCOME, *currency, -*change);
+                        }
+                    });
                 self.ledger
                     .apply(&header(EntryKind::MarkToMarket), journal, |sink| {
                         for (currency, change) in &changes {
@@ -406,6 +416,12 @@ impl State {
                 }
                 self.valuations.last_end_of_day.insert(*legal_entity, *date);
             }
+            Event::CorporateActionAnnounced { .. }
+            | Event::SplitApplied { .. }
+            | Event::DividendEntitled { .. }
+            | Event::DividendPaid { .. }
+            | Event::CouponPaid { .. }
+            | Event::BondRedeemed { .. } => self.apply_asset_servicing(event, journal)?,
             Event::CashMovementRecorded(movement) => {
                 let next = self.cash.next_id();
                 if movement.id != next {

@@ -231,6 +231,15 @@ fn resolve(state: &State, input: &TradeInput) -> Result<TradeTerms, Rejection> {
         .ok_or(Rejection::Internal {
             what: "instrument table",
         })?;
+    if let crate::refdata::InstrumentKind::Bond(terms) = &instrument.kind
+        && input.trade_date >= terms.maturity_date
+    {
+        return Err(Rejection::BondMatured {
+            isin: input.instrument,
+            maturity: terms.maturity_date,
+            trade_date: input.trade_date,
+        });
+    }
     if instrument.currency != input.currency {
         return Err(Rejection::CurrencyMismatch {
             isin: input.instrument,

@@ -48,6 +48,8 @@ pub mod codes {
     pub const RECEIVABLE_FROM_CLIENTS: u16 = 1320;
     /// Receivable from market counterparties (a client's sale, until it settles).
     pub const RECEIVABLE_FROM_MARKET: u16 = 1330;
+    /// Dividends receivable: the house's entitlements from their ex-date to their pay date.
+    pub const DIVIDENDS_RECEIVABLE: u16 = 1340;
     /// Due from the group's other legal entities.
     pub const DUE_FROM_GROUP: u16 = 1600;
     /// Unsettled sales receivable.
@@ -84,6 +86,8 @@ pub mod codes {
     pub const FX_REVALUATION: u16 = 4300;
     /// Interest income.
     pub const INTEREST_INCOME: u16 = 4500;
+    /// Dividend income.
+    pub const DIVIDEND_INCOME: u16 = 4510;
     /// Commission income: what clients pay the firm as their agent.
     pub const COMMISSION_INCOME: u16 = 4600;
     /// Commission and brokerage expense.
@@ -150,6 +154,7 @@ impl ChartOfAccounts {
                 "Receivable from market counterparties",
                 Asset,
             ),
+            (DIVIDENDS_RECEIVABLE, "Dividends receivable", Asset),
             (DUE_FROM_GROUP, "Due from group entities", Asset),
             (ACCRUED_INTEREST, "Accrued interest receivable", Asset),
             (
@@ -174,6 +179,7 @@ impl ChartOfAccounts {
             (UNREALISED_PNL, "Unrealised trading P&L", Income),
             (FX_REVALUATION, "FX revaluation P&L", Income),
             (INTEREST_INCOME, "Interest income", Income),
+            (DIVIDEND_INCOME, "Dividend income", Income),
             (COMMISSION_INCOME, "Commission income", Income),
             (COMMISSION_EXPENSE, "Commission and brokerage", Expense),
             (EXCHANGE_FEES, "Exchange and clearing fees", Expense),

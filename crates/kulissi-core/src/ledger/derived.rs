@@ -43,6 +43,28 @@ pub enum EntryKind {
     FxRevaluation,
     /// End-of-day translation of foreign-currency trading securities.
     FxTranslation,
+    /// End-of-day accrual of interest on house bond positions.
+    InterestAccrual,
+    /// A dividend's ex-date: the house's entitlements receivable.
+    DividendEntitled {
+        /// The corporate action (id).
+        action: u32,
+    },
+    /// A dividend paid to the house and to clients.
+    DividendPaid {
+        /// The corporate action (id).
+        action: u32,
+    },
+    /// A bond's coupon paid to the holders of record.
+    CouponPaid {
+        /// The bond (id).
+        instrument: crate::ids::InstrumentId,
+    },
+    /// A bond redeemed at maturity.
+    BondRedeemed {
+        /// The bond (id).
+        instrument: crate::ids::InstrumentId,
+    },
     /// A cash movement other than a trade's settlement was posted.
     CashMovement {
         /// The movement's id.
@@ -77,6 +99,17 @@ impl EntryKind {
             EntryKind::MarkToMarket => "Mark to market".to_owned(),
             EntryKind::FxRevaluation => "FX revaluation".to_owned(),
             EntryKind::FxTranslation => "FX translation of trading securities".to_owned(),
+            EntryKind::InterestAccrual => "Interest accrual".to_owned(),
+            EntryKind::DividendEntitled { action } => {
+                format!("Dividend entitlement (corporate action {action})")
+            }
+            EntryKind::DividendPaid { action } => {
+                format!("Dividend paid (corporate action {action})")
+            }
+            EntryKind::CouponPaid { instrument } => format!("Coupon of instrument {instrument}"),
+            EntryKind::BondRedeemed { instrument } => {
+                format!("Redemption of instrument {instrument}")
+            }
             EntryKind::CashMovement { id } => format!("Cash movement {id}"),
             EntryKind::Manual { id } => format!("Manual journal entry {id}"),
             EntryKind::YearEndClose { year } => format!("Year-end close {year}"),

@@ -27,12 +27,13 @@ use crate::position::{IdHasher, PositionKey};
 
 /// Accounts whose balances are monetary (fixed amounts of currency) and are revalued at
 /// closing rates into FX revaluation P&L (1190 against 4300).
-pub const MONETARY_ACCOUNTS: [u16; 14] = [
+pub const MONETARY_ACCOUNTS: [u16; 15] = [
     CASH,
     CLIENT_MONEY_AT_BANKS,
     UNSETTLED_SALES,
     RECEIVABLE_FROM_CLIENTS,
     RECEIVABLE_FROM_MARKET,
+    DIVIDENDS_RECEIVABLE,
     ACCRUED_INTEREST,
     DUE_FROM_GROUP,
     UNSETTLED_PURCHASES,

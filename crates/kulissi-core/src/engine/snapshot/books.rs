@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cash::{CashBalance, CashMovement};
+use crate::corporate_actions::{DividendProcessing, Entitlement};
 use crate::engine::codec::DecodeError;
 use crate::engine::codec::wire::{Reader, Writer};
 use crate::engine::messages::SeenMessage;
@@ -397,6 +398,126 @@ pub(super) fn read_messages(state: &mut State, r: &mut Reader<'_>) -> Result<(),
             trade_id: Some(r.u64()?).filter(|t| *t != 0).map(TradeId),
         };
         state.messages.seen.insert(id, seen);
+    }
+    Ok(())
+}
+
+fn entitlements(w: &mut Writer<'_>, list: &[Entitlement]) {
+    w.u64(list.len() as u64);
+    for e in list {
+        w.u32(e.account);
+        w.decimal(e.entitled);
+        w.decimal(e.of_record);
+        w.decimal(e.amount);
+    }
+}
+
+fn read_entitlements(r: &mut Reader<'_>) -> Result<Vec<Entitlement>, DecodeError> {
+    (0..count(r)?)
+        .map(|_| {
+            Ok(Entitlement {
+                account: r.u32()?.into(),
+                entitled: r.decimal()?,
+                of_record: r.decimal()?,
+                amount: r.decimal()?,
+            })
+        })
+        .collect()
+}
+
+/// Corporate actions (as the events that announced them) and the asset servicing each
+/// legal entity has done.
+pub(super) fn corporate_actions(state: &State, w: &mut Writer<'_>) {
+    let ca = &state.corporate_actions;
+    w.u64(ca.actions.len() as u64);
+    for (id, action) in ca.actions.iter().enumerate() {
+        event(
+            w,
+            &Event::CorporateActionAnnounced {
+                id: id as u32,
+                action: action.clone(),
+            },
+        );
+    }
+    w.u64(ca.dividends.len() as u64);
+    for ((entity, action), d) in &ca.dividends {
+        w.u32(*entity);
+        w.u32(*action);
+        w.u8(u8::from(d.ex_processed));
+        entitlements(w, &d.receivables);
+        match &d.payments {
+            None => w.u8(0),
+            Some(p) => {
+                w.u8(1);
+                entitlements(w, p);
+            }
+        }
+    }
+    w.u64(ca.splits.len() as u64);
+    for (entity, action) in &ca.splits {
+        w.u32(*entity);
+        w.u32(*action);
+    }
+    w.u64(ca.coupons_paid.len() as u64);
+    for ((entity, instrument), date) in &ca.coupons_paid {
+        w.u32(*entity);
+        w.u32(*instrument);
+        w.date(*date);
+    }
+    w.u64(ca.redeemed.len() as u64);
+    for (entity, instrument) in &ca.redeemed {
+        w.u32(*entity);
+        w.u32(*instrument);
+    }
+}
+
+pub(super) fn read_corporate_actions(
+    state: &mut State,
+    r: &mut Reader<'_>,
+) -> Result<(), DecodeError> {
+    let ca = &mut state.corporate_actions;
+    for _ in 0..count(r)? {
+        match read_event(r)? {
+            Event::CorporateActionAnnounced { action, .. } => ca.announce(action),
+            other => {
+                return Err(r.error(format!(
+                    "expected a corporate action, found {}",
+                    other.kind()
+                )));
+            }
+        }
+    }
+    for _ in 0..count(r)? {
+        let key = (r.u32()?.into(), r.u32()?);
+        let ex_processed = match r.u8()? {
+            0 => false,
+            1 => true,
+            b => return Err(r.error(format!("unknown flag {b}"))),
+        };
+        let receivables = read_entitlements(r)?;
+        let payments = match r.u8()? {
+            0 => None,
+            1 => Some(read_entitlements(r)?),
+            b => return Err(r.error(format!("unknown option tag {b}"))),
+        };
+        ca.dividends.insert(
+            key,
+            DividendProcessing {
+                receivables,
+                ex_processed,
+                payments,
+            },
+        );
+    }
+    for _ in 0..count(r)? {
+        ca.splits.insert((r.u32()?.into(), r.u32()?));
+    }
+    for _ in 0..count(r)? {
+        let key = (r.u32()?.into(), r.u32()?.into());
+        ca.coupons_paid.insert(key, r.date()?);
+    }
+    for _ in 0..count(r)? {
+        ca.redeemed.insert((r.u32()?.into(), r.u32()?.into()));
     }
     Ok(())
 }

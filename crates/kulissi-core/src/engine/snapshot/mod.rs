@@ -16,8 +16,9 @@ mod books;
 mod trades;
 
 use books::{
-    accounting, cash, ledger, market_data, messages, read_accounting, read_cash, read_ledger,
-    read_market_data, read_messages, read_reference_data, reference_data,
+    accounting, cash, corporate_actions, ledger, market_data, messages, read_accounting, read_cash,
+    read_corporate_actions, read_ledger, read_market_data, read_messages, read_reference_data,
+    reference_data,
 };
 use trades::{holdings, read_holdings, read_trades, trades};
 
@@ -73,6 +74,7 @@ pub fn encode(state: &State) -> Vec<u8> {
         cash(state, w);
         accounting(state, w);
         messages(state, w);
+        corporate_actions(state, w);
     });
     out
 }
@@ -153,6 +155,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
             read_cash(&mut part, &mut rest)?;
             read_accounting(&mut part, &mut rest)?;
             read_messages(&mut part, &mut rest)?;
+            read_corporate_actions(&mut part, &mut rest)?;
             finished(&rest)?;
             Ok(part)
         },
@@ -171,6 +174,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         manual_entries,
         ledger_accounts: _,
         messages,
+        corporate_actions,
     } = rest?;
     Ok(State {
         trades: trades?.trades,
@@ -182,6 +186,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         periods,
         manual_entries,
         messages,
+        corporate_actions,
         ..state
     })
 }

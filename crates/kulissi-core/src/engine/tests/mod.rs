@@ -648,6 +648,7 @@ fn codec_round_trips_every_event_of_a_session() {
 mod agency;
 mod apply_errors;
 mod cost_methods;
+mod income;
 mod periods_and_journals;
 mod reference_data;
 mod settlement_and_ledger;
