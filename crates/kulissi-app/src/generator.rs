@@ -78,9 +78,31 @@ pub struct DemoFirm {
     books: Vec<(String, String, Vec<Market>)>,
     accounts: Vec<String>,
     brokers: Vec<Lei>,
+    /// The share that splits in the generated year, and the ex-date.
+    split: Option<(Isin, Date)>,
     instruments: Vec<DemoInstrument>,
     /// Per book, per market of the book: the instruments it trades there (indices).
     candidates: Vec<Vec<Vec<usize>>>,
+}
+
+/// The share the generated year splits 2-for-1, and the split's ex-date: the first
+/// Helsinki share whose place among the equities is 5 modulo 7 (no dividend is announced
+/// for it), on Monday 15 June 2026.
+fn split_of(instruments: &[DemoInstrument]) -> Option<(Isin, Date)> {
+    instruments
+        .iter()
+        .filter(|i| i.bond.is_none())
+        .enumerate()
+        .find(|(n, i)| i.market == Market::Xhel && n % 7 == 5)
+        .map(|(_, i)| {
+            let nominal = date(2026, 6, 15);
+            let ex = i
+                .market
+                .settlement_calendar()
+                .adjust(nominal, Convention::Following)
+                .unwrap_or(nominal);
+            (i.isin, ex)
+        })
 }
 
 #[derive(Debug, Clone)]
@@ -360,8 +382,16 @@ impl DemoFirm {
             let Ok(isin) = Isin::from_national_code(country, &nsin) else {
                 continue;
             };
-            let maturity = date(2028 + (n % 17) as i16, 1 + (n % 12) as i8, 15);
-            let issue = date(2016 + (n % 8) as i16, maturity.month(), 15);
+            // One bond in five matures inside the generated year (its coupons and its
+            // redemption fall due there); one in three was issued off its coupon cycle (a
+            // short first coupon); one in seven pays on the last day of the month.
+            let (maturity, end_of_month) = match n {
+                n if n % 5 == 4 => (date(2026, 3 + (n % 8) as i8, 15), false),
+                n if n % 7 == 6 => (date(2029 + (n % 5) as i16, 4, 30), true),
+                n => (date(2028 + (n % 17) as i16, 1 + (n % 12) as i8, 15), false),
+            };
+            let issue_day = if n % 3 == 1 { 3 } else { maturity.day() };
+            let issue = date(2016 + (n % 8) as i16, maturity.month(), issue_day.min(28));
             let terms = CouponTerms {
                 rate: Decimal::new(i64::from(50 + rng.below(450) as u32), 4),
                 frequency,
@@ -369,7 +399,7 @@ impl DemoFirm {
                 issue_date: issue,
                 maturity_date: maturity,
                 first_coupon_date: None,
-                end_of_month: false,
+                end_of_month,
             };
             push(Command::DefineInstrument(Instrument {
                 isin,
@@ -473,6 +503,7 @@ impl DemoFirm {
             books,
             accounts,
             brokers,
+            split: split_of(&instruments),
             instruments,
             candidates,
         })
@@ -518,10 +549,24 @@ impl DemoFirm {
         } else {
             &self.instruments[*rng.pick(candidates)]
         };
-        let calendar = instrument.market.trading_calendar();
         let nominal = FIRST_TRADE_DATE
             .checked_add(i64::from(day * 7 / 5).days())
             .unwrap_or(FIRST_TRADE_DATE);
+        // A bond that has matured by then is no longer traded: the book's first instrument
+        // in the market that is still alive instead.
+        let alive =
+            |i: &DemoInstrument| i.bond.is_none_or(|b| b.maturity_date > nominal + 10.days());
+        let instrument = if alive(instrument) {
+            instrument
+        } else {
+            candidates
+                .iter()
+                .map(|c| &self.instruments[*c])
+                .chain(self.instruments.iter())
+                .find(|i| alive(i) && i.market == instrument.market)
+                .unwrap_or(instrument)
+        };
+        let calendar = instrument.market.trading_calendar();
         let trade_date = calendar
             .adjust(nominal, Convention::Following)
             .unwrap_or(nominal);
@@ -535,7 +580,8 @@ impl DemoFirm {
             ),
             None => {
                 let drift = rng.below(1_000) as i64 - 500;
-                let cents = (instrument.price_cents as i64 * (10_000 + drift)) / 100;
+                let cents =
+                    (self.price_cents(instrument, trade_date) as i64 * (10_000 + drift)) / 100;
                 (
                     Decimal::from(10 * (1 + rng.below(1_000))),
                     Decimal::new(cents.max(1), 4),
@@ -673,7 +719,8 @@ impl DemoFirm {
             .unwrap_or(Timestamp::UNIX_EPOCH);
         let mut commands = Vec::new();
         for i in &self.instruments {
-            let cents = i.price_cents as i64 * (1_000 + rng.below(101) as i64 - 50) / 1_000;
+            let cents =
+                self.price_cents(i, date) as i64 * (1_000 + rng.below(101) as i64 - 50) / 1_000;
             commands.push(envelope(
                 Command::RecordPrice {
                     instrument: i.isin,
@@ -704,6 +751,13 @@ impl DemoFirm {
             ));
         }
         commands.push(envelope(
+            Command::ServiceAssets {
+                legal_entity: self.legal_entity,
+                date,
+            },
+            time,
+        ));
+        commands.push(envelope(
             Command::RunEndOfDay {
                 legal_entity: self.legal_entity,
                 date,
@@ -711,6 +765,74 @@ impl DemoFirm {
             time,
         ));
         Ok(commands)
+    }
+
+    /// A typical price in hundredths on `on`: halved from the split's ex-date for the share
+    /// that splits.
+    fn price_cents(&self, i: &DemoInstrument, on: Date) -> u64 {
+        match self.split {
+            Some((isin, ex)) if isin == i.isin && on >= ex => (i.price_cents / 2).max(1),
+            _ => i.price_cents,
+        }
+    }
+
+    /// The issuers' announcements for the generated year: a cash dividend on one equity in
+    /// seven (about 2% of its typical price; the record date one settlement day after the
+    /// ex-date, the same day in the US; paid ten days later), and a 2-for-1 split of one
+    /// Helsinki share in June.
+    pub fn corporate_actions(&self) -> Vec<CommandEnvelope> {
+        let time = jiff::tz::Offset::UTC
+            .to_timestamp(FIRST_TRADE_DATE.to_datetime(jiff::civil::Time::midnight()))
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let mut out = Vec::new();
+        let equities = self.instruments.iter().filter(|i| i.bond.is_none());
+        for (n, i) in equities.enumerate() {
+            let calendar = i.market.settlement_calendar();
+            if n % 7 == 3 {
+                let nominal = date(2026, 3 + (n % 8) as i8, 10 + (n % 15) as i8);
+                let Ok(ex) = calendar.adjust(nominal, Convention::Following) else {
+                    continue;
+                };
+                let record = if i.market == Market::Xnys {
+                    ex
+                } else {
+                    calendar.add_business_days(ex, 1).unwrap_or(ex)
+                };
+                let pay = calendar.add_business_days(record, 8).unwrap_or(record);
+                let per_share = Decimal::new((i.price_cents / 50).max(1) as i64, 2);
+                out.push(envelope(
+                    Command::AnnounceCorporateAction {
+                        reference: format!("DIV-2026-{}", i.isin),
+                        isin: i.isin,
+                        kind: kulissi_core::corporate_actions::CorporateActionKind::CashDividend {
+                            amount_per_share: per_share,
+                            currency: i.currency,
+                        },
+                        ex_date: ex,
+                        record_date: record,
+                        pay_date: pay,
+                    },
+                    time,
+                ));
+            }
+        }
+        if let Some((isin, ex)) = self.split {
+            out.push(envelope(
+                Command::AnnounceCorporateAction {
+                    reference: format!("SPLIT-2026-{isin}"),
+                    isin,
+                    kind: kulissi_core::corporate_actions::CorporateActionKind::Split {
+                        new: Decimal::TWO,
+                        old: Decimal::ONE,
+                    },
+                    ex_date: ex,
+                    record_date: ex,
+                    pay_date: ex,
+                },
+                time,
+            ));
+        }
+        out
     }
 
     /// Settlement confirmations from the custodians for the live trades of `state` due on or

@@ -17,6 +17,7 @@
 //! - [`generator`]: the demo firm (a Helsinki broker) and seeded trades, for the CLI, tests
 //!   and benchmarks.
 
+pub mod back_office;
 pub mod generator;
 mod group_commit;
 mod journal;

@@ -75,6 +75,33 @@ impl Projector {
                     reference: reference.to_string(),
                 });
             }
+            // Corporate actions that version positions: every position they changed.
+            Event::SplitApplied {
+                legal_entity,
+                action,
+            } => {
+                if let Some(a) = state.corporate_actions.get(*action) {
+                    for key in state.holdings.positions.keys() {
+                        let ours = state
+                            .refdata
+                            .accounts
+                            .get(key.0)
+                            .is_some_and(|acc| acc.legal_entity == *legal_entity);
+                        if key.1 == a.instrument && ours {
+                            self.positions.insert(*key, seq);
+                        }
+                    }
+                }
+            }
+            Event::BondRedeemed {
+                instrument,
+                payments,
+                ..
+            } => {
+                for p in payments {
+                    self.positions.insert((p.account, *instrument), seq);
+                }
+            }
             _ => {}
         }
     }

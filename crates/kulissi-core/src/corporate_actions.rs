@@ -164,11 +164,13 @@ impl CorporateActions {
 }
 
 /// A position's quantity over its entries in cost order, counting only the trades `count`
-/// keeps (a split multiplies what has been counted so far, a redemption closes it).
+/// keeps, in the units of shares before `cutoff`: a split with an earlier ex-date multiplies
+/// what has been counted so far, a later one does not apply; a redemption closes it.
 pub fn quantity_where<'a>(
     position: &Position,
     trade: impl Fn(crate::ids::TradeId) -> Option<&'a TradeRecord>,
     count: impl Fn(&TradeRecord) -> bool,
+    cutoff: Date,
 ) -> Decimal {
     let mut quantity = Decimal::ZERO;
     for (kind, order, value) in position.entries() {
@@ -178,7 +180,8 @@ pub fn quantity_where<'a>(
                     quantity += value;
                 }
             }
-            EntryKind::Split => quantity *= value,
+            EntryKind::Split if order.0 < cutoff => quantity *= value,
+            EntryKind::Split => {}
             EntryKind::Redemption => quantity = Decimal::ZERO,
         }
     }

@@ -8,6 +8,7 @@
 
 use std::io::{self, Write};
 
+use kulissi_core::corporate_actions::CorporateActionKind;
 use kulissi_core::engine::Command;
 use kulissi_core::refdata::InstrumentKind;
 use serde_json::{Map, Value, json};
@@ -182,6 +183,38 @@ pub fn command_object(command: &Command) -> Option<Value> {
             "quantity": s(&quantity.value()), "settlement_date": s(settlement_date),
             "reference": reference,
         }),
+        Command::AnnounceCorporateAction {
+            reference,
+            isin,
+            kind,
+            ex_date,
+            record_date,
+            pay_date,
+        } => {
+            let mut o = json!({
+                "type": "corporate_action", "reference": reference, "kind": kind.code(),
+                "isin": s(isin), "ex_date": s(ex_date), "record_date": s(record_date),
+                "pay_date": s(pay_date),
+            });
+            if let Value::Object(map) = &mut o {
+                match kind {
+                    CorporateActionKind::CashDividend {
+                        amount_per_share,
+                        currency,
+                    } => {
+                        map.insert("amount_per_share".into(), s(amount_per_share));
+                        map.insert("currency".into(), s(currency));
+                    }
+                    CorporateActionKind::Split { new, old } => {
+                        map.insert("ratio_new".into(), s(new));
+                        map.insert("ratio_old".into(), s(old));
+                    }
+                }
+            }
+            o
+        }
+        // An end_of_day line stands for both steps (see `refdata`).
+        Command::ServiceAssets { .. } => return None,
         Command::RunEndOfDay { legal_entity, date } => json!({
             "type": "end_of_day", "legal_entity": s(legal_entity), "date": s(date),
         }),

@@ -29,7 +29,10 @@
 //! {"type":"trade", the fields of a trade file line (see `trades`), "action":"book|amend|cancel"}
 //! {"type":"settlement","source":"OMS","external_id":"T-1","quantity":"600",
 //!  "settlement_date":"2025-07-16","reference":"the custodian's reference"}
-//! {"type":"end_of_day","legal_entity":"LEI","date":"2025-07-14"}
+//! {"type":"corporate_action","reference":"...","kind":"cash_dividend|split","isin":"...",
+//!  "ex_date":"2025-07-16","record_date":"2025-07-17","pay_date":"2025-07-25",
+//!  "amount_per_share":"0.50","currency":"EUR" (dividends), "ratio_new":"2","ratio_old":"1" (splits)}
+//! {"type":"end_of_day","legal_entity":"LEI","date":"2025-07-14"}   (asset servicing, then the end of day)
 //! ```
 //!
 //! Prices, FX rates and cash movements travel in the same files: they are what a back office
@@ -38,6 +41,7 @@
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 
+use kulissi_core::corporate_actions::CorporateActionKind;
 use kulissi_core::daycount::CouponTerms;
 use kulissi_core::engine::Command;
 use kulissi_core::ledger::{AccountType, LedgerAccount};
@@ -119,6 +123,16 @@ pub fn read_refdata_jsonl(
     for_each_json_line(input, &mut errors, |line, object, errors| {
         if let Some(command) = refdata_command(&object, line, errors) {
             let id = crate::trades::message_id(&object);
+            // An end of day first processes what falls due (asset servicing), then marks
+            // and revalues: one line, two commands, each exactly once.
+            if let Command::RunEndOfDay { legal_entity, date } = &command {
+                let service = Command::ServiceAssets {
+                    legal_entity: *legal_entity,
+                    date: *date,
+                };
+                let service_id = id.as_ref().map(|id| format!("{id}/asset-servicing"));
+                items.push(Located::command(line, service, service_id));
+            }
             items.push(Located::command(line, command, id));
         }
     });
@@ -390,6 +404,49 @@ fn refdata_command(
             }
         }
         "trade" => crate::trades::trade_command(o, line, errors)?,
+        "corporate_action" => {
+            let reference = read!("reference", text);
+            let isin = read!("isin", parsed);
+            let ex_date = read!("ex_date", date);
+            let record_date = read!("record_date", date);
+            let pay_date = read!("pay_date", date);
+            let action = read!("kind", text);
+            let kind = match action?.as_str() {
+                "cash_dividend" => {
+                    let (amount, currency) = (
+                        read!("amount_per_share", decimal),
+                        read!("currency", parsed),
+                    );
+                    CorporateActionKind::CashDividend {
+                        amount_per_share: amount?,
+                        currency: currency?,
+                    }
+                }
+                "split" => {
+                    let (new, old) = (read!("ratio_new", decimal), read!("ratio_old", decimal));
+                    CorporateActionKind::Split {
+                        new: new?,
+                        old: old?,
+                    }
+                }
+                other => {
+                    errors.push(
+                        line,
+                        Some("$.kind"),
+                        format!("expected cash_dividend or split, found '{other}'"),
+                    );
+                    return None;
+                }
+            };
+            Command::AnnounceCorporateAction {
+                reference: reference?,
+                isin: isin?,
+                kind,
+                ex_date: ex_date?,
+                record_date: record_date?,
+                pay_date: pay_date?,
+            }
+        }
         "end_of_day" => {
             let (legal_entity, date) = (read!("legal_entity", parsed), read!("date", date));
             Command::RunEndOfDay {
@@ -418,7 +475,7 @@ fn refdata_command(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement or end_of_day, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, corporate_action or end_of_day, found '{other}'"
                 ),
             );
             return None;

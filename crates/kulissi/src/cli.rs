@@ -126,6 +126,10 @@ pub(crate) enum Command {
     /// Cash movements that are not trades (record them by importing `cash_movement` lines).
     #[command(subcommand)]
     Cash(CashCommand),
+    /// Corporate actions (announce them by importing `corporate_action` lines): the list,
+    /// and a dividend's entitlements with holders of record and market claims.
+    #[command(subcommand, name = "corporate-actions")]
+    CorporateActions(CorporateActionsCommand),
     /// Replay the log from scratch, check the chain and the invariants, and compare with the
     /// stored read models. Exit 0 when all agree, 1 naming the first sequence that does not.
     Verify,
@@ -156,6 +160,26 @@ pub(crate) enum ImportCommand {
     Trades {
         /// The file.
         file: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CorporateActionsCommand {
+    /// Every corporate action announced, with its dates, terms and status.
+    List {
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// A dividend's entitlements per account: entitled (traded before the ex-date), of
+    /// record (settled by the record date), the market claim, the amount, whether paid.
+    Entitlements {
+        /// The action's id or reference.
+        #[arg(long)]
+        event: String,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
     },
 }
 

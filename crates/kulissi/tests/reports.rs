@@ -38,12 +38,18 @@ struct Book {
 }
 
 impl Book {
-    /// Runs the binary, which must succeed; its standard output.
+    /// Runs the binary on the business date 18 June 2026, which must succeed; its standard
+    /// output.
     fn run(&self, args: &[&str]) -> String {
+        self.run_on("2026-06-18", args)
+    }
+
+    /// Runs the binary on `business_date`, which must succeed; its standard output.
+    fn run_on(&self, business_date: &str, args: &[&str]) -> String {
         let output = Command::new(env!("CARGO_BIN_EXE_kulissi"))
             .arg("--db")
             .arg(&self.db)
-            .args(["--actor", "person:tester", "--business-date", "2026-06-18"])
+            .args(["--actor", "person:tester", "--business-date", business_date])
             .args(args)
             .output()
             .unwrap();
@@ -113,7 +119,10 @@ fn book(name: &str) -> (Book, String) {
         "--reference",
         "CUST-1",
     ]);
-    book.run(&["ledger", "close", "--through", "2026-06-30"]);
+    book.run_on(
+        "2026-07-01",
+        &["ledger", "close", "--through", "2026-06-30"],
+    );
     let at_close = book.run(&[
         "ledger",
         "trial-balance",

@@ -14,6 +14,8 @@
 //! - [`positions_as_of`] (trade-date and settlement-date quantities on a date) and
 //!   [`positions_after_event`] (the engine's positions replayed to a sequence number).
 //! - [`cash_balances`]: posted, held and available cash per account and currency.
+//! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
+//!   dividend's entitlements per account with holder of record and market claim.
 //!
 //! Every report implements [`Report`], so [`render`] writes it as a table, CSV or JSON
 //! ([`Format`]). JSON writes amounts as strings, so no reader turns them into floats.
@@ -26,6 +28,7 @@
 //! they were posted, so the report of a closed period never changes.
 
 mod cash;
+mod corporate_actions;
 mod financial_statements;
 mod positions;
 mod render;
@@ -49,6 +52,10 @@ use rust_decimal::Decimal;
 use crate::{AppError, read_journal};
 
 pub use cash::{CashBalanceLine, CashBalances, cash_balances};
+pub use corporate_actions::{
+    CorporateActionLine, CorporateActionList, EntitlementLine, Entitlements, EntitlementsError,
+    corporate_actions, entitlements,
+};
 pub use financial_statements::{
     FinancialStatements, StatementKind, balance_sheet, income_statement,
 };

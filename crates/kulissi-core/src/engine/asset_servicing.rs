@@ -111,12 +111,19 @@ fn positions_in(
     out
 }
 
-/// A position's quantity counting the live trades `count` keeps (splits applied).
-fn quantity(state: &State, position: &Position, count: impl Fn(&TradeRecord) -> bool) -> Decimal {
+/// A position's quantity counting the live trades `count` keeps, in shares before `cutoff`
+/// (splits with an earlier ex-date applied).
+fn quantity(
+    state: &State,
+    position: &Position,
+    count: impl Fn(&TradeRecord) -> bool,
+    cutoff: Date,
+) -> Decimal {
     quantity_where(
         position,
         |id| state.trades.get(id).map(|t| &t.record),
         |r| r.status == TradeStatus::Live && count(r),
+        cutoff,
     )
 }
 
@@ -133,8 +140,14 @@ fn dividend_entitlements(
         .into_iter()
         .filter(|(_, o, _)| *o == owner)
         .filter_map(|((account, _), _, p)| {
-            let entitled = quantity(state, p, |r| r.terms.trade_date < action.ex_date);
-            let of_record = quantity(state, p, |r| r.terms.settlement_date <= action.record_date);
+            let ex = action.ex_date;
+            let entitled = quantity(state, p, |r| r.terms.trade_date < ex, ex);
+            let of_record = quantity(
+                state,
+                p,
+                |r| r.terms.settlement_date <= action.record_date,
+                ex,
+            );
             let amount = round(entitled * amount_per_share, currency);
             (!entitled.is_zero() || !of_record.is_zero()).then_some(Entitlement {
                 account,
@@ -255,7 +268,12 @@ pub(super) fn service(state: &State, lei: &Lei, date: Date) -> Result<Vec<Event>
         {
             let mut payments = Vec::new();
             for ((account, _), _, p) in &positions {
-                let nominal = quantity(state, p, |r| r.terms.settlement_date < payment_date);
+                let nominal = quantity(
+                    state,
+                    p,
+                    |r| r.terms.settlement_date < payment_date,
+                    payment_date,
+                );
                 if nominal.is_zero() {
                     continue;
                 }
@@ -330,7 +348,7 @@ pub(super) fn accruals(
             continue;
         };
         let currency = instrument.currency;
-        let settled = quantity(state, position, |r| r.terms.settlement_date <= date);
+        let settled = quantity(state, position, |r| r.terms.settlement_date <= date, date);
         let accrued = if date >= terms.issue_date && date < terms.maturity_date {
             terms
                 .accrued(settled, date)
@@ -474,12 +492,38 @@ impl State {
                     jiff::Timestamp::MIN,
                     corporate_action_entry(u64::from(*action)),
                 );
+                // Trades already folded after the ex-date re-fold in the new units: their
+                // change of cost is booked against realised P&L, as for a late trade.
+                let currency = self
+                    .refdata
+                    .instruments
+                    .get(a.instrument)
+                    .map(|i| i.currency);
+                let mut changes = Vec::new();
                 for key in keys {
+                    let house = self.owner(key.0) == AccountOwner::House;
                     if let Some(p) = self.holdings.positions.get_mut(&key) {
+                        let before = p.cost;
                         p.insert_corporate_action(order, Entry::Split, ratio);
                         p.settled_quantity *= ratio;
+                        if let (true, Some(currency)) = (house, currency) {
+                            changes.push(crate::ledger::CostChange {
+                                currency,
+                                before,
+                                after: p.cost,
+                            });
+                        }
                     }
                 }
+                let h = header(
+                    self,
+                    *legal_entity,
+                    a.ex_date,
+                    EntryKind::SplitApplied { action: *action },
+                );
+                self.ledger.apply(&h, journal, |sink| {
+                    crate::ledger::trade_event(None, None, &changes, sink)
+                });
                 self.corporate_actions
                     .splits
                     .insert((*legal_entity, *action));

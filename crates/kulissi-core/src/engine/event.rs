@@ -350,6 +350,7 @@ impl Event {
             || matches!(
                 self,
                 Event::EndOfDayRun { .. }
+                    | Event::SplitApplied { .. }
                     | Event::DividendEntitled { .. }
                     | Event::DividendPaid { .. }
                     | Event::CouponPaid { .. }

@@ -45,6 +45,11 @@ pub enum EntryKind {
     FxTranslation,
     /// End-of-day accrual of interest on house bond positions.
     InterestAccrual,
+    /// A split versioned positions (cost re-folded for trades after its ex-date).
+    SplitApplied {
+        /// The corporate action (id).
+        action: u32,
+    },
     /// A dividend's ex-date: the house's entitlements receivable.
     DividendEntitled {
         /// The corporate action (id).
@@ -100,6 +105,7 @@ impl EntryKind {
             EntryKind::FxRevaluation => "FX revaluation".to_owned(),
             EntryKind::FxTranslation => "FX translation of trading securities".to_owned(),
             EntryKind::InterestAccrual => "Interest accrual".to_owned(),
+            EntryKind::SplitApplied { action } => format!("Split (corporate action {action})"),
             EntryKind::DividendEntitled { action } => {
                 format!("Dividend entitlement (corporate action {action})")
             }

@@ -1,4 +1,6 @@
-//! The end of day and cash commands: `eod`, `cash post|void|expire|limit|balances`.
+//! The end of day, cash and corporate-action commands: `eod` (asset servicing, then marks
+//! and revaluations), `cash post|void|expire|limit|balances`, `corporate-actions
+//! list|entitlements`.
 
 use std::io::Write;
 
@@ -8,7 +10,25 @@ use kulissi_core::engine::{Command, Event};
 use rust_decimal::Decimal;
 
 use super::context::{self, Context};
-use crate::cli::CashCommand;
+use crate::cli::{CashCommand, CorporateActionsCommand};
+
+pub(crate) fn corporate_actions(
+    ctx: &Context,
+    cmd: CorporateActionsCommand,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    match cmd {
+        CorporateActionsCommand::List { format } => {
+            reports::render(&reports::corporate_actions(writer.state()), format, out)?
+        }
+        CorporateActionsCommand::Entitlements { event, format } => {
+            let report = reports::entitlements(writer.state(), &event)?;
+            reports::render(&report, format, out)?
+        }
+    }
+    Ok(0)
+}
 
 pub(crate) fn end_of_day(
     ctx: &Context,
@@ -17,46 +37,100 @@ pub(crate) fn end_of_day(
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let mut lei = None;
-    let (events, client_money) = ctx.execute_and(
+    let (events, client_money) = ctx.execute_all_and(
         |state| {
             let entity = context::legal_entity(state, legal_entity)?;
             lei = Some(entity);
-            Ok(Command::RunEndOfDay {
-                legal_entity: entity,
-                date,
-            })
+            // What falls due first (splits, dividends, coupons, redemptions), then the
+            // marks, accruals and revaluations, as one atomic batch.
+            Ok(vec![
+                Command::ServiceAssets {
+                    legal_entity: entity,
+                    date,
+                },
+                Command::RunEndOfDay {
+                    legal_entity: entity,
+                    date,
+                },
+            ])
         },
         kulissi_core::client_money::client_money,
     )?;
     let lei = lei.map(|l| l.to_string()).unwrap_or_default();
-    match events.first() {
-        Some(Event::EndOfDayRun {
-            marks,
-            revaluations,
-            translations,
-            reporting_currency,
-            ..
-        }) => {
-            writeln!(
+    let mut ran = false;
+    for event in &events {
+        match event {
+            Event::SplitApplied { action, .. } => {
+                writeln!(out, "  split applied (corporate action {action})")?
+            }
+            Event::DividendEntitled {
+                action,
+                entitlements,
+                ..
+            } => writeln!(
                 out,
-                "end of day {date} for {lei}: {} positions marked to market, {} currencies revalued",
-                marks.len(),
-                revaluations.len()
-            )?;
-            for (what, list) in [("monetary", revaluations), ("securities", translations)] {
-                for r in list {
-                    writeln!(
-                        out,
-                        "  {} {what}: balance {} at {} per {reporting_currency}, gain {} {reporting_currency}",
-                        r.currency, r.balance, r.rate, r.gain
-                    )?;
+                "  dividend (corporate action {action}) ex-date: {} house entitlements receivable",
+                entitlements.len()
+            )?,
+            Event::DividendPaid {
+                action, payments, ..
+            } => writeln!(
+                out,
+                "  dividend (corporate action {action}) paid to {} accounts",
+                payments.len()
+            )?,
+            Event::CouponPaid {
+                payment_date,
+                payments,
+                ..
+            } if !payments.is_empty() => writeln!(
+                out,
+                "  coupon of {payment_date} paid to {} accounts",
+                payments.len()
+            )?,
+            Event::BondRedeemed {
+                maturity, payments, ..
+            } => writeln!(
+                out,
+                "  bond matured {maturity}: {} positions redeemed",
+                payments.len()
+            )?,
+            Event::EndOfDayRun {
+                marks,
+                revaluations,
+                translations,
+                accruals,
+                reporting_currency,
+                ..
+            } => {
+                ran = true;
+                writeln!(
+                    out,
+                    "end of day {date} for {lei}: {} positions marked to market, {} currencies revalued",
+                    marks.len(),
+                    revaluations.len()
+                )?;
+                for (currency, change) in accruals {
+                    writeln!(out, "  interest accrued: {change} {currency}")?;
+                }
+                for (what, list) in [("monetary", revaluations), ("securities", translations)] {
+                    for r in list {
+                        writeln!(
+                            out,
+                            "  {} {what}: balance {} at {} per {reporting_currency}, gain {} {reporting_currency}",
+                            r.currency, r.balance, r.rate, r.gain
+                        )?;
+                    }
                 }
             }
+            _ => {}
         }
-        _ => writeln!(
+    }
+    if !ran {
+        writeln!(
             out,
             "end of day {date} for {lei}: nothing changed since it ran"
-        )?,
+        )?;
     }
     // The daily client-money check: a shortfall is an alert for a person, not a refusal.
     let mut alerts = 0;

@@ -84,14 +84,30 @@ impl Context {
         build: impl FnOnce(&State) -> anyhow::Result<Command>,
         after: impl FnOnce(&State) -> T,
     ) -> anyhow::Result<(Vec<Event>, T)> {
+        self.execute_all_and(|state| Ok(vec![build(state)?]), after)
+    }
+
+    /// Executes several commands as one atomic batch (all or none), each decided on the
+    /// state the ones before it left; returns every event, and what `after` reads of the
+    /// state at the end.
+    pub(crate) fn execute_all_and<T>(
+        &self,
+        build: impl FnOnce(&State) -> anyhow::Result<Vec<Command>>,
+        after: impl FnOnce(&State) -> T,
+    ) -> anyhow::Result<(Vec<Event>, T)> {
         let mut writer = self.writer()?;
-        let envelope = self.envelope(build(writer.state())?);
-        match writer.execute_atomic(std::slice::from_ref(&envelope))? {
+        let envelopes: Vec<CommandEnvelope> = build(writer.state())?
+            .into_iter()
+            .map(|c| self.envelope(c))
+            .collect();
+        match writer.execute_atomic(&envelopes)? {
             Err((_, rejection)) => Err(anyhow::anyhow!("{rejection}")),
             Ok(receipts) => {
-                let seqs = receipts.first().map(|r| r.seqs.clone()).unwrap_or(0..0);
                 let mut events = Vec::new();
-                if !seqs.is_empty() {
+                for seqs in receipts.iter().map(|r| r.seqs.clone()) {
+                    if seqs.is_empty() {
+                        continue;
+                    }
                     writer
                         .store()
                         .read_log(seqs.start, Some(seqs.end - 1), &mut |record| {

@@ -124,108 +124,84 @@ pub(crate) fn generate(
         None => None,
     });
     let mut writer = ctx.writer()?;
-    let atomic = |writer: &mut kulissi_app::Writer<_>,
-                  recorder: &mut Recorder,
-                  what: &str,
-                  envelopes: &[CommandEnvelope]|
-     -> anyhow::Result<()> {
-        recorder.record(envelopes)?;
-        if let Err((i, rejection)) = writer.execute_atomic(envelopes)? {
-            anyhow::bail!("generated {what} {i} was rejected: {rejection}");
-        }
-        Ok(())
-    };
-    atomic(
-        &mut writer,
-        &mut recorder,
-        "reference data command",
-        &firm.reference_data,
-    )?;
-    if back_office {
-        atomic(
-            &mut writer,
-            &mut recorder,
-            "opening capital",
-            &firm.opening_capital()?,
-        )?;
-        atomic(
-            &mut writer,
-            &mut recorder,
-            "client deposit",
-            &firm.client_deposits()?,
-        )?;
+    recorder.record(&firm.reference_data)?;
+    if let Err((i, rejection)) = writer.execute_atomic(&firm.reference_data)? {
+        anyhow::bail!("generated reference data command {i} was rejected: {rejection}");
     }
     let bar = progress(trades, "booking");
-    let mut booked = 0u64;
-    let mut duplicates = 0u64;
-    let mut failure: Option<String> = None;
-    let mut stream = firm.trades(seed, trades);
-    let mut record_failure = None;
-    let batches = std::iter::from_fn(|| {
-        let chunk: Vec<CommandEnvelope> = stream.by_ref().take(kulissi_app::MAX_BATCH).collect();
-        if let Err(e) = recorder.record(&chunk) {
-            record_failure = Some(e);
-        }
-        (!chunk.is_empty()).then_some((chunk, ()))
-    });
-    writer.execute_stream(batches, |(), outcome| match outcome {
-        Ok(answers) => {
-            for answer in answers {
-                match answer {
-                    Ok(r) if r.is_duplicate() => duplicates += 1,
-                    Ok(_) => booked += 1,
-                    Err(rejection) => failure = Some(rejection.to_string()),
-                }
-            }
-            bar.set_position(booked + duplicates);
-        }
-        Err(e) => failure = Some(e.to_string()),
-    })?;
-    bar.finish_and_clear();
-    if let Some(e) = record_failure {
-        return Err(e);
-    }
-    if let Some(reason) = failure {
-        anyhow::bail!("a generated trade was not booked: {reason}");
-    }
-    let state = writer.state();
-    writeln!(
-        out,
-        "generated Kulissi Securities Oyj (seed {seed}): {} instruments, {} counterparties, {} accounts; \
-         {booked} trades booked, {duplicates} already booked",
-        state.refdata.instruments.len(),
-        state.refdata.counterparties.len(),
-        state.refdata.accounts.len(),
-    )?;
-    let last_trade_date = state.trades.iter().map(|t| t.record.terms.trade_date).max();
-    if back_office && let Some(until) = last_trade_date {
-        let confirmations = firm.settlements(state, seed, until);
-        let mut settled = 0usize;
-        for chunk in confirmations.chunks(kulissi_app::MAX_BATCH) {
-            recorder.record(chunk)?;
-            for (i, answer) in writer.execute(chunk)?.into_iter().enumerate() {
-                if let Err(rejection) = answer {
-                    anyhow::bail!("generated settlement {} was rejected: {rejection}", i + 1);
-                }
-                settled += 1;
-            }
-        }
-        writeln!(out, "{settled} settlement confirmations recorded")?;
-        let next =
-            kulissi_core::calendar::Calendar::from(kulissi_core::calendar::CalendarName::Target)
-                .add_business_days(until, 1)?;
-        for date in [until, next] {
-            let what = format!("end of day {date}, command");
-            atomic(
-                &mut writer,
-                &mut recorder,
-                &what,
-                &firm.end_of_day(seed, date)?,
-            )?;
-        }
+    if back_office {
+        let mut record = |commands: &[CommandEnvelope]| -> std::io::Result<()> {
+            recorder.record(commands).map_err(std::io::Error::other)
+        };
+        let run = kulissi_app::back_office::run_back_office(
+            &mut writer,
+            &firm,
+            seed,
+            trades,
+            &mut record,
+            &mut |booked| bar.set_position(booked),
+        )?;
+        bar.finish_and_clear();
+        let state = writer.state();
         writeln!(
             out,
-            "end of day run for {until} and {next} with prices and FX rates"
+            "generated Kulissi Securities Oyj (seed {seed}): {} instruments, {} counterparties, {} accounts; \
+             {} trades booked, {} already booked, {} settlement confirmations, {} ends of day (the last {}), \
+             {} corporate actions",
+            state.refdata.instruments.len(),
+            state.refdata.counterparties.len(),
+            state.refdata.accounts.len(),
+            run.booked,
+            run.already_booked,
+            run.confirmations,
+            run.ends_of_day,
+            run.last_end_of_day
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            state.corporate_actions.actions.len(),
+        )?;
+    } else {
+        let mut booked = 0u64;
+        let mut duplicates = 0u64;
+        let mut failure: Option<String> = None;
+        let mut stream = firm.trades(seed, trades);
+        let mut record_failure = None;
+        let batches = std::iter::from_fn(|| {
+            let chunk: Vec<CommandEnvelope> =
+                stream.by_ref().take(kulissi_app::MAX_BATCH).collect();
+            if let Err(e) = recorder.record(&chunk) {
+                record_failure = Some(e);
+            }
+            (!chunk.is_empty()).then_some((chunk, ()))
+        });
+        writer.execute_stream(batches, |(), outcome| match outcome {
+            Ok(answers) => {
+                for answer in answers {
+                    match answer {
+                        Ok(r) if r.is_duplicate() => duplicates += 1,
+                        Ok(_) => booked += 1,
+                        Err(rejection) => failure = Some(rejection.to_string()),
+                    }
+                }
+                bar.set_position(booked + duplicates);
+            }
+            Err(e) => failure = Some(e.to_string()),
+        })?;
+        bar.finish_and_clear();
+        if let Some(e) = record_failure {
+            return Err(e);
+        }
+        if let Some(reason) = failure {
+            anyhow::bail!("a generated trade was not booked: {reason}");
+        }
+        let state = writer.state();
+        writeln!(
+            out,
+            "generated Kulissi Securities Oyj (seed {seed}): {} instruments, {} counterparties, {} accounts; \
+             {booked} trades booked, {duplicates} already booked",
+            state.refdata.instruments.len(),
+            state.refdata.counterparties.len(),
+            state.refdata.accounts.len(),
         )?;
     }
     if let Some(mut file) = recorder.0 {

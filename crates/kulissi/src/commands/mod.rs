@@ -69,6 +69,7 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             cash::end_of_day(&ctx()?, date, legal_entity.as_deref(), out)
         }
         Command::Cash(cmd) => cash::run(&ctx()?, cmd, out),
+        Command::CorporateActions(cmd) => cash::corporate_actions(&ctx()?, cmd, out),
         Command::Ledger(LedgerCommand::TrialBalance {
             as_of,
             by,
