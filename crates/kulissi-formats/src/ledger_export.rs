@@ -137,13 +137,16 @@ impl<W: Write> JournalWriter<W> {
         })
     }
 
-    /// Writes one entry.
+    /// Writes one entry (none for an entry without lines: an end of day's closing marker).
     pub fn entry(
         &mut self,
         seq: u64,
         header: &EntryHeader,
         lines: &[(u16, Currency, Decimal)],
     ) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
         for (account, _, _) in lines {
             if !self.names.contains_key(account) {
                 let name = account_name(&self.chart, *account);

@@ -373,7 +373,7 @@ fn balance_sheet_and_income_statement_per_currency_and_converted() {
     let sheet = kulissi(&db, &["ledger", "balance-sheet", "--as-of", "2099-12-31"]);
     for heading in [
         "Balance sheet as of 2099-12-31, EUR",
-        "all currencies in EUR at closing rates",
+        "all currencies translated into EUR",
     ] {
         let assets = amount_after(&sheet, heading, "Total assets");
         let liabilities = amount_after(&sheet, heading, "Total liabilities");
@@ -411,7 +411,20 @@ fn balance_sheet_and_income_statement_per_currency_and_converted() {
         "{income}"
     );
     assert!(
-        income.contains("all currencies in EUR at closing rates"),
+        income.contains("all currencies translated into EUR"),
+        "{income}"
+    );
+    // The translated statements tie: no plug in the balance sheet, and its profit is the
+    // translated income statement's, FX P&L included.
+    assert!(!sheet.contains("Translation difference"), "{sheet}");
+    let translated = "all currencies translated into EUR";
+    assert_eq!(
+        amount_after(&sheet, translated, "Profit for the period"),
+        amount_after(&income, translated, "Profit for the period"),
+        "{sheet}\n{income}"
+    );
+    assert!(
+        income.split(translated).nth(1).unwrap().contains("4300"),
         "{income}"
     );
 }

@@ -1,15 +1,19 @@
-//! The balance sheet and the income statement of the journal, per currency and converted
-//! into the reporting currency of the legal entity (or the first one) at the closing rates
-//! recorded on or before the last date. The statements themselves are core's
-//! (`kulissi_core::ledger::{balance_sheets, income_statements, convert}`); this gathers the
-//! balances and lays them out.
+//! The balance sheet and the income statement of the journal, per currency and translated
+//! into the reporting currency of the legal entity (or of every entity, when they share
+//! one) the way its ends of day keep it (`kulissi_core::ledger::translate`, IAS 21): every
+//! entry translated at the closing rate of the end of day that first saw it, foreign
+//! monetary balances and securities shown at the closing rate of the last date, FX P&L
+//! included, no plug. The statements themselves are core's
+//! (`kulissi_core::ledger::{balance_sheets, income_statements}`); this gathers the balances
+//! and lays them out.
 
 use std::io::{self, Write};
 
 use jiff::civil::Date;
 use kulissi_core::identifiers::{Currency, Lei};
 use kulissi_core::ledger::{
-    MissingRate, Statement, balance_sheets, codes, convert, income_statements,
+    EntryHeader, EntryToTranslate, Statement, TranslationError, balance_sheets,
+    balances_at_closing_rates, income_statements, translate,
 };
 use kulissi_store::EventStore;
 use rust_decimal::Decimal;
@@ -36,10 +40,23 @@ pub struct FinancialStatements {
     pub basis: DateBasis,
     /// One statement per currency, by currency code.
     pub per_currency: Vec<Statement>,
-    /// All currencies converted into the reporting currency at closing rates (without the
-    /// end of day's FX revaluation, 1190 against 4300, which closing-rate translation already
-    /// covers), or why they could not be; `None` when no legal entity is defined.
-    pub converted: Option<Result<Statement, MissingRate>>,
+    /// All currencies translated into the reporting currency, or why they could not be;
+    /// `None` when no legal entity is defined.
+    pub converted: Option<Result<Statement, ConversionError>>,
+}
+
+/// Why statements could not be translated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConversionError {
+    /// A rate is missing.
+    #[error(transparent)]
+    Rate(#[from] TranslationError),
+    /// No legal entity to report for.
+    #[error("no legal entity to translate for")]
+    NoLegalEntity,
+    /// The legal entities report in different currencies: translate one at a time.
+    #[error("the legal entities report in {0} and {1}: ask for one legal entity")]
+    Currencies(Currency, Currency),
 }
 
 /// The balance sheet of the entries dated (on `basis`) on or before `as_of` (all of them when
@@ -110,27 +127,25 @@ fn statements(
     };
     let per_currency = make(&balances);
     let state = &journal.state;
-    let reporting = match journal.entity {
-        Some(id) => state.refdata.legal_entities.get(id),
-        None => state.refdata.legal_entities.iter().next().map(|(_, e)| e),
-    }
-    .map(|e| e.reporting_currency);
-    let converted = reporting.map(|reporting| {
-        // The end of day's revaluation (1190 against 4300) restates foreign balances at the
-        // closing rate, which conversion at the closing rate already does: leave it out.
-        let without_revaluation: Vec<(u16, Currency, Decimal)> = balances
+    let entities: Vec<_> = match journal.entity {
+        Some(id) => vec![id],
+        None => state
+            .refdata
+            .legal_entities
             .iter()
-            .copied()
-            .filter(|(a, _, _)| {
-                !matches!(*a, codes::FX_REVALUATION_ADJUSTMENT | codes::FX_REVALUATION)
+            .map(|(id, _)| id)
+            .collect(),
+    };
+    let converted = (!entities.is_empty()).then(|| {
+        translated_balances(&journal, &entities, from, to, basis).map(|(reporting, balances)| {
+            let lines: Vec<(u16, Currency, Decimal)> = balances
+                .into_iter()
+                .map(|(account, amount)| (account, reporting, amount))
+                .collect();
+            make(&lines).into_iter().next().unwrap_or(Statement {
+                currency: reporting,
+                sections: Vec::new(),
             })
-            .collect();
-        let date = to.unwrap_or(Date::MAX);
-        convert(&make(&without_revaluation), reporting, |c| {
-            state
-                .market_data
-                .latest_rate(reporting, c, date)
-                .map(|(_, r)| r)
         })
     });
     Ok(FinancialStatements {
@@ -153,7 +168,7 @@ impl FinancialStatements {
         if let Some(Ok(s)) = &self.converted {
             out.push((
                 format!(
-                    "{}, all currencies in {} at closing rates",
+                    "{}, all currencies translated into {} (closing rates, IAS 21)",
                     self.title, s.currency
                 ),
                 true,
@@ -212,7 +227,7 @@ impl Report for FinancialStatements {
             write_statement(out, &title, statement)?;
         }
         if let Some(Err(e)) = &self.converted {
-            writeln!(out, "not converted into {}: {e}", e.reporting)?;
+            writeln!(out, "not translated: {e}")?;
         }
         Ok(())
     }
@@ -245,3 +260,65 @@ fn write_statement(out: &mut dyn Write, title: &str, statement: &Statement) -> i
     }
     writeln!(out)
 }
+
+/// The reporting currency and the translated balances by account of `entities` (which
+/// must share a reporting currency), for the entries dated (on `basis`) in `from..=to`.
+fn translated_balances(
+    journal: &JournalSums,
+    entities: &[kulissi_core::ids::LegalEntityId],
+    from: Option<Date>,
+    to: Option<Date>,
+    basis: DateBasis,
+) -> Result<(Currency, std::collections::BTreeMap<u16, Decimal>), ConversionError> {
+    let state = &journal.state;
+    let mut reporting: Option<Currency> = None;
+    let mut total: std::collections::BTreeMap<u16, Decimal> = Default::default();
+    for entity in entities {
+        let Some(e) = state.refdata.legal_entities.get(*entity) else {
+            continue;
+        };
+        let currency = e.reporting_currency;
+        match reporting {
+            Some(r) if r != currency => return Err(ConversionError::Currencies(r, currency)),
+            _ => reporting = Some(currency),
+        }
+        let entries: Vec<EntryToTranslate<'_>> = journal
+            .entries
+            .iter()
+            .filter(|(h, _)| h.legal_entity == *entity)
+            .map(|(h, l)| (h, l.as_slice()))
+            .collect();
+        let as_of = to.unwrap_or_else(|| {
+            journal
+                .entries
+                .iter()
+                .map(|(h, _)| h.effective_date)
+                .max()
+                .unwrap_or(Date::MIN)
+        });
+        let rate = |c: Currency, day: Date| {
+            state
+                .market_data
+                .latest_rate(currency, c, day)
+                .map(|(_, r)| r)
+        };
+        let translated = translate(&entries, currency, as_of, rate)?;
+        let in_period: Vec<_> = translated
+            .into_iter()
+            .filter(|t| {
+                let date = basis.date_of(&t.header);
+                from.is_none_or(|f| date >= f) && to.is_none_or(|t| date <= t)
+            })
+            .collect();
+        let balances = balances_at_closing_rates(&in_period, currency, |c| rate(c, as_of))?;
+        for (account, amount) in balances {
+            *total.entry(account).or_default() += amount;
+        }
+    }
+    total.retain(|_, v| !v.is_zero());
+    let reporting = reporting.ok_or(ConversionError::NoLegalEntity)?;
+    Ok((reporting, total))
+}
+
+/// The entries of the whole journal in log order, with their headers.
+pub(super) type LoggedEntries = Vec<(EntryHeader, Vec<(u16, Currency, Decimal)>)>;

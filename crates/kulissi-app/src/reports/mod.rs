@@ -57,7 +57,7 @@ pub use corporate_actions::{
     corporate_actions, entitlements,
 };
 pub use financial_statements::{
-    FinancialStatements, StatementKind, balance_sheet, income_statement,
+    ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
 };
 pub use positions::{
     DatePosition, HeldPosition, PositionsAfterEvent, PositionsAsOf, positions_after_event,
@@ -193,6 +193,8 @@ struct JournalSums {
     chart: ChartOfAccounts,
     /// Debit-positive sums by (currency code, account).
     sums: BTreeMap<(&'static str, u16), (Currency, Decimal)>,
+    /// Every entry of the journal in log order (for translation, which needs them all).
+    entries: financial_statements::LoggedEntries,
 }
 
 impl JournalSums {
@@ -207,7 +209,9 @@ impl JournalSums {
             (kulissi_core::ids::LegalEntityId, &'static str, u16),
             (Currency, Decimal),
         > = BTreeMap::new();
+        let mut entries = Vec::new();
         let state = read_journal::<_, ReportError>(store, None, |entry| {
+            entries.push((*entry.header, entry.lines.to_vec()));
             let date = basis.date_of(entry.header);
             if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
                 return Ok(());
@@ -238,6 +242,7 @@ impl JournalSums {
             entity,
             chart,
             sums,
+            entries,
         })
     }
 }

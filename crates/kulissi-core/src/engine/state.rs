@@ -386,6 +386,11 @@ impl State {
                             sink.post(ledger::codes::UNREALISED_PNL, *currency, -*change);
                         }
                     });
+                if J::ENABLED && revaluations.iter().all(|r| r.gain.is_zero()) {
+                    // The day's closing marker, when nothing was revalued: translation
+                    // (`ledger::translate`) needs to know where each end of day fell.
+                    journal.entry(&header(EntryKind::FxRevaluation), &[]);
+                }
                 self.ledger
                     .apply(&header(EntryKind::FxRevaluation), journal, |sink| {
                         for r in revaluations {

@@ -39,7 +39,8 @@ pub enum EntryKind {
     Settlement,
     /// End-of-day mark-to-market of positions.
     MarkToMarket,
-    /// End-of-day revaluation of foreign-currency balances.
+    /// End-of-day revaluation of foreign-currency balances. Every end of day hands one on,
+    /// without lines when nothing was revalued: it marks where the day closed.
     FxRevaluation,
     /// End-of-day translation of foreign-currency trading securities.
     FxTranslation,
@@ -143,7 +144,8 @@ pub struct EntryHeader {
 
 /// Receives the entries the engine derives as it applies events: one call per entry, with
 /// its lines netted by account and currency (debit positive, none zero, balanced per
-/// currency).
+/// currency). The only entry without lines is an end of day's closing marker
+/// ([`EntryKind::FxRevaluation`] when nothing was revalued).
 pub trait Journal {
     /// Whether entries are wanted at all; when not, the engine collects nothing.
     const ENABLED: bool = true;

@@ -23,6 +23,7 @@ mod manual;
 mod periods;
 mod posting;
 mod statements;
+mod translation;
 mod trial_balance;
 mod valuation;
 
@@ -37,8 +38,11 @@ pub use manual::{CONTROL_ACCOUNTS, ManualEntries, ManualEntry, ManualEntryStatus
 pub use periods::{Lines, Periods, closing_entry, is_profit_and_loss};
 pub use posting::release_valuation;
 pub use statements::{
-    MissingRate, Statement, StatementLine, StatementSection, balance_sheets, convert,
-    income_statements,
+    Statement, StatementLine, StatementSection, balance_sheets, income_statements,
+};
+pub use translation::{
+    EntryToTranslate, TranslatedEntry, TranslatedLine, TranslationError, balances_at_closing_rates,
+    translate,
 };
 pub use trial_balance::{TrialBalance, TrialBalanceRow};
 pub use valuation::{

@@ -1,14 +1,8 @@
 //! Financial statements from account balances: the balance sheet (assets = liabilities +
 //! equity, the period's unclosed profit shown in equity) and the income statement, per
-//! currency and converted into a reporting currency.
-//!
-//! Conversion uses closing rates (units of each currency per unit of the reporting
-//! currency), each line rounded to the reporting currency's minor units. One rate per
-//! currency keeps each currency's balance, so what is left unbalanced is the rounding of
-//! the lines; it is shown, not hidden, as the translation difference in equity. Closing-rate
-//! translation already values foreign balances at the day's rate, so the revaluation the
-//! end of day books in the reporting currency (1190 against 4300) is left out of a converted
-//! statement by its caller, or it would count the same move twice.
+//! currency. Statements in the reporting currency are made the same way from the
+//! translated balances (`translation.rs`), which balance by construction: there is no
+//! translation-difference line to hide anything in.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +10,6 @@ use rust_decimal::Decimal;
 
 use super::chart::{AccountType, ChartOfAccounts};
 use crate::identifiers::Currency;
-use crate::money::RoundingMode;
 
 /// One line: an account and its amount on its normal side (a credit balance of a liability
 /// is positive).
@@ -192,101 +185,6 @@ fn income_statement(
     }
 }
 
-/// Converted amounts by (account, name).
-type ConvertedLines = BTreeMap<(u16, String), Decimal>;
-
-/// Why statements cannot be converted.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no {reporting}/{currency} rate to convert the {currency} statement")]
-pub struct MissingRate {
-    /// The reporting currency.
-    pub reporting: Currency,
-    /// The currency without a rate.
-    pub currency: Currency,
-}
-
-/// The statements of several currencies converted into `reporting` and added up, line by
-/// line: each amount divided by its currency's rate (`rate(c)`: units of `c` per unit of
-/// `reporting`) and rounded half-up. A balance sheet gets a translation difference in
-/// equity for what conversion leaves unbalanced.
-pub fn convert(
-    statements: &[Statement],
-    reporting: Currency,
-    rate: impl Fn(Currency) -> Option<Decimal>,
-) -> Result<Statement, MissingRate> {
-    let mut sections: Vec<(&'static str, ConvertedLines)> = Vec::new();
-    for statement in statements {
-        let r = if statement.currency == reporting {
-            Decimal::ONE
-        } else {
-            rate(statement.currency)
-                .filter(|r| !r.is_zero())
-                .ok_or(MissingRate {
-                    reporting,
-                    currency: statement.currency,
-                })?
-        };
-        for s in statement.sections.iter().filter(|s| s.title != "Profit") {
-            let i = match sections.iter().position(|(t, _)| *t == s.title) {
-                Some(i) => i,
-                None => {
-                    sections.push((s.title, BTreeMap::new()));
-                    sections.len() - 1
-                }
-            };
-            for l in &s.lines {
-                *sections[i]
-                    .1
-                    .entry((l.account, l.name.clone()))
-                    .or_default() +=
-                    RoundingMode::HalfUp.round_to_currency(l.amount / r, reporting);
-            }
-        }
-    }
-    let mut out = Statement {
-        currency: reporting,
-        sections: sections
-            .into_iter()
-            .map(|(title, lines)| {
-                section(
-                    title,
-                    lines
-                        .into_iter()
-                        .map(|((account, name), amount)| StatementLine {
-                            account,
-                            name,
-                            amount,
-                        })
-                        .collect(),
-                )
-            })
-            .collect(),
-    };
-    if out.section("Income").is_some() || out.section("Expenses").is_some() {
-        let profit = out.total("Income") - out.total("Expenses");
-        out.sections.push(section(
-            "Profit",
-            vec![StatementLine {
-                account: 0,
-                name: "Profit for the period".to_owned(),
-                amount: profit,
-            }],
-        ));
-    }
-    let difference = out.total("Assets") - out.total("Liabilities") - out.total("Equity");
-    if !difference.is_zero()
-        && let Some(equity) = out.sections.iter_mut().find(|s| s.title == "Equity")
-    {
-        equity.lines.push(StatementLine {
-            account: 0,
-            name: "Translation difference".to_owned(),
-            amount: difference,
-        });
-        equity.total += difference;
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,37 +219,5 @@ mod tests {
         assert_eq!(is.total("Income"), d("940.00"));
         assert_eq!(is.total("Expenses"), d("28.40"));
         assert_eq!(is.total("Profit"), d("911.60"));
-    }
-
-    /// USD 10,000 of capital and cash, and EUR 100, reported at EUR/USD 1.0800: every USD
-    /// line at 9,259.26, so the converted sheet balances without a translation difference
-    /// (one closing rate per currency keeps each currency's balance); without a rate the
-    /// conversion is refused.
-    #[test]
-    fn converted_statements_show_the_translation_difference() {
-        let chart = ChartOfAccounts::broker_dealer();
-        let (eur, usd): (Currency, Currency) = ("EUR".parse().unwrap(), "USD".parse().unwrap());
-        let balances = [
-            (CASH, usd, d("10000.00")),
-            (SHARE_CAPITAL, usd, d("-10000.00")),
-            (CASH, eur, d("100.00")),
-            (SHARE_CAPITAL, eur, d("-100.00")),
-        ];
-        let sheets = balance_sheets(&chart, &balances);
-        let converted = convert(&sheets, eur, |c| (c == usd).then(|| d("1.0800"))).unwrap();
-        assert_eq!(converted.total("Assets"), d("9359.26"));
-        assert_eq!(converted.total("Equity"), d("9359.26"));
-        assert!(
-            converted
-                .section("Equity")
-                .unwrap()
-                .lines
-                .iter()
-                .all(|l| l.name != "Translation difference")
-        );
-        assert_eq!(
-            convert(&sheets, eur, |_| None).unwrap_err().to_string(),
-            "no EUR/USD rate to convert the USD statement"
-        );
     }
 }

@@ -83,7 +83,12 @@ pub(crate) fn import(
                 out,
                 "imported {}: {} lines, {applied} applied, {duplicates} already known",
                 path.display(),
-                receipts.len()
+                // An end_of_day line is two commands (asset servicing, then the day).
+                {
+                    let mut distinct = lines.clone();
+                    distinct.dedup();
+                    distinct.len()
+                }
             )?;
             if applied > 0 {
                 write!(out, ", events {first}..{last}")?;

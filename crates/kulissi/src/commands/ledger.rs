@@ -92,7 +92,7 @@ pub(crate) fn statements(
     if format != Format::Table
         && let Some(Err(e)) = &report.converted
     {
-        eprintln!("not converted into {}: {e}", e.reporting);
+        eprintln!("not translated: {e}");
     }
     Ok(0)
 }

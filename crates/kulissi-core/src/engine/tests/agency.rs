@@ -505,3 +505,216 @@ fn a_usd_stock_bought_against_a_usd_payable_has_no_net_fx_pnl() {
     assert_eq!(pnl, Decimal::ZERO, "no net FX P&L");
     assert_eq!(s.ledger.balance(SECURITIES_AT_COST, usd), d("5000.00"));
 }
+
+/// docs/domain.md §7.3: the house trades a USD share over four ends of day while EUR/USD
+/// moves (a purchase against a USD payable, its settlement, a sale at a gain, the sale's
+/// settlement), and closes the year. The journal translated into euros the way the ends of
+/// day keep it balances exactly with FX P&L in it: the converted balance sheet has no
+/// translation difference and its profit is the converted income statement's; the year-end
+/// close moves exactly that profit to retained earnings. And the check can fail: leaving out
+/// any one account unbalances the converted balance sheet.
+#[test]
+fn converted_statements_tie_to_the_ledger_without_a_plug() {
+    const US_SHARE: &str = "US0378331005";
+    let mut s = firm();
+    run(
+        &mut s,
+        Command::DefineInstrument(equity(US_SHARE, "USD", Market::Xnys, false)),
+    );
+    for counterparty in [None, Some(lei(BROKER))] {
+        run(
+            &mut s,
+            Command::DefineSsi {
+                counterparty,
+                market: Market::Xnys,
+                currency: ccy("USD"),
+                instrument_type: InstrumentType::Equity,
+                place_of_settlement: Bic::parse("DTCYUS33").unwrap(),
+                agent: Bic::parse("DEUTDEFF").unwrap(),
+                safekeeping_account: "SAFE".into(),
+                cash_account: "CASH".into(),
+                valid_from: crate::refdata::IN_FORCE_FROM_THE_START,
+            },
+        );
+    }
+    run(
+        &mut s,
+        Command::DefineFeeSchedule(fees(Market::Xnys, InstrumentType::Equity, "7", "0")),
+    );
+    let (eur, usd) = (ccy("EUR"), ccy("USD"));
+    let mut journal = Vec::new();
+    let j = &mut journal;
+    let on = |command: Command, _day: Date| CommandEnvelope {
+        business_date: date(2026, 1, 5),
+        ..envelope(command)
+    };
+    let capital = Command::RecordCashMovement {
+        reference: "CAP".into(),
+        movement: CashMovementType::CapitalContribution,
+        account: "HOUSE-1".into(),
+        to_account: None,
+        currency: usd,
+        amount: d("10000.00"),
+        value_date: date(2025, 12, 10),
+        pending_until: None,
+    };
+    run_journal(&mut s, on(capital, date(2025, 12, 10)), j);
+    let days = [
+        (date(2025, 12, 15), "1.1000", "50.00"),
+        (date(2025, 12, 16), "1.0850", "50.40"),
+        (date(2025, 12, 17), "1.0933", "51.10"),
+        (date(2025, 12, 18), "1.0777", "51.10"),
+        (date(2025, 12, 19), "1.0801", "49.99"),
+    ];
+    let buy = trade(
+        "US-B",
+        US_SHARE,
+        Side::Buy,
+        "100",
+        "50.00",
+        "USD",
+        days[0].0,
+    );
+    let sell = trade(
+        "US-S",
+        US_SHARE,
+        Side::Sell,
+        "60",
+        "51.10",
+        "USD",
+        days[2].0,
+    );
+    for (i, (day, rate, close)) in days.iter().enumerate() {
+        match i {
+            0 => {
+                run_journal(&mut s, on(Command::BookTrade(buy.clone()), *day), j);
+            }
+            1 => {
+                run_journal(&mut s, on(settle("US-B", "100", *day), *day), j);
+            }
+            2 => {
+                run_journal(&mut s, on(Command::BookTrade(sell.clone()), *day), j);
+            }
+            3 => {
+                run_journal(&mut s, on(settle("US-S", "60", *day), *day), j);
+            }
+            _ => {}
+        }
+        run_journal(&mut s, on(price(US_SHARE, *day, close), *day), j);
+        let fx = Command::RecordFxRate {
+            base: eur,
+            quote: usd,
+            date: *day,
+            rate: d(rate),
+        };
+        run_journal(&mut s, on(fx, *day), j);
+        run_journal(&mut s, on(end_of_day(*day), *day), j);
+    }
+    let close = Command::CloseYear {
+        legal_entity: lei(OURS),
+        year: 2025,
+    };
+    let before_close = j.len();
+    run_journal(&mut s, on(close, date(2026, 1, 5)), j);
+
+    let translate = |entries: &[CollectedEntry]| {
+        let refs: Vec<crate::ledger::EntryToTranslate<'_>> =
+            entries.iter().map(|(h, l)| (h, l.as_slice())).collect();
+        let translated = crate::ledger::translate(&refs, eur, date(2026, 1, 5), |c, day| {
+            s.market_data.latest_rate(eur, c, day).map(|(_, r)| r)
+        })
+        .unwrap();
+        for t in &translated {
+            assert_eq!(
+                t.lines.iter().map(|l| l.translated).sum::<Decimal>(),
+                Decimal::ZERO,
+                "{:?} balances in euros",
+                t.header.kind
+            );
+        }
+        crate::ledger::balances_at_closing_rates(&translated, eur, |c| {
+            s.market_data
+                .latest_rate(eur, c, date(2026, 1, 5))
+                .map(|(_, r)| r)
+        })
+        .unwrap()
+    };
+    let chart = s.chart_of(crate::ids::LegalEntityId(0));
+    let sheet = |balances: &std::collections::BTreeMap<u16, Decimal>| {
+        let lines: Vec<(u16, Currency, Decimal)> =
+            balances.iter().map(|(a, v)| (*a, eur, *v)).collect();
+        crate::ledger::balance_sheets(&chart, &lines)
+            .into_iter()
+            .next()
+            .unwrap()
+    };
+
+    // Before the close: the converted balance sheet balances with FX P&L in the profit.
+    let open = translate(&journal[..before_close]);
+    assert!(open.get(&FX_REVALUATION).is_some_and(|v| !v.is_zero()));
+    let bs = sheet(&open);
+    assert_eq!(
+        bs.total("Assets"),
+        bs.total("Liabilities") + bs.total("Equity")
+    );
+    assert!(
+        bs.sections
+            .iter()
+            .flat_map(|s| &s.lines)
+            .all(|l| l.name != "Translation difference")
+    );
+    let lines: Vec<(u16, Currency, Decimal)> = open.iter().map(|(a, v)| (*a, eur, *v)).collect();
+    let income = &crate::ledger::income_statements(&chart, &lines)[0];
+    let profit = bs
+        .section("Equity")
+        .unwrap()
+        .lines
+        .iter()
+        .find(|l| l.account == 0)
+        .unwrap()
+        .amount;
+    assert_eq!(income.total("Profit"), profit);
+    // The USD cash still held shows at its closing-rate value; the payable and receivable,
+    // settled, show nothing; the translation account keeps only the cents rounding left.
+    let usd_cash = s.ledger.balance(CASH, usd);
+    let closing_value = crate::money::RoundingMode::HalfUp.round(usd_cash / d("1.0801"), 2);
+    assert_eq!(open[&CASH], closing_value);
+    assert!(!open.contains_key(&UNSETTLED_PURCHASES) && !open.contains_key(&UNSETTLED_SALES));
+    assert!(
+        open.get(&FX_REVALUATION_ADJUSTMENT)
+            .is_none_or(|v| v.abs() <= d("0.05")),
+        "{open:?}"
+    );
+
+    // Leaving out any account unbalances it: the check can fail.
+    for account in open.keys().filter(|a| !open[a].is_zero()) {
+        let mut without = open.clone();
+        without.remove(account);
+        let bs = sheet(&without);
+        assert_ne!(
+            bs.total("Assets"),
+            bs.total("Liabilities") + bs.total("Equity"),
+            "without {account}"
+        );
+    }
+
+    // After the close: income and expenses are zero in euros too, and retained earnings
+    // hold the converted profit.
+    let closed = translate(&journal);
+    assert!(
+        closed
+            .iter()
+            .filter(|(a, _)| is_profit_and_loss_code(**a))
+            .all(|(_, v)| v.is_zero())
+    );
+    assert_eq!(-closed[&RETAINED_EARNINGS], profit);
+    let bs = sheet(&closed);
+    assert_eq!(
+        bs.total("Assets"),
+        bs.total("Liabilities") + bs.total("Equity")
+    );
+}
+
+fn is_profit_and_loss_code(account: u16) -> bool {
+    crate::ledger::is_profit_and_loss(account)
+}

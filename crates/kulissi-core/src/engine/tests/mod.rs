@@ -44,8 +44,11 @@ fn envelope(command: Command) -> CommandEnvelope {
     }
 }
 
+/// A journal entry as the engine hands it on.
+type CollectedEntry = (crate::ledger::EntryHeader, Vec<(u16, Currency, Decimal)>);
+
 /// Journal entries as the engine hands them on.
-type Collected = Vec<(crate::ledger::EntryHeader, Vec<(u16, Currency, Decimal)>)>;
+type Collected = Vec<CollectedEntry>;
 
 /// Decides and applies `envelope`, collecting the journal entries; panics on rejection.
 fn run_journal(
