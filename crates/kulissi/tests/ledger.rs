@@ -435,6 +435,12 @@ fn end_of_day_and_cash_movements_from_the_command_line() {
     // The generated back office closed every week; its last end of day was 10 November 2026.
     let again = kulissi(&db, &["eod", "--date", "2026-11-10"]);
     assert!(again.contains("nothing changed since it ran"), "{again}");
+    // The daily client-money check: no client in debit, so no shortfall.
+    assert!(
+        again.contains("client money EUR: at banks") && again.contains("shortfall 0.00: ok"),
+        "{again}"
+    );
+    assert!(!again.contains("ALERT"), "{again}");
     let (ok, message) = attempt(&db, &["eod", "--date", "2026-11-09"]);
     assert!(
         !ok && message.contains("before the last end of day run"),

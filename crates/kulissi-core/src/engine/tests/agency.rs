@@ -718,3 +718,59 @@ fn converted_statements_tie_to_the_ledger_without_a_plug() {
 fn is_profit_and_loss_code(account: u16) -> bool {
     crate::ledger::is_profit_and_loss(account)
 }
+
+/// The daily client-money check: two clients, one in credit and one whose purchase took
+/// its balance into debit. The ledger ties (1150 = 2500 = the clients' balances summed),
+/// but one client's debit may not be paid for with the other's money: the requirement is
+/// the credit balance alone, and the shortfall is the debit the firm must fund.
+#[test]
+fn a_client_in_debit_is_a_client_money_shortfall() {
+    let mut s = broker();
+    run(
+        &mut s,
+        Command::DefineAccount {
+            code: "CLIENT-2".into(),
+            legal_entity: lei(OURS),
+            owner: AccountOwner::Client,
+            custodian: lei(CUSTODIAN),
+            safekeeping_account: "SAFE-CLIENT-2".into(),
+            cash_account: "CLIENT-MONEY-2".into(),
+        },
+    );
+    run(
+        &mut s,
+        cash("DEP-1", CashMovementType::ClientDeposit, CLIENT, "30000.00"),
+    );
+    run(
+        &mut s,
+        cash(
+            "DEP-2",
+            CashMovementType::ClientDeposit,
+            "CLIENT-2",
+            "1000.00",
+        ),
+    );
+    let checks = crate::client_money::client_money(&s);
+    assert_eq!(checks.len(), 1);
+    assert_eq!(checks[0].shortfall(), Decimal::ZERO);
+    let buy = TradeInput {
+        account: "CLIENT-2".into(),
+        ..trade(
+            "B2",
+            FI_SHARE,
+            Side::Buy,
+            "100",
+            "20.00",
+            "EUR",
+            date(2025, 7, 14),
+        )
+    };
+    run(&mut s, Command::BookTrade(buy));
+    run(&mut s, settle("B2", "100", date(2025, 7, 16)));
+    let check = &crate::client_money::client_money(&s)[0];
+    // CLIENT-2 owes 2,002.03 − 1,000.00 = 1,002.03 (gross 2,000, commission 2.00, fee 0.03).
+    assert!(check.ledger_ties() && check.sub_ledger_ties());
+    assert_eq!(check.at_banks, d("28997.97"));
+    assert_eq!(check.requirement, d("30000.00"));
+    assert_eq!(check.shortfall(), d("1002.03"));
+}
