@@ -439,6 +439,28 @@ impl State {
                 trade_id: None,
                 legal_entity,
             };
+        let dividend_currency = |a: &CorporateAction, id: u32| match a.kind {
+            CorporateActionKind::CashDividend { currency, .. } => Ok(currency),
+            CorporateActionKind::Split { .. } => Err(ApplyError::WrongStatus {
+                event: kind,
+                what: "corporate action",
+                id: u64::from(id),
+                found: "a split",
+                wanted: "a dividend",
+            }),
+        };
+        let instrument_currency = |state: &State, instrument: InstrumentId| {
+            state
+                .refdata
+                .instruments
+                .get(instrument)
+                .map(|i| i.currency)
+                .ok_or(ApplyError::Unknown {
+                    event: kind,
+                    what: "instrument",
+                    id: u64::from(u32::from(instrument)),
+                })
+        };
         let action_of = |state: &State, id: u32| {
             state
                 .corporate_actions
@@ -534,15 +556,7 @@ impl State {
                 entitlements,
             } => {
                 let a = action_of(self, *action)?;
-                let CorporateActionKind::CashDividend { currency, .. } = a.kind else {
-                    return Err(ApplyError::WrongStatus {
-                        event: kind,
-                        what: "corporate action",
-                        id: u64::from(*action),
-                        found: "a split",
-                        wanted: "a dividend",
-                    });
-                };
+                let currency = dividend_currency(&a, *action)?;
                 let h = header(
                     self,
                     *legal_entity,
@@ -569,15 +583,7 @@ impl State {
                 payments,
             } => {
                 let a = action_of(self, *action)?;
-                let CorporateActionKind::CashDividend { currency, .. } = a.kind else {
-                    return Err(ApplyError::WrongStatus {
-                        event: kind,
-                        what: "corporate action",
-                        id: u64::from(*action),
-                        found: "a split",
-                        wanted: "a dividend",
-                    });
-                };
+                let currency = dividend_currency(&a, *action)?;
                 let items: Vec<(AccountId, Decimal)> =
                     payments.iter().map(|p| (p.account, p.amount)).collect();
                 let h = header(
@@ -599,16 +605,7 @@ impl State {
                 payment_date,
                 payments,
             } => {
-                let currency = self
-                    .refdata
-                    .instruments
-                    .get(*instrument)
-                    .map(|i| i.currency)
-                    .ok_or(ApplyError::Unknown {
-                        event: kind,
-                        what: "instrument",
-                        id: u64::from(u32::from(*instrument)),
-                    })?;
+                let currency = instrument_currency(self, *instrument)?;
                 let items: Vec<(AccountId, Decimal)> =
                     payments.iter().map(|p| (p.account, p.amount)).collect();
                 let h = header(
@@ -630,16 +627,7 @@ impl State {
                 maturity,
                 payments,
             } => {
-                let currency = self
-                    .refdata
-                    .instruments
-                    .get(*instrument)
-                    .map(|i| i.currency)
-                    .ok_or(ApplyError::Unknown {
-                        event: kind,
-                        what: "instrument",
-                        id: u64::from(u32::from(*instrument)),
-                    })?;
+                let currency = instrument_currency(self, *instrument)?;
                 let order = (
                     *maturity,
                     jiff::Timestamp::MAX,
