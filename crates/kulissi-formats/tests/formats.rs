@@ -186,3 +186,121 @@ proptest! {
         let _ = read_trades_jsonl(line.as_bytes(), "f");
     }
 }
+
+/// What `generate --to` writes reads back as the same commands: reference data (a bond with
+/// a first coupon date and the end-of-month rule), a trade with its settlement date, a
+/// settlement, a transfer, a dividend and a split, and an end of day, which reads as its two
+/// steps (asset servicing, then the day).
+#[test]
+fn written_commands_read_back_the_same() {
+    use kulissi_core::cash::CashMovementType;
+    use kulissi_core::corporate_actions::CorporateActionKind;
+    use kulissi_core::daycount::{CouponTerms, DayCount};
+    use kulissi_core::identifiers::{Currency, Isin, Lei, Mic};
+    use kulissi_core::money::{Price, Quantity};
+    use kulissi_core::settlement::Market;
+    use kulissi_core::trade::{Side, TradeInput};
+    use kulissi_formats::messages::write_command;
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let day = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+    let lei = Lei::parse("5493001KJTIIGC8Y1R12").unwrap();
+    let bond = Isin::parse("FI4000148630").unwrap();
+    let commands = vec![
+        Command::DefineInstrument(Instrument {
+            isin: bond,
+            name: "5% 2030".into(),
+            kind: InstrumentKind::Bond(CouponTerms {
+                rate: d("0.05"),
+                frequency: 2,
+                day_count: DayCount::ActActIcma,
+                issue_date: day("2020-02-10"),
+                maturity_date: day("2030-04-30"),
+                first_coupon_date: Some(day("2020-10-31")),
+                end_of_month: true,
+            }),
+            currency: Currency::parse("EUR").unwrap(),
+            market: Market::Xhel,
+            multiplier: d("0.01"),
+            transaction_tax: false,
+        }),
+        Command::BookTrade(TradeInput {
+            source: "OMS".into(),
+            external_id: "T1".into(),
+            legal_entity: lei,
+            book: "FI-RATES".into(),
+            trader: "anna".into(),
+            counterparty: Lei::parse("529900T8BM49AURSDO55").unwrap(),
+            account: "CLIENT-001".into(),
+            instrument: bond,
+            side: Side::Sell,
+            quantity: Quantity::new(d("1000000")),
+            price: Price::new(d("101.255")),
+            currency: Currency::parse("EUR").unwrap(),
+            trade_date: day("2026-03-02"),
+            trade_time: "2026-03-02T09:30:00Z".parse().unwrap(),
+            venue: Mic::parse("XHEL").unwrap(),
+            settlement_date: Some(day("2026-03-04")),
+        }),
+        Command::ConfirmSettlement {
+            source: "OMS".into(),
+            external_id: "T1".into(),
+            quantity: Quantity::new(d("400000")),
+            settlement_date: day("2026-03-04"),
+            reference: "CUST-1".into(),
+        },
+        Command::RecordCashMovement {
+            reference: "TR-1".into(),
+            movement: CashMovementType::Transfer,
+            account: "HOUSE-01".into(),
+            to_account: Some("HOUSE-02".into()),
+            currency: Currency::parse("SEK").unwrap(),
+            amount: d("1000.50"),
+            value_date: day("2026-03-04"),
+            pending_until: None,
+        },
+        Command::AnnounceCorporateAction {
+            reference: "DIV-1".into(),
+            isin: Isin::parse("FI0009000681").unwrap(),
+            kind: CorporateActionKind::CashDividend {
+                amount_per_share: d("0.125"),
+                currency: Currency::parse("EUR").unwrap(),
+            },
+            ex_date: day("2026-04-01"),
+            record_date: day("2026-04-02"),
+            pay_date: day("2026-04-10"),
+        },
+        Command::AnnounceCorporateAction {
+            reference: "SPLIT-1".into(),
+            isin: Isin::parse("FI0009000681").unwrap(),
+            kind: CorporateActionKind::Split {
+                new: d("3"),
+                old: d("2"),
+            },
+            ex_date: day("2026-06-15"),
+            record_date: day("2026-06-15"),
+            pay_date: day("2026-06-15"),
+        },
+        Command::RunEndOfDay {
+            legal_entity: lei,
+            date: day("2026-03-04"),
+        },
+    ];
+    let mut file = Vec::new();
+    for c in &commands {
+        assert!(write_command(c, &mut file).unwrap(), "{c:?}");
+    }
+    let read = read_refdata_jsonl(file.as_slice(), "firm.jsonl").unwrap();
+    let mut expected = commands.clone();
+    let end_of_day = expected.len() - 1;
+    expected.insert(
+        end_of_day,
+        Command::ServiceAssets {
+            legal_entity: lei,
+            date: day("2026-03-04"),
+        },
+    );
+    let got: Vec<Command> = read.iter().map(|l| l.item.clone()).collect();
+    assert_eq!(got, expected);
+    // Both steps of the end of day come from its line, the last.
+    assert_eq!(read[end_of_day].line, read[end_of_day + 1].line);
+}
