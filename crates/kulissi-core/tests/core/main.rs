@@ -9,6 +9,7 @@ mod coupon_properties;
 mod fixtures;
 mod ledger_properties;
 mod money_properties;
+mod netting_properties;
 mod oracle_identifiers;
 mod parser_robustness;
 mod quantlib_accrued;
