@@ -1,5 +1,6 @@
-//! Settlement cycles and intended settlement dates; netting of settlement obligations
-//! ([`netting`]); CSDR penalties and fail aging ([`penalties`]).
+//! Settlement cycles and intended settlement dates; the instruction of a trade
+//! ([`instruction`]); netting of settlement obligations ([`netting`]); CSDR penalties and
+//! fail aging ([`penalties`]).
 //!
 //! A market's standard ("regular way") cycle is data with effective trade dates, because
 //! cycles change: the US went T+3 → T+2 on 5 September 2017 and T+2 → T+1 on 28 May 2024;
@@ -23,6 +24,7 @@
 //! Counting starts from the trade date even when it is not a settlement day (a Helsinki trade
 //! on Midsummer Eve still counts from that Friday), and no roll convention is applied.
 
+pub mod instruction;
 pub mod netting;
 pub mod penalties;
 

@@ -652,6 +652,7 @@ mod agency;
 mod apply_errors;
 mod cost_methods;
 mod income;
+mod instructions;
 mod periods_and_journals;
 mod reference_data;
 mod settlement_and_ledger;
