@@ -257,6 +257,26 @@ pub(crate) fn reference_row(state: &State, seq: u64, event: &Event) -> Option<Re
                 ),
             )
         }
+        Event::NettingSetDefined { counterparty, set } => {
+            let lei = |id| {
+                r.counterparties
+                    .get(id)
+                    .map_or(String::new(), |c| c.lei.to_string())
+            };
+            (
+                "netting_set",
+                u32::from(*counterparty),
+                lei(*counterparty),
+                match set {
+                    kulissi_core::settlement::netting::NettingSet::Bilateral => {
+                        "bilateral".to_owned()
+                    }
+                    kulissi_core::settlement::netting::NettingSet::Ccp(ccp) => {
+                        format!("against the CCP {}", lei(*ccp))
+                    }
+                },
+            )
+        }
         Event::FeeScheduleDefined { id, schedule: f } => (
             "fee_schedule",
             u32::from(*id),

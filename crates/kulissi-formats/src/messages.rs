@@ -213,6 +213,13 @@ pub fn command_object(command: &Command) -> Option<Value> {
             }
             o
         }
+        Command::DefineNettingSet { counterparty, ccp } => {
+            let mut o = json!({"type": "netting_set", "counterparty": s(counterparty)});
+            if let (Some(ccp), Value::Object(map)) = (ccp, &mut o) {
+                map.insert("ccp".into(), s(ccp));
+            }
+            o
+        }
         // An end_of_day line stands for both steps (see `refdata`).
         Command::ServiceAssets { .. } => return None,
         Command::RunEndOfDay { legal_entity, date } => json!({

@@ -29,6 +29,7 @@
 //! {"type":"trade", the fields of a trade file line (see `trades`), "action":"book|amend|cancel"}
 //! {"type":"settlement","source":"OMS","external_id":"T-1","quantity":"600",
 //!  "settlement_date":"2025-07-16","reference":"the custodian's reference"}
+//! {"type":"netting_set","counterparty":"LEI","ccp":"LEI (optional: bilateral without)"}
 //! {"type":"corporate_action","reference":"...","kind":"cash_dividend|split","isin":"...",
 //!  "ex_date":"2025-07-16","record_date":"2025-07-17","pay_date":"2025-07-25",
 //!  "amount_per_share":"0.50","currency":"EUR" (dividends), "ratio_new":"2","ratio_old":"1" (splits)}
@@ -404,6 +405,14 @@ fn refdata_command(
             }
         }
         "trade" => crate::trades::trade_command(o, line, errors)?,
+        "netting_set" => {
+            let counterparty = read!("counterparty", parsed);
+            let ccp = optional!("ccp", parsed);
+            Command::DefineNettingSet {
+                counterparty: counterparty?,
+                ccp: ccp?,
+            }
+        }
         "corporate_action" => {
             let reference = read!("reference", text);
             let isin = read!("isin", parsed);
@@ -475,7 +484,7 @@ fn refdata_command(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, corporate_action or end_of_day, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, netting_set, corporate_action or end_of_day, found '{other}'"
                 ),
             );
             return None;

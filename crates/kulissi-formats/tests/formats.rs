@@ -258,6 +258,14 @@ fn written_commands_read_back_the_same() {
             value_date: day("2026-03-04"),
             pending_until: None,
         },
+        Command::DefineNettingSet {
+            counterparty: Lei::parse("529900T8BM49AURSDO55").unwrap(),
+            ccp: None,
+        },
+        Command::DefineNettingSet {
+            counterparty: Lei::parse("529900T8BM49AURSDO55").unwrap(),
+            ccp: Some(lei),
+        },
         Command::AnnounceCorporateAction {
             reference: "DIV-1".into(),
             isin: Isin::parse("FI0009000681").unwrap(),

@@ -14,6 +14,7 @@
 //! - [`positions_as_of`] (trade-date and settlement-date quantities on a date) and
 //!   [`positions_after_event`] (the engine's positions replayed to a sequence number).
 //! - [`cash_balances`]: posted, held and available cash per account and currency.
+//! - [`netting`]: the instructions a settlement date's trades settle by, net and gross.
 //! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
 //!   dividend's entitlements per account with holder of record and market claim.
 //!
@@ -30,6 +31,7 @@
 mod cash;
 mod corporate_actions;
 mod financial_statements;
+mod netting;
 mod positions;
 mod render;
 mod statement;
@@ -59,6 +61,7 @@ pub use corporate_actions::{
 pub use financial_statements::{
     ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
 };
+pub use netting::{NettingLine, NettingReport, netting};
 pub use positions::{
     DatePosition, HeldPosition, PositionsAfterEvent, PositionsAsOf, positions_after_event,
     positions_as_of,

@@ -323,4 +323,12 @@ pub enum Command {
         /// The business date being closed.
         date: Date,
     },
+    /// Configure how a counterparty's trades net for settlement: bilaterally, or against a
+    /// central counterparty that novates them.
+    DefineNettingSet {
+        /// The counterparty.
+        counterparty: Lei,
+        /// The CCP the trades net against; `None` for bilateral netting.
+        ccp: Option<Lei>,
+    },
 }

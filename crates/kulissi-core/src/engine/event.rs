@@ -69,6 +69,13 @@ pub enum Event {
         /// Its data.
         schedule: FeeSchedule,
     },
+    /// A counterparty's netting set was defined.
+    NettingSetDefined {
+        /// The counterparty (id).
+        counterparty: CounterpartyId,
+        /// How its trades net.
+        set: crate::settlement::netting::NettingSet,
+    },
     /// A trade was booked: version 1.
     TradeBooked {
         /// Kulissi's trade id.
@@ -315,6 +322,7 @@ impl Event {
             Event::AccountDefined { .. } => "AccountDefined",
             Event::SsiDefined { .. } => "SsiDefined",
             Event::FeeScheduleDefined { .. } => "FeeScheduleDefined",
+            Event::NettingSetDefined { .. } => "NettingSetDefined",
             Event::TradeBooked { .. } => "TradeBooked",
             Event::TradeAmended { .. } => "TradeAmended",
             Event::TradeCancelled { .. } => "TradeCancelled",

@@ -99,7 +99,8 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::DefineBook { .. }
         | Command::DefineAccount { .. }
         | Command::DefineSsi { .. }
-        | Command::DefineFeeSchedule(_) => reference_data::decide(state, envelope),
+        | Command::DefineFeeSchedule(_)
+        | Command::DefineNettingSet { .. } => reference_data::decide(state, envelope),
         Command::BookTrade(_) | Command::AmendTrade(_) | Command::CancelTrade { .. } => {
             trades::decide(state, envelope)
         }

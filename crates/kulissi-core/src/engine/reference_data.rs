@@ -5,6 +5,7 @@
 
 use super::{Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::refdata::{Account, Book, InstrumentKind, SsiKey, StandingSettlementInstruction, Table};
+use crate::settlement::netting::NettingSet;
 
 /// Decides the commands of this family; the dispatcher in `engine` routes them here.
 pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
@@ -208,6 +209,33 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             vec![Event::FeeScheduleDefined {
                 id,
                 schedule: schedule.clone(),
+            }]
+        }
+        Command::DefineNettingSet { counterparty, ccp } => {
+            let id = refdata
+                .counterparties
+                .id(counterparty)
+                .ok_or(Rejection::UnknownCounterparty(*counterparty))?;
+            let set = match ccp {
+                None => NettingSet::Bilateral,
+                Some(lei) => {
+                    let ccp_id = refdata
+                        .counterparties
+                        .id(lei)
+                        .ok_or(Rejection::UnknownCounterparty(*lei))?;
+                    let role = refdata.counterparties.get(ccp_id).map(|c| c.role);
+                    if role != Some(crate::refdata::CounterpartyRole::Ccp) {
+                        return Err(Rejection::NotACcp(*lei));
+                    }
+                    NettingSet::Ccp(ccp_id)
+                }
+            };
+            if refdata.netting_sets.of(id) == Some(set) {
+                return Ok(Vec::new());
+            }
+            vec![Event::NettingSetDefined {
+                counterparty: id,
+                set,
             }]
         }
         _ => return Err(super::wrong_family()),

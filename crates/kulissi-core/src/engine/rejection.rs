@@ -366,6 +366,11 @@ pub enum Rejection {
         /// Why.
         reason: &'static str,
     },
+    /// A netting set against a counterparty that is not a central counterparty.
+    #[error(
+        "counterparty {0} is not a central counterparty (role ccp): trades cannot net against it"
+    )]
+    NotACcp(crate::identifiers::Lei),
     /// A corporate action's dates out of order.
     #[error(
         "a corporate action needs ex-date ≤ record date ≤ pay date, found ex {ex_date}, record {record_date}, pay {pay_date}"

@@ -112,6 +112,18 @@ impl State {
                 fits_id(kind, "fee schedule", *id, table.id(&key), table.next_id())?;
                 refdata.put_fee_schedule(*id, schedule.clone())
             }
+            Event::NettingSetDefined { counterparty, set } => {
+                exists(
+                    kind,
+                    "counterparty",
+                    *counterparty,
+                    refdata.counterparties.get(*counterparty),
+                )?;
+                if let crate::settlement::netting::NettingSet::Ccp(ccp) = set {
+                    exists(kind, "counterparty", *ccp, refdata.counterparties.get(*ccp))?;
+                }
+                refdata.netting_sets.set(*counterparty, *set)
+            }
             Event::TradeBooked {
                 trade_id,
                 source,

@@ -123,6 +123,8 @@ pub struct RefData {
     pub fee_schedules: Table<FeeScheduleKey, FeeSchedule, FeeScheduleId>,
     /// Each market and instrument type's schedules by valid-from date.
     fee_versions: Versions<(crate::settlement::Market, InstrumentType), FeeScheduleId>,
+    /// How each counterparty's trades net for settlement (those without one settle gross).
+    pub netting_sets: crate::settlement::netting::NettingSets,
 }
 
 /// The valid-from date of reference data defined without one: in force for every trade.

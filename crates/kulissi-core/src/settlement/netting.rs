@@ -42,6 +42,28 @@ pub struct Obligation {
     pub cash: Decimal,
 }
 
+impl Obligation {
+    /// A trade version's obligation: its principal (gross plus accrued interest) against
+    /// its quantity, signed from the firm's side.
+    pub fn of(record: &crate::trade::TradeRecord) -> Obligation {
+        let principal = record.economics.gross + record.economics.accrued;
+        let (quantity, cash) = match record.terms.side {
+            crate::trade::Side::Buy => (record.terms.quantity.value(), -principal),
+            crate::trade::Side::Sell => (-record.terms.quantity.value(), principal),
+        };
+        Obligation {
+            trade: record.trade_id,
+            counterparty: record.terms.counterparty,
+            instrument: record.terms.instrument,
+            settlement_date: record.terms.settlement_date,
+            currency: record.terms.currency,
+            account: record.terms.account,
+            quantity,
+            cash,
+        }
+    }
+}
+
 /// How a counterparty's trades net.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NettingSet {
@@ -66,6 +88,13 @@ impl NettingSets {
     /// How `counterparty`'s trades net, if they do.
     pub fn of(&self, counterparty: CounterpartyId) -> Option<NettingSet> {
         self.sets.get(&counterparty).copied()
+    }
+
+    /// Every counterparty's netting set, in counterparty order.
+    pub fn iter(&self) -> impl Iterator<Item = (CounterpartyId, NettingSet)> + '_ {
+        let mut all: Vec<_> = self.sets.iter().map(|(c, s)| (*c, *s)).collect();
+        all.sort_unstable_by_key(|(c, _)| *c);
+        all.into_iter()
     }
 }
 

@@ -24,6 +24,7 @@ use crate::refdata::{
     Account, AccountOwner, Book, CostMethod, Counterparty, CounterpartyRole, FeeSchedule,
     Instrument, InstrumentKind, LegalEntity, SsiKey, StandingSettlementInstruction,
 };
+use crate::settlement::netting::NettingSet;
 
 pub(crate) mod wire;
 
@@ -274,6 +275,17 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
             for (currency, change) in accruals {
                 w.str(currency.code());
                 w.decimal(*change);
+            }
+        }
+        Event::NettingSetDefined { counterparty, set } => {
+            w.u8(38);
+            w.u32(*counterparty);
+            match set {
+                NettingSet::Bilateral => w.u8(0),
+                NettingSet::Ccp(ccp) => {
+                    w.u8(1);
+                    w.u32(*ccp);
+                }
             }
         }
         Event::CorporateActionAnnounced { id, action } => {
@@ -900,6 +912,14 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
                 },
             }
         }
+        38 => Event::NettingSetDefined {
+            counterparty: r.u32()?.into(),
+            set: match r.u8()? {
+                0 => NettingSet::Bilateral,
+                1 => NettingSet::Ccp(r.u32()?.into()),
+                k => return Err(r.error(format!("unknown netting set kind {k}"))),
+            },
+        },
         33 => Event::SplitApplied {
             legal_entity: r.u32()?.into(),
             action: r.u32()?,

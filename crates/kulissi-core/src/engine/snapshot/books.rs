@@ -64,6 +64,9 @@ pub(super) fn reference_data(state: &State, w: &mut Writer<'_>) {
             schedule: schedule.clone(),
         });
     }
+    for (counterparty, set) in rd.netting_sets.iter() {
+        events.push(Event::NettingSetDefined { counterparty, set });
+    }
     for ((legal_entity, _), account) in &state.ledger_accounts {
         events.push(Event::LedgerAccountDefined {
             legal_entity: *legal_entity,
@@ -92,6 +95,7 @@ pub(super) fn read_reference_data(
                 | Event::AccountDefined { .. }
                 | Event::SsiDefined { .. }
                 | Event::FeeScheduleDefined { .. }
+                | Event::NettingSetDefined { .. }
                 | Event::LedgerAccountDefined { .. }
         ) {
             return Err(DecodeError {

@@ -73,3 +73,62 @@ fn a_trade_instructs_its_principal_against_payment_with_both_sides_ssis() {
     assert_eq!(amended.reference, "KUL2V2");
     assert_eq!(amended.quantity, d("900000"));
 }
+
+/// docs/domain.md §3.6 through the engine: with the broker configured to net bilaterally,
+/// selling it 500 at 100.00 and buying 300 back at 101.00 for the same settlement date
+/// settles as one delivery of 200 against 19,700.00; the netting set is reference data
+/// (refused against a counterparty that is not a CCP, acknowledged when repeated).
+#[test]
+fn a_bilateral_netting_set_nets_a_days_trades_with_the_broker() {
+    use crate::settlement::netting::{NettingSet, Obligation, net};
+    let mut s = firm();
+    let netting = Command::DefineNettingSet {
+        counterparty: lei(BROKER),
+        ccp: None,
+    };
+    let events = run(&mut s, netting.clone());
+    assert_round_trips(&events);
+    assert!(run(&mut s, netting).is_empty());
+    assert!(matches!(
+        decide(
+            &s,
+            &envelope(Command::DefineNettingSet {
+                counterparty: lei(BROKER),
+                ccp: Some(lei(CUSTODIAN)),
+            })
+        ),
+        Err(Rejection::NotACcp(_))
+    ));
+    for (id, side, quantity, price) in [
+        ("S", Side::Sell, "500", "100.00"),
+        ("B", Side::Buy, "300", "101.00"),
+    ] {
+        run(
+            &mut s,
+            Command::BookTrade(trade(
+                id,
+                FI_SHARE,
+                side,
+                quantity,
+                price,
+                "EUR",
+                date(2025, 7, 14),
+            )),
+        );
+    }
+    let broker = s.refdata.counterparties.id(&lei(BROKER)).unwrap();
+    assert_eq!(
+        s.refdata.netting_sets.of(broker),
+        Some(NettingSet::Bilateral)
+    );
+    let obligations: Vec<Obligation> = s.trades.iter().map(|t| Obligation::of(&t.record)).collect();
+    let instructions = net(&obligations, &s.refdata.netting_sets);
+    assert_eq!(instructions.len(), 1);
+    assert_eq!(
+        (instructions[0].quantity, instructions[0].cash),
+        (d("-200"), d("19700.00"))
+    );
+    // The netting set survives a snapshot.
+    let decoded = crate::engine::snapshot::decode(&crate::engine::snapshot::encode(&s)).unwrap();
+    assert_eq!(decoded, s);
+}
