@@ -15,6 +15,8 @@
 //!   [`positions_after_event`] (the engine's positions replayed to a sequence number).
 //! - [`cash_balances`]: posted, held and available cash per account and currency.
 //! - [`netting`]: the instructions a settlement date's trades settle by, net and gross.
+//! - [`fails`]: trades unsettled after their intended settlement date, aged and bucketed,
+//!   with the CSDR penalty accrued.
 //! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
 //!   dividend's entitlements per account with holder of record and market claim.
 //!
@@ -30,6 +32,7 @@
 
 mod cash;
 mod corporate_actions;
+mod fails;
 mod financial_statements;
 mod netting;
 mod positions;
@@ -58,6 +61,7 @@ pub use corporate_actions::{
     CorporateActionLine, CorporateActionList, EntitlementLine, Entitlements, EntitlementsError,
     corporate_actions, entitlements,
 };
+pub use fails::{FailLine, FailsReport, fails};
 pub use financial_statements::{
     ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
 };

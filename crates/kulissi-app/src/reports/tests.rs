@@ -197,3 +197,112 @@ fn trade_references_parse() {
     assert_eq!("posting".parse::<DateBasis>(), Ok(DateBasis::Posting));
     assert!("value".parse::<DateBasis>().is_err());
 }
+
+/// docs/domain.md §3.7 through the fails report: a sale of 10,000 liquid Helsinki shares due
+/// on Wednesday 4 March 2026 fails for three business days at reference prices 50.00,
+/// 49.00 and 51.00: EUR 150.00 of penalties, paid by us (a delivery); two days old on the
+/// Friday, in the 2–4 bucket, its buy-in extension ending on Tuesday 10 March. When 4,000
+/// of it settle on the Thursday, the later days count only the 6,000 still failing.
+#[test]
+fn the_fails_report_ages_a_fail_and_accrues_its_csdr_penalty() {
+    use kulissi_core::engine::{State, apply, decide};
+    use kulissi_core::money::{Price, Quantity};
+    use kulissi_core::refdata::{CounterpartyRole, InstrumentKind};
+    use kulissi_core::settlement::Market;
+    use kulissi_core::trade::{Side, TradeInput};
+    let firm = DemoFirm::generate(5).unwrap();
+    let run = |state: &mut State, command: Command| {
+        let events = decide(state, &envelope(command, jiff::Timestamp::UNIX_EPOCH)).unwrap();
+        for e in &events {
+            apply(state, e).unwrap();
+        }
+    };
+    let mut state = State::default();
+    for c in &firm.reference_data {
+        run(&mut state, c.command.clone());
+    }
+    let share = state
+        .refdata
+        .instruments
+        .iter()
+        .find(|(_, i)| i.market == Market::Xhel && i.kind == InstrumentKind::Equity)
+        .map(|(_, i)| i.isin)
+        .unwrap();
+    let broker = state
+        .refdata
+        .counterparties
+        .iter()
+        .find(|(_, c)| c.role == CounterpartyRole::Broker)
+        .map(|(_, c)| c.lei)
+        .unwrap();
+    let d = |s: &str| s.parse::<Decimal>().unwrap();
+    let day = |s: &str| s.parse::<Date>().unwrap();
+    let book = state
+        .refdata
+        .books
+        .iter()
+        .next()
+        .map(|(_, b)| b.code.clone())
+        .unwrap();
+    run(
+        &mut state,
+        Command::BookTrade(TradeInput {
+            source: "OMS".into(),
+            external_id: "F1".into(),
+            legal_entity: firm.legal_entity,
+            book,
+            trader: "anna".into(),
+            counterparty: broker,
+            account: "HOUSE-01".into(),
+            instrument: share,
+            side: Side::Sell,
+            quantity: Quantity::new(d("10000")),
+            price: Price::new(d("50.00")),
+            currency: kulissi_core::identifiers::Currency::parse("EUR").unwrap(),
+            trade_date: day("2026-03-02"),
+            trade_time: "2026-03-02T10:00:00Z".parse().unwrap(),
+            venue: kulissi_core::identifiers::Mic::parse("XHEL").unwrap(),
+            settlement_date: None,
+        }),
+    );
+    for (on, price) in [
+        ("2026-03-04", "50.00"),
+        ("2026-03-05", "49.00"),
+        ("2026-03-06", "51.00"),
+    ] {
+        run(
+            &mut state,
+            Command::RecordPrice {
+                instrument: share,
+                date: day(on),
+                price: Price::new(d(price)),
+                source: "XHEL close".into(),
+            },
+        );
+    }
+    let report = fails(&state, day("2026-03-06"));
+    assert_eq!(report.lines.len(), 1);
+    let f = &report.lines[0];
+    assert_eq!(f.intended_settlement_date, day("2026-03-04"));
+    assert_eq!((f.direction, f.age, f.bucket), ("delivery", 2, "2-4"));
+    assert_eq!((f.outstanding, f.penalty), (d("10000"), d("-150.00")));
+    assert_eq!(f.reference_value, d("510000.00"));
+    assert_eq!(f.extension_date, Some(day("2026-03-10")));
+    assert_eq!(report.totals.len(), 1);
+    // Nothing fails on the intended settlement date itself.
+    assert!(fails(&state, day("2026-03-04")).lines.is_empty());
+
+    run(
+        &mut state,
+        Command::ConfirmSettlement {
+            source: "OMS".into(),
+            external_id: "F1".into(),
+            quantity: Quantity::new(d("4000")),
+            settlement_date: day("2026-03-05"),
+            reference: "CUST-F1-1".into(),
+        },
+    );
+    let f = &fails(&state, day("2026-03-06")).lines[0];
+    // 10,000 × 50.00 + 6,000 × 49.00 + 6,000 × 51.00, each at 1 bp.
+    assert_eq!((f.outstanding, f.penalty), (d("6000"), d("-110.00")));
+}

@@ -71,6 +71,11 @@ impl Trades {
         self.settlement_references.get(reference)
     }
 
+    /// Every settlement confirmation seen, in no particular order.
+    pub fn confirmations(&self) -> impl Iterator<Item = &Confirmation> {
+        self.settlement_references.values()
+    }
+
     /// A shared copy of a source or trader name (allocated once per distinct name).
     pub fn shared_name(&self, name: &str) -> Arc<str> {
         self.names
