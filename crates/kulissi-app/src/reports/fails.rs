@@ -60,6 +60,9 @@ pub struct FailLine {
     pub extension_date: Option<Date>,
 }
 
+/// Fails and penalties (per currency) by counterparty and age bucket.
+pub type FailTotals = BTreeMap<(String, &'static str), (usize, BTreeMap<String, Decimal>)>;
+
 /// Failing trades and their totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailsReport {
@@ -68,7 +71,7 @@ pub struct FailsReport {
     /// By counterparty, age and trade.
     pub lines: Vec<FailLine>,
     /// (counterparty, bucket) → (fails, penalty per currency summed).
-    pub totals: BTreeMap<(String, &'static str), (usize, BTreeMap<String, Decimal>)>,
+    pub totals: FailTotals,
 }
 
 fn penalised(market: Market) -> bool {
@@ -183,8 +186,7 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
             b.trade_id,
         ))
     });
-    let mut totals: BTreeMap<(String, &'static str), (usize, BTreeMap<String, Decimal>)> =
-        BTreeMap::new();
+    let mut totals = FailTotals::new();
     for l in &lines {
         let t = totals
             .entry((l.counterparty.clone(), l.bucket))

@@ -61,7 +61,7 @@ pub use corporate_actions::{
     CorporateActionLine, CorporateActionList, EntitlementLine, Entitlements, EntitlementsError,
     corporate_actions, entitlements,
 };
-pub use fails::{FailLine, FailsReport, fails};
+pub use fails::{FailLine, FailTotals, FailsReport, fails};
 pub use financial_statements::{
     ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
 };
