@@ -1,0 +1,29 @@
+//! ISO 20022 settlement messages between Kulissi and its custodians (issue 11, point 3;
+//! `docs/domain.md` §3.5 and §4.1).
+//!
+//! - [`sese023`] writes a [`SettlementInstruction`](kulissi_core::settlement::instruction::SettlementInstruction)
+//!   as a `sese.023.001.11` SecuritiesSettlementTransactionInstruction and reads one back;
+//! - [`sese024`] reads a `sese.024.001.12` SecuritiesSettlementTransactionStatusAdvice into a
+//!   [`StatusAdvice`](sese024::StatusAdvice) (accepted, rejected, matched, unmatched,
+//!   pending, failing, cancelled, with every reason code);
+//! - [`sese025`] reads a `sese.025.001.11` SecuritiesSettlementTransactionConfirmation into a
+//!   [`Confirmation`](sese025::Confirmation) (settled quantity and amount, effective
+//!   settlement date, partial settlement and what remains).
+//!
+//! The element order follows the schema (learnt from the models of PyPI `python-iso20022`
+//! 0.3.0, whose dataclass field order is the XSD sequence); `tools/peers/iso20022_validate.sh`
+//! checks what the writer writes and the test fixtures against them. The readers take only
+//! what Kulissi needs and ignore the other optional elements of a message, but refuse a
+//! message that is not well formed, of another type, or missing or malformed in what they
+//! need, with an [`Iso20022Error`] naming the file and the element path; they never panic.
+//!
+//! This crate is an edge: it does I/O-free text in, text out, and `kulissi-core` knows
+//! nothing of XML.
+
+mod error;
+pub mod sese023;
+pub mod sese024;
+pub mod sese025;
+mod xml;
+
+pub use error::Iso20022Error;
