@@ -3,6 +3,9 @@
 //! hledger, ledger and beancount ([`ledger_export`]); and commands written back as the JSON
 //! lines the imports read ([`messages`]).
 //!
+//! [`net_file`] nets a trade file per (counterparty, ISIN, settlement date, currency) on two
+//! threads (`kulissi settle net-file`), writing what DuckDB's `GROUP BY ALL ORDER BY ALL` does.
+//!
 //! Every error names the file, the line and the column or JSON field, and says what was
 //! expected, e.g. `trades.csv line 12, column price: expected a decimal number such as
 //! 101.25, found '10,5'`. Parsing collects up to [`MAX_ERRORS`] errors so a person can fix a
@@ -15,6 +18,7 @@ mod error;
 mod fields;
 pub mod ledger_export;
 pub mod messages;
+pub mod net_file;
 mod refdata;
 mod trades;
 

@@ -2,7 +2,7 @@
 //! against them, so change them only with a deprecation.
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use jiff::civil::Date;
 use kulissi_app::reports::{DateBasis, Format};
 use kulissi_core::calendar::Calendar;
@@ -98,20 +98,10 @@ pub(crate) enum Command {
     /// The general ledger.
     #[command(subcommand)]
     Ledger(LedgerCommand),
-    /// Record the custodian's confirmation that (part of) a trade settled.
-    Settle {
-        /// The trade, as SOURCE:EXTERNAL_ID.
-        trade: String,
-        /// Quantity settled by this confirmation.
-        #[arg(long)]
-        quantity: String,
-        /// Effective settlement date, YYYY-MM-DD.
-        #[arg(long, value_parser = parse_date)]
-        date: Date,
-        /// The custodian's reference for the confirmation (resubmitting it changes nothing).
-        #[arg(long)]
-        reference: String,
-    },
+    /// Settlement: `settle TRADE --quantity Q --date D --reference R` records the
+    /// custodian's confirmation that (part of) a trade settled; `settle net-file` nets a
+    /// trade file.
+    Settle(SettleArgs),
     /// Run a legal entity's end of day: mark positions to market at the recorded prices and
     /// revalue foreign-currency balances at the recorded FX rates (import them as `price`
     /// and `fx_rate` lines). Refused, naming them, when prices or rates are missing or stale.
@@ -145,6 +135,87 @@ pub(crate) enum Command {
     /// Snapshots of the engine state (taken every `--snapshot-every` events anyway).
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+}
+
+/// `settle`: a confirmation (the arguments) or a subcommand, not both.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct SettleArgs {
+    /// What to do instead of recording a confirmation.
+    #[command(subcommand)]
+    pub(crate) command: Option<SettleCommand>,
+    /// The confirmation to record.
+    #[command(flatten)]
+    pub(crate) confirm: Option<ConfirmArgs>,
+}
+
+/// The custodian's confirmation that (part of) a trade settled.
+#[derive(Debug, Args)]
+pub(crate) struct ConfirmArgs {
+    /// The trade, as SOURCE:EXTERNAL_ID.
+    pub(crate) trade: String,
+    /// Quantity settled by this confirmation.
+    #[arg(long)]
+    pub(crate) quantity: String,
+    /// Effective settlement date, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) date: Date,
+    /// The custodian's reference for the confirmation (resubmitting it changes nothing).
+    #[arg(long)]
+    pub(crate) reference: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SettleCommand {
+    /// The instructions of the live trades due on a date, one per trade version, as
+    /// ISO 20022 sese.023 files (one per instruction, in --out), CSV or JSON.
+    Instructions {
+        /// The intended settlement date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// sese.023, csv or json.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The directory the sese.023 files go to (required for sese.023).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
+    /// The day's trades netted under the counterparties' netting sets (import
+    /// `netting_set` lines): net instructions with their trade counts, and gross ones.
+    Net {
+        /// The intended settlement date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Date,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// Trades unsettled after their intended settlement date: age, bucket, buy-in
+    /// extension date and the CSDR penalty accrued; totals per counterparty and bucket.
+    Fails {
+        /// The date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Date,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// Net a trade file per (counterparty, isin, settle_date, currency); needs no database.
+    ///
+    /// Reads the CSV header
+    /// trade_id,counterparty,isin,currency,trade_date,settle_date,side,quantity,price and
+    /// writes net quantity, exact net cash and trade count per group, sorted: the columns
+    /// and order of DuckDB's `GROUP BY ALL ... ORDER BY ALL`. The first bad line stops it,
+    /// naming line and column; nothing is written then.
+    NetFile {
+        /// The trade file (CSV).
+        #[arg(long)]
+        trades: std::path::PathBuf,
+        /// The netted file to write (CSV:
+        /// counterparty,isin,settle_date,currency,net_qty,net_cash,n_trades).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -9,11 +9,14 @@ mod database;
 mod demo;
 mod id;
 mod ledger;
+mod settle;
 mod startup;
 
 use std::io::Write;
 
-use crate::cli::{Cli, Command, ImportCommand, LedgerCommand, TradesCommand};
+use crate::cli::{
+    Cli, Command, ImportCommand, LedgerCommand, SettleArgs, SettleCommand, TradesCommand,
+};
 
 /// Runs the command line; `Ok(status)` is the exit status, `Err` a failure reported with
 /// status 2.
@@ -123,12 +126,35 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             out,
         ),
         Command::Ledger(cmd) => ledger::accounting(&ctx()?, cmd, out),
-        Command::Settle {
-            trade,
-            quantity,
-            date,
-            reference,
-        } => database::settle(&ctx()?, &trade, &quantity, date, &reference, out),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::NetFile { trades, out: to }),
+            ..
+        }) => settle::net_file(&trades, &to, out),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Net { date, format }),
+            ..
+        }) => settle::net(&ctx()?, date, format, out),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Fails { as_of, format }),
+            ..
+        }) => settle::fails(&ctx()?, as_of, format, out),
+        Command::Settle(SettleArgs {
+            command:
+                Some(SettleCommand::Instructions {
+                    date,
+                    format,
+                    out: dir,
+                }),
+            ..
+        }) => settle::instructions(&ctx()?, date, &format, dir.as_deref(), out),
+        Command::Settle(SettleArgs {
+            confirm: Some(c), ..
+        }) => database::settle(&ctx()?, &c.trade, &c.quantity, c.date, &c.reference, out),
+        Command::Settle(SettleArgs { .. }) => {
+            anyhow::bail!(
+                "settle needs a confirmation (TRADE --quantity Q --date D --reference R) or a subcommand (instructions, net, fails, net-file)"
+            )
+        }
         Command::Bench(crate::cli::BenchCommand::CrashChild { start, count, seed }) => {
             bench::crash_child(&ctx()?, start, count, seed, out)
         }

@@ -1,0 +1,159 @@
+//! `kulissi settle instructions|net|fails` (from the engine's state: a day's instructions
+//! as sese.023, CSV or JSON; its netting; the fails report) and `kulissi settle net-file` (a
+//! trade file netted per (counterparty, isin, settle_date, currency); see
+//! `kulissi_formats::net_file`). (`kulissi settle TRADE ...`, a custodian's confirmation, is
+//! in `database.rs`.)
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// Nets `trades` into `to` and prints one line: trades, groups, seconds.
+pub(crate) fn net_file(trades: &Path, to: &Path, out: &mut impl Write) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let summary = kulissi_formats::net_file::net_file(trades, to)?;
+    let seconds = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "netted {} trades into {} groups in {seconds:.2} s: {}",
+        summary.trades,
+        summary.groups,
+        to.display()
+    )?;
+    Ok(0)
+}
+
+/// `settle net --date`.
+pub(crate) fn net(
+    ctx: &super::context::Context,
+    date: jiff::civil::Date,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    kulissi_app::reports::render(
+        &kulissi_app::reports::netting(writer.state(), date),
+        format,
+        out,
+    )?;
+    Ok(0)
+}
+
+/// `settle fails --as-of`.
+pub(crate) fn fails(
+    ctx: &super::context::Context,
+    as_of: jiff::civil::Date,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    kulissi_app::reports::render(
+        &kulissi_app::reports::fails(writer.state(), as_of),
+        format,
+        out,
+    )?;
+    Ok(0)
+}
+
+/// `settle instructions --date [--format sese.023|csv|json] [--out DIR]`: the instruction of
+/// every live trade due on the date that has not begun to settle.
+pub(crate) fn instructions(
+    ctx: &super::context::Context,
+    date: jiff::civil::Date,
+    format: &str,
+    dir: Option<&Path>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    use kulissi_core::settlement::instruction::instruction_for;
+    use kulissi_core::trade::TradeStatus;
+    let writer = ctx.writer()?;
+    let state = writer.state();
+    let mut instructions = Vec::new();
+    for stored in state.trades.iter() {
+        let r = &stored.record;
+        if r.status == TradeStatus::Live
+            && r.terms.settlement_date == date
+            && r.settled_quantity.is_zero()
+        {
+            instructions.push(instruction_for(r, &state.refdata)?);
+        }
+    }
+    match format {
+        "sese.023" | "sese023" => {
+            let dir = dir.ok_or_else(|| anyhow::anyhow!("--format sese.023 needs --out DIR"))?;
+            std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            for i in &instructions {
+                let path = dir.join(format!("{}.xml", i.reference));
+                std::fs::write(&path, kulissi_iso20022::sese023::write(i))
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            }
+            writeln!(
+                out,
+                "{} sese.023 instructions for {date} written to {}",
+                instructions.len(),
+                dir.display()
+            )?;
+        }
+        "csv" | "json" => {
+            let report = InstructionList(instructions);
+            let format = format.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            kulissi_app::reports::render(&report, format, out)?;
+        }
+        other => anyhow::bail!("--format {other}: expected sese.023, csv or json"),
+    }
+    Ok(0)
+}
+
+/// Instructions as rows.
+struct InstructionList(Vec<kulissi_core::settlement::instruction::SettlementInstruction>);
+
+impl kulissi_app::reports::Report for InstructionList {
+    fn columns(&self) -> &'static [&'static str] {
+        &[
+            "reference",
+            "trades",
+            "movement",
+            "payment",
+            "trade_date",
+            "settlement_date",
+            "isin",
+            "quantity",
+            "amount",
+            "currency",
+            "place_of_settlement",
+            "our_agent",
+            "their_agent",
+            "counterparty",
+        ]
+    }
+
+    fn rows(&self) -> Vec<Vec<kulissi_app::reports::Cell>> {
+        use kulissi_app::reports::Cell;
+        self.0
+            .iter()
+            .map(|i| {
+                let trades: Vec<String> = i.trades.iter().map(|t| t.to_string()).collect();
+                vec![
+                    i.reference.as_str().into(),
+                    trades.join(" ").into(),
+                    i.movement.code().into(),
+                    i.payment.code().into(),
+                    i.trade_date.into(),
+                    i.settlement_date.into(),
+                    i.isin.to_string().into(),
+                    i.quantity.into(),
+                    i.amount.map_or(Cell::Empty, |(a, _)| a.into()),
+                    i.amount.map_or(Cell::Empty, |(_, c)| c.code().into()),
+                    i.ours.place_of_settlement.to_string().into(),
+                    i.ours.agent.to_string().into(),
+                    i.theirs.agent.to_string().into(),
+                    i.counterparty.to_string().into(),
+                ]
+            })
+            .collect()
+    }
+
+    fn write_table(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        kulissi_app::reports::render(self, kulissi_app::reports::Format::Csv, out)
+    }
+}

@@ -1,0 +1,163 @@
+//! `kulissi settle net-file` as scripts see it: the summary line, the file DuckDB writes, and
+//! a bad line reported on stderr with status 2. (`kulissi settle TRADE ...` is tested with
+//! the other bookings in `import.rs`, `exactly_once.rs` and `reports.rs`.)
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../kulissi-formats/tests/fixtures/{name}"))
+}
+
+fn kulissi(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_kulissi"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn net_file_writes_what_duckdb_writes_and_says_so_in_one_line() {
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("cli-net-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("net.csv");
+    let trades = fixture("net-trades.csv");
+    let (status, stdout, stderr) = kulissi(&[
+        "settle",
+        "net-file",
+        "--trades",
+        trades.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!((status, stderr.as_str()), (0, ""));
+    let groups = std::fs::read_to_string(fixture("net-duckdb.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert!(
+        stdout.starts_with(&format!("netted 12000 trades into {groups} groups in ")),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(std::fs::read(&out).unwrap() == std::fs::read(fixture("net-duckdb.csv")).unwrap());
+
+    let bad = dir.join("bad.csv");
+    let mut content = std::fs::read_to_string(&trades).unwrap();
+    content.push_str(
+        "12001,5493000000000047XX85,US0000001604,USD,2026-03-02,2026-03-03,B,10,1.23456\n",
+    );
+    std::fs::write(&bad, content).unwrap();
+    let (status, stdout, stderr) = kulissi(&[
+        "settle",
+        "net-file",
+        "--trades",
+        bad.to_str().unwrap(),
+        "--out",
+        dir.join("never.csv").to_str().unwrap(),
+    ]);
+    assert_eq!((status, stdout.as_str()), (2, ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {} line 12002, column price: expected a price with at most 14 digits before the point and 4 after, such as 101.25, found '1.23456'\n",
+            bad.display()
+        )
+    );
+    assert!(!dir.join("never.csv").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The day's settlement from the engine's state, on a generated year of 300 trades: the
+/// fails report lists the failing trades aged and bucketed; the instructions of a day are
+/// written as sese.023 files that read back to the same instructions; the netting report
+/// has one gross instruction per trade when no netting set is configured.
+#[test]
+fn a_days_instructions_netting_and_fails_from_the_command_line() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-settle-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("k.db");
+    let db = db.to_str().unwrap();
+    assert_eq!(kulissi(&["--db", db, "init"]).0, 0);
+    let (status, _, stderr) =
+        kulissi(&["--db", db, "generate", "--trades", "300", "--back-office"]);
+    assert_eq!(status, 0, "{stderr}");
+    let (status, fails, _) = kulissi(&[
+        "--db",
+        db,
+        "settle",
+        "fails",
+        "--as-of",
+        "2026-11-10",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(status, 0);
+    let mut lines = fails.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("trade_id,external_id,counterparty,isin")
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(!rows.is_empty(), "one generated trade in twenty fails");
+    // The oldest fail's instruction: its intended settlement date is the 6th column.
+    let isd = rows[0].split(',').nth(5).unwrap();
+    let out = dir.join("sese");
+    let (status, said, stderr) = kulissi(&[
+        "--db",
+        db,
+        "settle",
+        "instructions",
+        "--date",
+        isd,
+        "--format",
+        "sese.023",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(said.contains("sese.023 instructions"), "{said}");
+    let (_, csv, _) = kulissi(&[
+        "--db",
+        db,
+        "settle",
+        "instructions",
+        "--date",
+        isd,
+        "--format",
+        "csv",
+    ]);
+    let references: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert!(!references.is_empty());
+    for reference in &references {
+        let path = out.join(format!("{reference}.xml"));
+        let xml = std::fs::read_to_string(&path).unwrap();
+        let read = kulissi_iso20022::sese023::read(&xml, path.to_str().unwrap()).unwrap();
+        assert_eq!(read.reference, *reference);
+    }
+    let (_, net, _) = kulissi(&[
+        "--db", db, "settle", "net", "--date", isd, "--format", "csv",
+    ]);
+    let net_rows: Vec<&str> = net.lines().skip(1).collect();
+    assert_eq!(net_rows.len(), references.len(), "gross: one per trade");
+    assert!(net_rows.iter().all(|r| r.ends_with(",1,false")), "{net}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
