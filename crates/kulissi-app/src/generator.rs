@@ -838,7 +838,9 @@ impl DemoFirm {
     /// Settlement confirmations from the custodians for the live trades of `state` due on or
     /// before `until`, as a believable book sees them: most settle in full on their intended
     /// date, one in ten in two parts (the second a business day later, when that is still on
-    /// or before `until`), one in twenty fails and stays open. Deterministic from `seed`.
+    /// or before `until`), one in twenty fails: four in five of those settle 1 to 20 business
+    /// days late (confirmed once that day is on or before `until`), the rest stay open.
+    /// Deterministic from `seed`.
     pub fn settlements(&self, state: &State, seed: u64, until: Date) -> Vec<CommandEnvelope> {
         let mut commands = Vec::new();
         for stored in state.trades.iter() {
@@ -865,7 +867,24 @@ impl DemoFirm {
                 )
             };
             match rng.below(20) {
-                0 => {}
+                0 => {
+                    let late = 1 + rng.below(20) as i64;
+                    if rng.below(5) != 0
+                        && let Some(day) = state
+                            .refdata
+                            .instruments
+                            .get(r.terms.instrument)
+                            .and_then(|i| {
+                                i.market
+                                    .settlement_calendar()
+                                    .add_business_days(due, late)
+                                    .ok()
+                            })
+                        && day <= until
+                    {
+                        commands.push(confirm(quantity, day, 1));
+                    }
+                }
                 1 | 2 => {
                     let first = (quantity / Decimal::TWO).floor();
                     let next = state

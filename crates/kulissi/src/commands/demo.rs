@@ -85,9 +85,10 @@ const TRADES: [DemoTrade; 6] = [
     },
 ];
 
-/// Runs the demo: the enrichment walk-through, then the demo firm booking `trades` trades into
-/// the database with its back office (capital, settlements, two ends of day), its first
-/// trades, its trial balance, and a full verification.
+/// Runs the demo: the enrichment walk-through, then the demo firm's year of `trades` trades
+/// with its back office (capital, client deposits, confirmations, weekly ends of day with
+/// income and corporate actions), its first trades, its trial balance, the settlement fails
+/// at the last end of day (aged, with their CSDR penalties), and a full verification.
 pub(crate) fn run(
     ctx: &super::context::Context,
     trades: u64,
@@ -101,6 +102,25 @@ pub(crate) fn run(
     super::database::trades_list(ctx, 0, 8, Format::Table, out)?;
     writeln!(out, "\nThe general ledger (kulissi ledger trial-balance):")?;
     super::ledger::trial_balance(ctx, None, DateBasis::Effective, None, Format::Table, out)?;
+    {
+        let writer = ctx.writer()?;
+        let state = writer.state();
+        let last = state.valuations.last_end_of_day.values().max().copied();
+        if let Some(as_of) = last {
+            let fails = kulissi_app::reports::fails(state, as_of);
+            writeln!(
+                out,
+                "\nSettlement fails as of {as_of} (kulissi settle fails --as-of {as_of}): {} trades",
+                fails.lines.len()
+            )?;
+            for bucket in ["1", "2-4", "5-7", "8-15", "16-30", ">30"] {
+                let n = fails.lines.iter().filter(|l| l.bucket == bucket).count();
+                if n > 0 {
+                    writeln!(out, "  {bucket:>5} business days: {n}")?;
+                }
+            }
+        }
+    }
     writeln!(out, "\nkulissi verify:")?;
     super::database::verify_command(ctx, out)
 }
