@@ -1,6 +1,7 @@
 //! Deciding cash movements: recording (posted at once or held pending), posting, voiding,
 //! expiring, and overdraft limits. Every outflow is checked against the account's available
 //! balance and its limit when it is recorded, so a pending outflow reserves its amount.
+//! And the entries a posted movement makes (`State::post_cash_movement`).
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -8,6 +9,7 @@ use rust_decimal::Decimal;
 use super::{Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::cash::{CashMovement, CashMovementKind, CashMovementStatus, CashMovementType};
 use crate::identifiers::Currency;
+use crate::ledger::Sink;
 
 /// The fields of a cash movement as asked for.
 pub(super) struct Request<'a> {
@@ -297,4 +299,55 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
         } => overdraft_limit(state, account, *currency, *limit)?,
         _ => return Err(super::wrong_family()),
     })
+}
+
+impl State {
+    /// The entries of a posted cash movement, posted on its value date or its entity's
+    /// first open day: cash (or client money at banks) against its contra account; for a
+    /// transfer between two legal entities, one entry in each entity's books (the sender is
+    /// owed by the receiver); for a transfer within one entity, none.
+    pub(super) fn post_cash_movement<J: crate::ledger::Journal>(
+        &mut self,
+        m: &CashMovement,
+        journal: &mut J,
+    ) {
+        let entity = self.entity_of(m.account);
+        let header = |legal_entity: crate::ids::LegalEntityId| crate::ledger::EntryHeader {
+            kind: crate::ledger::EntryKind::CashMovement { id: m.id },
+            effective_date: m.value_date,
+            posting_date: self.periods.posting_date(legal_entity, m.value_date),
+            trade_id: None,
+            legal_entity,
+        };
+        let cash_at_banks = crate::ledger::codes::CASH;
+        if let crate::cash::CashMovementKind::Transfer { to } = m.kind {
+            let receiver = self.entity_of(to);
+            if receiver == entity {
+                return;
+            }
+            let (from, into) = (header(entity), header(receiver));
+            self.ledger.apply(&from, journal, |sink| {
+                sink.post(crate::ledger::codes::DUE_FROM_GROUP, m.currency, m.amount);
+                sink.post(cash_at_banks, m.currency, -m.amount);
+            });
+            self.ledger.apply(&into, journal, |sink| {
+                sink.post(cash_at_banks, m.currency, m.amount);
+                sink.post(crate::ledger::codes::DUE_TO_GROUP, m.currency, -m.amount);
+            });
+            return;
+        }
+        let Some(contra) = m.kind.contra_account() else {
+            return;
+        };
+        let cash = if m.kind.is_outflow() {
+            -m.amount
+        } else {
+            m.amount
+        };
+        let header = header(entity);
+        self.ledger.apply(&header, journal, |sink| {
+            sink.post(m.kind.cash_account(), m.currency, cash);
+            sink.post(contra, m.currency, -cash);
+        });
+    }
 }

@@ -1,10 +1,11 @@
-//! Deciding a legal entity's end of day: which of its house positions' valuation
-//! adjustments move to market value minus cost at the day's prices (a client's positions
-//! are not marked into the firm's P&L), which foreign-currency monetary balances are
-//! revalued at the closing rates, and which foreign-currency trading securities are
-//! retranslated (IAS 21: their FX change goes with their fair-value change). Missing or stale prices and rates refuse the
-//! run, naming what lacks one: a stale price is an exception for a person, never carried
-//! over silently.
+//! A legal entity's end of day: deciding the interest accrued on its house bond positions,
+//! which of its house positions' valuation adjustments move to market value minus cost at
+//! the day's prices (a client's positions are not marked into the firm's P&L), which
+//! foreign-currency monetary balances are revalued at the closing rates, and which
+//! foreign-currency trading securities are retranslated (IAS 21: their FX change goes with
+//! their fair-value change); and applying it (`State::apply_end_of_day`). Missing or stale
+//! prices and rates refuse the run, naming what lacks one: a stale price is an exception
+//! for a person, never carried over silently.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -303,4 +304,98 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
         Command::RunEndOfDay { legal_entity, date } => run(state, legal_entity, *date)?,
         _ => return Err(super::wrong_family()),
     })
+}
+
+impl State {
+    /// Applies an end of day: the interest accrual, the marks, the FX revaluation (or the
+    /// day's closing marker) and the translation of securities, in one legal entity's books.
+    pub(super) fn apply_end_of_day<J: crate::ledger::Journal>(
+        &mut self,
+        event: &Event,
+        journal: &mut J,
+    ) -> Result<(), super::ApplyError> {
+        use crate::ledger::{self, EntryHeader, EntryKind, Sink};
+        let kind = event.kind();
+        let Event::EndOfDayRun {
+            legal_entity,
+            date,
+            reporting_currency,
+            marks,
+            revaluations,
+            translations,
+            accruals,
+        } = event
+        else {
+            return Err(super::ApplyError::Unknown {
+                event: kind,
+                what: "end of day",
+                id: 0,
+            });
+        };
+        self.legal_entity(kind, *legal_entity)?;
+        let changes: Vec<(Currency, Decimal)> = marks
+            .iter()
+            .map(|m| {
+                let key = (m.account, m.instrument);
+                (m.currency, self.valuations.mark(key, m.adjustment))
+            })
+            .collect();
+        let posting_date = self.periods.posting_date(*legal_entity, *date);
+        let header = |kind| EntryHeader {
+            kind,
+            effective_date: *date,
+            posting_date,
+            trade_id: None,
+            legal_entity: *legal_entity,
+        };
+        self.ledger
+            .apply(&header(EntryKind::InterestAccrual), journal, |sink| {
+                for (currency, change) in accruals {
+                    sink.post(ledger::codes::ACCRUED_INTEREST, *currency, *change);
+                    sink.post(ledger::codes::INTEREST_INCOME, *currency, -*change);
+                }
+            });
+        self.ledger
+            .apply(&header(EntryKind::MarkToMarket), journal, |sink| {
+                for (currency, change) in &changes {
+                    sink.post(ledger::codes::VALUATION_ADJUSTMENT, *currency, *change);
+                    sink.post(ledger::codes::UNREALISED_PNL, *currency, -*change);
+                }
+            });
+        if J::ENABLED && revaluations.iter().all(|r| r.gain.is_zero()) {
+            // The day's closing marker, when nothing was revalued: translation
+            // (`ledger::translate`) needs to know where each end of day fell.
+            journal.entry(&header(EntryKind::FxRevaluation), &[]);
+        }
+        self.ledger
+            .apply(&header(EntryKind::FxRevaluation), journal, |sink| {
+                for r in revaluations {
+                    sink.post(
+                        ledger::codes::FX_REVALUATION_ADJUSTMENT,
+                        *reporting_currency,
+                        r.gain,
+                    );
+                    sink.post(ledger::codes::FX_REVALUATION, *reporting_currency, -r.gain);
+                }
+            });
+        self.ledger
+            .apply(&header(EntryKind::FxTranslation), journal, |sink| {
+                for r in translations {
+                    sink.post(
+                        ledger::codes::SECURITIES_TRANSLATION,
+                        *reporting_currency,
+                        r.gain,
+                    );
+                    sink.post(ledger::codes::UNREALISED_PNL, *reporting_currency, -r.gain);
+                }
+            });
+        for r in revaluations {
+            self.valuations.revalued(*legal_entity, r);
+        }
+        for r in translations {
+            self.valuations.translated(*legal_entity, r);
+        }
+        self.valuations.last_end_of_day.insert(*legal_entity, *date);
+        Ok(())
+    }
 }

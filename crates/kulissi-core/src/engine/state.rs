@@ -359,80 +359,7 @@ impl State {
                 date,
                 rate,
             } => self.market_data.record_rate(*base, *quote, *date, *rate),
-            Event::EndOfDayRun {
-                legal_entity,
-                date,
-                reporting_currency,
-                marks,
-                revaluations,
-                translations,
-                accruals,
-            } => {
-                self.legal_entity(kind, *legal_entity)?;
-                let changes: Vec<(Currency, Decimal)> = marks
-                    .iter()
-                    .map(|m| {
-                        let key = (m.account, m.instrument);
-                        (m.currency, self.valuations.mark(key, m.adjustment))
-                    })
-                    .collect();
-                let posting_date = self.periods.posting_date(*legal_entity, *date);
-                let header = |kind| EntryHeader {
-                    kind,
-                    effective_date: *date,
-                    posting_date,
-                    trade_id: None,
-                    legal_entity: *legal_entity,
-                };
-                self.ledger
-                    .apply(&header(EntryKind::InterestAccrual), journal, |sink| {
-                        for (currency, change) in accruals {
-                            sink.post(ledger::codes::ACCRUED_INTEREST, *currency, *change);
-                            sink.post(ledger::codes::INTEREST_INCOME, *currency, -*change);
-                        }
-                    });
-                self.ledger
-                    .apply(&header(EntryKind::MarkToMarket), journal, |sink| {
-                        for (currency, change) in &changes {
-                            sink.post(ledger::codes::VALUATION_ADJUSTMENT, *currency, *change);
-                            sink.post(ledger::codes::UNREALISED_PNL, *currency, -*change);
-                        }
-                    });
-                if J::ENABLED && revaluations.iter().all(|r| r.gain.is_zero()) {
-                    // The day's closing marker, when nothing was revalued: translation
-                    // (`ledger::translate`) needs to know where each end of day fell.
-                    journal.entry(&header(EntryKind::FxRevaluation), &[]);
-                }
-                self.ledger
-                    .apply(&header(EntryKind::FxRevaluation), journal, |sink| {
-                        for r in revaluations {
-                            sink.post(
-                                ledger::codes::FX_REVALUATION_ADJUSTMENT,
-                                *reporting_currency,
-                                r.gain,
-                            );
-                            sink.post(ledger::codes::FX_REVALUATION, *reporting_currency, -r.gain);
-                        }
-                    });
-                self.ledger
-                    .apply(&header(EntryKind::FxTranslation), journal, |sink| {
-                        for r in translations {
-                            sink.post(
-                                ledger::codes::SECURITIES_TRANSLATION,
-                                *reporting_currency,
-                                r.gain,
-                            );
-                            sink.post(ledger::codes::UNREALISED_PNL, *reporting_currency, -r.gain);
-                        }
-                    });
-                for r in revaluations {
-                    self.valuations.revalued(*legal_entity, r);
-                }
-                for r in translations {
-                    self.valuations.translated(*legal_entity, r);
-                }
-                self.valuations.last_end_of_day.insert(*legal_entity, *date);
-            }
+            Event::EndOfDayRun { .. } => self.apply_end_of_day(event, journal)?,
             Event::CorporateActionAnnounced { .. }
             | Event::SplitApplied { .. }
             | Event::DividendEntitled { .. }
@@ -645,7 +572,11 @@ impl State {
     }
 
     /// The legal entity with `id`, which the event `kind` names, exists.
-    fn legal_entity(&self, kind: &'static str, id: LegalEntityId) -> Result<(), ApplyError> {
+    pub(super) fn legal_entity(
+        &self,
+        kind: &'static str,
+        id: LegalEntityId,
+    ) -> Result<(), ApplyError> {
         exists(
             kind,
             "legal entity",
@@ -709,56 +640,11 @@ impl State {
 
     /// The legal entity of an account (entity 0 when unknown, which `apply` has refused
     /// before asking).
-    fn entity_of(&self, account: crate::ids::AccountId) -> LegalEntityId {
+    pub(super) fn entity_of(&self, account: crate::ids::AccountId) -> LegalEntityId {
         self.refdata
             .accounts
             .get(account)
             .map_or(LegalEntityId(0), |a| a.legal_entity)
-    }
-
-    /// The entries of a posted cash movement, posted on its value date or its entity's
-    /// first open day: cash (or client money at banks) against its contra account; for a
-    /// transfer between two legal entities, one entry in each entity's books (the sender is
-    /// owed by the receiver); for a transfer within one entity, none.
-    fn post_cash_movement<J: ledger::Journal>(&mut self, m: &CashMovement, journal: &mut J) {
-        let entity = self.entity_of(m.account);
-        let header = |legal_entity: LegalEntityId| EntryHeader {
-            kind: EntryKind::CashMovement { id: m.id },
-            effective_date: m.value_date,
-            posting_date: self.periods.posting_date(legal_entity, m.value_date),
-            trade_id: None,
-            legal_entity,
-        };
-        let cash_at_banks = ledger::codes::CASH;
-        if let crate::cash::CashMovementKind::Transfer { to } = m.kind {
-            let receiver = self.entity_of(to);
-            if receiver == entity {
-                return;
-            }
-            let (from, into) = (header(entity), header(receiver));
-            self.ledger.apply(&from, journal, |sink| {
-                sink.post(ledger::codes::DUE_FROM_GROUP, m.currency, m.amount);
-                sink.post(cash_at_banks, m.currency, -m.amount);
-            });
-            self.ledger.apply(&into, journal, |sink| {
-                sink.post(cash_at_banks, m.currency, m.amount);
-                sink.post(ledger::codes::DUE_TO_GROUP, m.currency, -m.amount);
-            });
-            return;
-        }
-        let Some(contra) = m.kind.contra_account() else {
-            return;
-        };
-        let cash = if m.kind.is_outflow() {
-            -m.amount
-        } else {
-            m.amount
-        };
-        let header = header(entity);
-        self.ledger.apply(&header, journal, |sink| {
-            sink.post(m.kind.cash_account(), m.currency, cash);
-            sink.post(contra, m.currency, -cash);
-        });
     }
 
     /// Whose assets an account holds (house when the account is unknown, which `apply`

@@ -425,12 +425,12 @@ fn client_money_is_segregated_and_group_transfers_are_due_to_and_from() {
     assert_client_money_balances(&s);
 }
 
-/// docs/domain.md §7.3: the house buys 100 US shares at $50.00 against a USD payable; the
-/// dollar strengthens (EUR/USD 1.1000 → 1.0800); the payable's FX loss (4300) and the
-/// stock's FX gain (4200) are equal, so while both sit on the books there is no net FX P&L.
-#[test]
-fn a_usd_stock_bought_against_a_usd_payable_has_no_net_fx_pnl() {
-    const US_SHARE: &str = "US0378331005";
+/// A US share on XNYS.
+const US_SHARE: &str = "US0378331005";
+
+/// The firm with [`US_SHARE`], the XNYS SSIs of both sides and a fee schedule charging
+/// `commission_bp`.
+fn with_us_share(commission_bp: &str) -> State {
     let mut s = firm();
     run(
         &mut s,
@@ -454,8 +454,22 @@ fn a_usd_stock_bought_against_a_usd_payable_has_no_net_fx_pnl() {
     }
     run(
         &mut s,
-        Command::DefineFeeSchedule(fees(Market::Xnys, InstrumentType::Equity, "0", "0")),
+        Command::DefineFeeSchedule(fees(
+            Market::Xnys,
+            InstrumentType::Equity,
+            commission_bp,
+            "0",
+        )),
     );
+    s
+}
+
+/// docs/domain.md §7.3: the house buys 100 US shares at $50.00 against a USD payable; the
+/// dollar strengthens (EUR/USD 1.1000 → 1.0800); the payable's FX loss (4300) and the
+/// stock's FX gain (4200) are equal, so while both sit on the books there is no net FX P&L.
+#[test]
+fn a_usd_stock_bought_against_a_usd_payable_has_no_net_fx_pnl() {
+    let mut s = with_us_share("0");
     let (mon, tue) = (date(2025, 7, 14), date(2025, 7, 15));
     let buy = trade("US", US_SHARE, Side::Buy, "100", "50.00", "USD", mon);
     run(&mut s, Command::BookTrade(buy));
@@ -515,32 +529,7 @@ fn a_usd_stock_bought_against_a_usd_payable_has_no_net_fx_pnl() {
 /// any one account unbalances the converted balance sheet.
 #[test]
 fn converted_statements_tie_to_the_ledger_without_a_plug() {
-    const US_SHARE: &str = "US0378331005";
-    let mut s = firm();
-    run(
-        &mut s,
-        Command::DefineInstrument(equity(US_SHARE, "USD", Market::Xnys, false)),
-    );
-    for counterparty in [None, Some(lei(BROKER))] {
-        run(
-            &mut s,
-            Command::DefineSsi {
-                counterparty,
-                market: Market::Xnys,
-                currency: ccy("USD"),
-                instrument_type: InstrumentType::Equity,
-                place_of_settlement: Bic::parse("DTCYUS33").unwrap(),
-                agent: Bic::parse("DEUTDEFF").unwrap(),
-                safekeeping_account: "SAFE".into(),
-                cash_account: "CASH".into(),
-                valid_from: crate::refdata::IN_FORCE_FROM_THE_START,
-            },
-        );
-    }
-    run(
-        &mut s,
-        Command::DefineFeeSchedule(fees(Market::Xnys, InstrumentType::Equity, "7", "0")),
-    );
+    let mut s = with_us_share("7");
     let (eur, usd) = (ccy("EUR"), ccy("USD"));
     let mut journal = Vec::new();
     let j = &mut journal;
