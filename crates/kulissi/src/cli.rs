@@ -190,6 +190,15 @@ pub(crate) enum SettleCommand {
         #[arg(long, default_value = "table", value_parser = format_parser())]
         format: Format,
     },
+    /// A month's CSDR penalties per counterparty and currency: payable, receivable, net.
+    Penalties {
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
     /// Trades unsettled after their intended settlement date: age, bucket, buy-in
     /// extension date and the CSDR penalty accrued; totals per counterparty and bucket.
     Fails {

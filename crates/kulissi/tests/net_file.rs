@@ -114,6 +114,24 @@ fn a_days_instructions_netting_and_fails_from_the_command_line() {
     );
     let rows: Vec<&str> = lines.collect();
     assert!(!rows.is_empty(), "one generated trade in twenty fails");
+    let (status, penalties, _) = kulissi(&[
+        "--db",
+        db,
+        "settle",
+        "penalties",
+        "--month",
+        "2026-10",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(status, 0);
+    assert!(
+        penalties.starts_with("counterparty,currency,fails,payable,receivable,net"),
+        "{penalties}"
+    );
+    let (status, _, stderr) = kulissi(&["--db", db, "settle", "penalties", "--month", "10/2026"]);
+    assert_eq!(status, 2);
+    assert!(stderr.contains("--month: expected YYYY-MM"), "{stderr}");
     // The oldest fail's instruction: its intended settlement date is the 6th column.
     let isd = rows[0].split(',').nth(5).unwrap();
     let out = dir.join("sese");

@@ -1,8 +1,11 @@
-//! Settlement fails (docs/domain.md §3.7): every live trade still unsettled after its
+//! Settlement fails and CSDR penalties (docs/domain.md §3.7). The fails report: every live
+//! trade still unsettled after its
 //! intended settlement date as of a date, counting the confirmations dated on or before it;
 //! its age in settlement-calendar business days and bucket, the buy-in extension date, and
 //! the CSDR cash penalty accrued from the intended settlement date, each failing business
-//! day at that day's reference price; with totals per counterparty and bucket.
+//! day at that day's reference price; with totals per counterparty and bucket. The
+//! penalties report: a month's penalties per counterparty and currency, as the CSD nets
+//! and collects them.
 //!
 //! Penalties apply to instructions at EU/EEA CSDs (here Helsinki, Stockholm, Copenhagen,
 //! Xetra, Paris and Oslo), are assumed matched, and are for lack of securities: a failing
@@ -89,9 +92,64 @@ fn class_of(instrument_type: InstrumentType) -> PenaltyClass {
     }
 }
 
-/// The fails of `state` as of `as_of`.
-pub fn fails(state: &State, as_of: Date) -> FailsReport {
+/// The CSDR penalty a trade accrues on the settlement-calendar business days in
+/// `from..=to` (none before its intended settlement date) on which it had not settled by
+/// the close, per its `confirmations` (date, quantity): each day at that day's reference
+/// price and rate, rounded to the currency; negative when we pay it (our delivery fails),
+/// positive when it is paid to us; zero outside the EU/EEA CSDs.
+fn penalty_between(
+    state: &State,
+    r: &kulissi_core::trade::TradeRecord,
+    confirmations: &[(Date, Decimal)],
+    from: Date,
+    to: Date,
+) -> Decimal {
+    let t = &r.terms;
+    let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
+        return Decimal::ZERO;
+    };
+    if !penalised(instrument.market) {
+        return Decimal::ZERO;
+    }
     let rates = PenaltyRates::csdr();
+    let class = class_of(instrument.kind.instrument_type());
+    let calendar = instrument.market.settlement_calendar();
+    let quantity = t.quantity.value();
+    let mut penalty = Decimal::ZERO;
+    let mut day = from.max(t.settlement_date);
+    while day <= to {
+        let settled: Decimal = confirmations
+            .iter()
+            .filter(|(d, _)| *d <= day)
+            .map(|(_, q)| *q)
+            .sum();
+        let left = quantity - settled;
+        if left <= Decimal::ZERO {
+            break;
+        }
+        if calendar.is_business_day(day)
+            && let Some(bp) = rates.basis_points(class, day)
+        {
+            let price = state
+                .market_data
+                .latest_price(t.instrument, day)
+                .map_or(Decimal::ZERO, |(_, p)| p.price);
+            let value = reference_value(left, price, instrument.multiplier);
+            penalty += securities_penalty(value, bp, t.currency);
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
+        }
+    }
+    match t.side {
+        Side::Sell => -penalty,
+        Side::Buy => penalty,
+    }
+}
+
+/// The confirmations of every trade: (effective settlement date, quantity).
+fn confirmations_by_trade(state: &State) -> HashMap<TradeId, Vec<(Date, Decimal)>> {
     let mut confirmed: HashMap<TradeId, Vec<(Date, Decimal)>> = HashMap::new();
     for c in state.trades.confirmations() {
         confirmed
@@ -99,6 +157,12 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
             .or_default()
             .push((c.settlement_date, c.quantity));
     }
+    confirmed
+}
+
+/// The fails of `state` as of `as_of`.
+pub fn fails(state: &State, as_of: Date) -> FailsReport {
+    let confirmed = confirmations_by_trade(state);
     let mut lines = Vec::new();
     for stored in state.trades.iter() {
         let r = &stored.record;
@@ -132,28 +196,11 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
                 .latest_price(t.instrument, day)
                 .map_or(Decimal::ZERO, |(_, p)| p.price)
         };
-        // Each business day from the ISD on which the trade had not settled by the close.
-        let mut penalty = Decimal::ZERO;
-        if penalised(instrument.market) {
-            let mut day = t.settlement_date;
-            while day <= as_of {
-                let left = quantity - settled_by(day);
-                if left > Decimal::ZERO
-                    && calendar.is_business_day(day)
-                    && let Some(bp) = rates.basis_points(class, day)
-                {
-                    let value = reference_value(left, price_on(day), instrument.multiplier);
-                    penalty += securities_penalty(value, bp, t.currency);
-                }
-                match day.tomorrow() {
-                    Ok(next) => day = next,
-                    Err(_) => break,
-                }
-            }
-        }
-        let (direction, sign) = match t.side {
-            Side::Sell => ("delivery", Decimal::NEGATIVE_ONE),
-            Side::Buy => ("receipt", Decimal::ONE),
+        let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
+        let penalty = penalty_between(state, r, confirmations, t.settlement_date, as_of);
+        let direction = match t.side {
+            Side::Sell => "delivery",
+            Side::Buy => "receipt",
         };
         lines.push(FailLine {
             trade_id: r.trade_id.0,
@@ -175,7 +222,7 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
                 reference_value(outstanding, price_on(as_of), instrument.multiplier),
                 t.currency,
             ),
-            penalty: sign * penalty,
+            penalty,
             extension_date: buy_in_extension_date(class, calendar, t.settlement_date).ok(),
         });
     }
@@ -289,6 +336,132 @@ impl Report for FailsReport {
                 out,
                 "  {counterparty:<20} {bucket:<5} {n:>5} fails, penalties {}",
                 p.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// One counterparty's penalties in one currency over a month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PenaltyLine {
+    /// The counterparty's LEI.
+    pub counterparty: String,
+    /// The currency.
+    pub currency: String,
+    /// Trades that failed in the month.
+    pub fails: usize,
+    /// Penalties we pay (our deliveries failed), negative.
+    pub payable: Decimal,
+    /// Penalties paid to us (their deliveries failed).
+    pub receivable: Decimal,
+    /// The net: what the CSD collects or pays for the month.
+    pub net: Decimal,
+}
+
+/// A month's CSDR penalties per counterparty and currency (the CSDs net and collect them
+/// monthly).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PenaltiesReport {
+    /// The first day of the month.
+    pub from: Date,
+    /// The last day.
+    pub to: Date,
+    /// By counterparty and currency.
+    pub lines: Vec<PenaltyLine>,
+}
+
+/// The penalties of the business days `from..=to` (a month), from the confirmations seen.
+pub fn penalties(state: &State, from: Date, to: Date) -> PenaltiesReport {
+    let confirmed = confirmations_by_trade(state);
+    let mut per: BTreeMap<(String, String), PenaltyLine> = BTreeMap::new();
+    for stored in state.trades.iter() {
+        let r = &stored.record;
+        if r.status != TradeStatus::Live || r.terms.settlement_date > to {
+            continue;
+        }
+        let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
+        let penalty = penalty_between(state, r, confirmations, from, to);
+        if penalty.is_zero() {
+            continue;
+        }
+        let counterparty = state
+            .refdata
+            .counterparties
+            .get(r.terms.counterparty)
+            .map(|c| c.lei.to_string())
+            .unwrap_or_default();
+        let currency = r.terms.currency.code().to_owned();
+        let line = per
+            .entry((counterparty.clone(), currency.clone()))
+            .or_insert(PenaltyLine {
+                counterparty,
+                currency,
+                fails: 0,
+                payable: Decimal::ZERO,
+                receivable: Decimal::ZERO,
+                net: Decimal::ZERO,
+            });
+        line.fails += 1;
+        if penalty.is_sign_negative() {
+            line.payable += penalty;
+        } else {
+            line.receivable += penalty;
+        }
+        line.net += penalty;
+    }
+    PenaltiesReport {
+        from,
+        to,
+        lines: per.into_values().collect(),
+    }
+}
+
+impl Report for PenaltiesReport {
+    fn columns(&self) -> &'static [&'static str] {
+        &[
+            "counterparty",
+            "currency",
+            "fails",
+            "payable",
+            "receivable",
+            "net",
+        ]
+    }
+
+    fn rows(&self) -> Vec<Vec<Cell>> {
+        self.lines
+            .iter()
+            .map(|l| {
+                vec![
+                    l.counterparty.as_str().into(),
+                    l.currency.as_str().into(),
+                    (l.fails as u64).into(),
+                    l.payable.into(),
+                    l.receivable.into(),
+                    l.net.into(),
+                ]
+            })
+            .collect()
+    }
+
+    fn write_table(&self, out: &mut dyn Write) -> io::Result<()> {
+        writeln!(out, "CSDR penalties, {} to {}", self.from, self.to)?;
+        writeln!(
+            out,
+            "{:<20} {:<4} {:>6} {:>14} {:>14} {:>14}",
+            "counterparty", "ccy", "fails", "payable", "receivable", "net"
+        )?;
+        for l in &self.lines {
+            writeln!(
+                out,
+                "{:<20} {:<4} {:>6} {:>14} {:>14} {:>14}",
+                l.counterparty,
+                l.currency,
+                l.fails,
+                l.payable.to_string(),
+                l.receivable.to_string(),
+                l.net.to_string()
             )?;
         }
         Ok(())

@@ -16,7 +16,8 @@
 //! - [`cash_balances`]: posted, held and available cash per account and currency.
 //! - [`netting`]: the instructions a settlement date's trades settle by, net and gross.
 //! - [`fails`]: trades unsettled after their intended settlement date, aged and bucketed,
-//!   with the CSDR penalty accrued.
+//!   with the CSDR penalty accrued; [`penalties`]: a month's penalties per counterparty and
+//!   currency, payable, receivable and net.
 //! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
 //!   dividend's entitlements per account with holder of record and market claim.
 //!
@@ -61,7 +62,9 @@ pub use corporate_actions::{
     CorporateActionLine, CorporateActionList, EntitlementLine, Entitlements, EntitlementsError,
     corporate_actions, entitlements,
 };
-pub use fails::{FailLine, FailTotals, FailsReport, fails};
+pub use fails::{
+    FailLine, FailTotals, FailsReport, PenaltiesReport, PenaltyLine, fails, penalties,
+};
 pub use financial_statements::{
     ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
 };

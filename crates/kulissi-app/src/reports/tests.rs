@@ -305,4 +305,15 @@ fn the_fails_report_ages_a_fail_and_accrues_its_csdr_penalty() {
     let f = &fails(&state, day("2026-03-06")).lines[0];
     // 10,000 × 50.00 + 6,000 × 49.00 + 6,000 × 51.00, each at 1 bp.
     assert_eq!((f.outstanding, f.penalty), (d("6000"), d("-110.00")));
+    // The month's penalties: what the CSD collects from us for the broker's trade; from
+    // the 5th only the 6,000 still failing count.
+    let march = penalties(&state, day("2026-03-01"), day("2026-03-06"));
+    assert_eq!(march.lines.len(), 1);
+    let p = &march.lines[0];
+    assert_eq!(
+        (p.fails, p.payable, p.receivable, p.net),
+        (1, d("-110.00"), d("0"), d("-110.00"))
+    );
+    let later = penalties(&state, day("2026-03-05"), day("2026-03-06"));
+    assert_eq!(later.lines[0].net, d("-60.00"));
 }

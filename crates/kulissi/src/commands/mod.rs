@@ -139,6 +139,10 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             ..
         }) => settle::fails(&ctx()?, as_of, format, out),
         Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Penalties { month, format }),
+            ..
+        }) => settle::penalties(&ctx()?, &month, format, out),
+        Command::Settle(SettleArgs {
             command:
                 Some(SettleCommand::Instructions {
                     date,
@@ -152,7 +156,7 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         }) => database::settle(&ctx()?, &c.trade, &c.quantity, c.date, &c.reference, out),
         Command::Settle(SettleArgs { .. }) => {
             anyhow::bail!(
-                "settle needs a confirmation (TRADE --quantity Q --date D --reference R) or a subcommand (instructions, net, fails, net-file)"
+                "settle needs a confirmation (TRADE --quantity Q --date D --reference R) or a subcommand (instructions, net, fails, penalties, net-file)"
             )
         }
         Command::Bench(crate::cli::BenchCommand::CrashChild { start, count, seed }) => {

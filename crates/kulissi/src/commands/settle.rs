@@ -1,5 +1,6 @@
-//! `kulissi settle instructions|net|fails` (from the engine's state: a day's instructions
-//! as sese.023, CSV or JSON; its netting; the fails report) and `kulissi settle net-file` (a
+//! `kulissi settle instructions|net|fails|penalties` (from the engine's state: a day's
+//! instructions as sese.023, CSV or JSON; its netting; the fails report; a month's CSDR
+//! penalties) and `kulissi settle net-file` (a
 //! trade file netted per (counterparty, isin, settle_date, currency); see
 //! `kulissi_formats::net_file`). (`kulissi settle TRADE ...`, a custodian's confirmation, is
 //! in `database.rs`.)
@@ -52,6 +53,23 @@ pub(crate) fn fails(
         format,
         out,
     )?;
+    Ok(0)
+}
+
+/// `settle penalties --month YYYY-MM`.
+pub(crate) fn penalties(
+    ctx: &super::context::Context,
+    month: &str,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let first: jiff::civil::Date = format!("{month}-01")
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--month: expected YYYY-MM, found '{month}'"))?;
+    let last = first.last_of_month();
+    let writer = ctx.writer()?;
+    let report = kulissi_app::reports::penalties(writer.state(), first, last);
+    kulissi_app::reports::render(&report, format, out)?;
     Ok(0)
 }
 
