@@ -99,6 +99,7 @@ fn class_of(instrument_type: InstrumentType) -> PenaltyClass {
 /// positive when it is paid to us; zero outside the EU/EEA CSDs.
 fn penalty_between(
     state: &State,
+    rates: &PenaltyRates,
     r: &kulissi_core::trade::TradeRecord,
     confirmations: &[(Date, Decimal)],
     from: Date,
@@ -111,7 +112,6 @@ fn penalty_between(
     if !penalised(instrument.market) {
         return Decimal::ZERO;
     }
-    let rates = PenaltyRates::csdr();
     let class = class_of(instrument.kind.instrument_type());
     let calendar = instrument.market.settlement_calendar();
     let quantity = t.quantity.value();
@@ -162,6 +162,7 @@ fn confirmations_by_trade(state: &State) -> HashMap<TradeId, Vec<(Date, Decimal)
 
 /// The fails of `state` as of `as_of`.
 pub fn fails(state: &State, as_of: Date) -> FailsReport {
+    let rates = PenaltyRates::csdr();
     let confirmed = confirmations_by_trade(state);
     let mut lines = Vec::new();
     for stored in state.trades.iter() {
@@ -197,7 +198,7 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
                 .map_or(Decimal::ZERO, |(_, p)| p.price)
         };
         let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
-        let penalty = penalty_between(state, r, confirmations, t.settlement_date, as_of);
+        let penalty = penalty_between(state, &rates, r, confirmations, t.settlement_date, as_of);
         let direction = match t.side {
             Side::Sell => "delivery",
             Side::Buy => "receipt",
@@ -373,6 +374,7 @@ pub struct PenaltiesReport {
 
 /// The penalties of the business days `from..=to` (a month), from the confirmations seen.
 pub fn penalties(state: &State, from: Date, to: Date) -> PenaltiesReport {
+    let rates = PenaltyRates::csdr();
     let confirmed = confirmations_by_trade(state);
     let mut per: BTreeMap<(String, String), PenaltyLine> = BTreeMap::new();
     for stored in state.trades.iter() {
@@ -381,7 +383,7 @@ pub fn penalties(state: &State, from: Date, to: Date) -> PenaltiesReport {
             continue;
         }
         let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
-        let penalty = penalty_between(state, r, confirmations, from, to);
+        let penalty = penalty_between(state, &rates, r, confirmations, from, to);
         if penalty.is_zero() {
             continue;
         }

@@ -228,21 +228,7 @@ fn domain_section_7_1_through_the_engine() {
     );
 
     // The trial balance after 18 July, from the journal and from the engine's balances.
-    let entries: Vec<crate::ledger::JournalEntry> = journal
-        .iter()
-        .filter(|(_, lines)| !lines.is_empty())
-        .map(|(h, lines)| {
-            crate::ledger::JournalEntry::new(
-                h.posting_date,
-                h.kind.describe(h.trade_id),
-                h.trade_id,
-                lines
-                    .iter()
-                    .map(|(a, c, v)| crate::ledger::JournalLine::debit(*a, *c, *v)),
-            )
-            .unwrap()
-        })
-        .collect();
+    let entries = journal_entries(&journal);
     let tb = TrialBalance::as_of(&entries, fri);
     let expected = [
         (CLIENT_MONEY_AT_BANKS, "18371.17"),

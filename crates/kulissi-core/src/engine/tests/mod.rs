@@ -50,6 +50,26 @@ type CollectedEntry = (crate::ledger::EntryHeader, Vec<(u16, Currency, Decimal)>
 /// Journal entries as the engine hands them on.
 type Collected = Vec<CollectedEntry>;
 
+/// The collected entries as journal entries (the end of day's empty markers left out), for
+/// a trial balance.
+fn journal_entries(collected: &[CollectedEntry]) -> Vec<crate::ledger::JournalEntry> {
+    collected
+        .iter()
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(h, lines)| {
+            crate::ledger::JournalEntry::new(
+                h.posting_date,
+                h.kind.describe(h.trade_id),
+                h.trade_id,
+                lines
+                    .iter()
+                    .map(|(a, c, v)| crate::ledger::JournalLine::debit(*a, *c, *v)),
+            )
+            .unwrap()
+        })
+        .collect()
+}
+
 /// Decides and applies `envelope`, collecting the journal entries; panics on rejection.
 fn run_journal(
     state: &mut State,

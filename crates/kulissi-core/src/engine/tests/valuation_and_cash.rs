@@ -136,21 +136,7 @@ fn domain_section_7_through_the_engine() {
     );
 
     // The trial balance of §7, from the journal and from the engine's own balances.
-    let entries: Vec<crate::ledger::JournalEntry> = journal
-        .iter()
-        .filter(|(_, lines)| !lines.is_empty())
-        .map(|(h, lines)| {
-            crate::ledger::JournalEntry::new(
-                h.posting_date,
-                h.kind.describe(h.trade_id),
-                h.trade_id,
-                lines
-                    .iter()
-                    .map(|(a, c, v)| crate::ledger::JournalLine::debit(*a, *c, *v)),
-            )
-            .unwrap()
-        })
-        .collect();
+    let entries = journal_entries(&journal);
     let tb = TrialBalance::as_of(&entries, date(2025, 7, 18));
     let expected = [
         (CASH, "38371.60"),

@@ -19,6 +19,11 @@ use kulissi_core::refdata::{
 };
 use kulissi_core::settlement::Market;
 use kulissi_core::trade::{Side, TradeInput, TradeStatus};
+
+mod cash;
+mod corporate_actions;
+
+use corporate_actions::split_of;
 use rust_decimal::Decimal;
 
 /// SplitMix64: small, fast, and the same on every platform.
@@ -83,26 +88,6 @@ pub struct DemoFirm {
     instruments: Vec<DemoInstrument>,
     /// Per book, per market of the book: the instruments it trades there (indices).
     candidates: Vec<Vec<Vec<usize>>>,
-}
-
-/// The share the generated year splits 2-for-1, and the split's ex-date: the first
-/// Helsinki share whose place among the equities is 5 modulo 7 (no dividend is announced
-/// for it), on Monday 15 June 2026.
-fn split_of(instruments: &[DemoInstrument]) -> Option<(Isin, Date)> {
-    instruments
-        .iter()
-        .filter(|i| i.bond.is_none())
-        .enumerate()
-        .find(|(n, i)| i.market == Market::Xhel && n % 7 == 5)
-        .map(|(_, i)| {
-            let nominal = date(2026, 6, 15);
-            let ex = i
-                .market
-                .settlement_calendar()
-                .adjust(nominal, Convention::Following)
-                .unwrap_or(nominal);
-            (i.isin, ex)
-        })
 }
 
 #[derive(Debug, Clone)]
@@ -639,71 +624,6 @@ impl DemoFirm {
         &self.accounts[i]
     }
 
-    /// The clients' opening deposits: each client account pays the equivalent of about
-    /// EUR 250 million into client money in each currency the firm trades, before the first
-    /// trade, so that no client's balance goes into debit over a generated year.
-    pub fn client_deposits(&self) -> Result<Vec<CommandEnvelope>, IdentifierError> {
-        let value_date = FIRST_TRADE_DATE.yesterday().unwrap_or(FIRST_TRADE_DATE);
-        let time = jiff::tz::Offset::UTC
-            .to_timestamp(value_date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)))
-            .unwrap_or(Timestamp::UNIX_EPOCH);
-        let mut out = Vec::new();
-        for code in self.accounts.iter().filter(|c| c.starts_with("CLIENT")) {
-            for (currency, millions) in [
-                ("EUR", 250),
-                ("SEK", 2_800),
-                ("DKK", 1_870),
-                ("GBP", 215),
-                ("USD", 270),
-            ] {
-                out.push(envelope(
-                    Command::RecordCashMovement {
-                        reference: format!("DEPOSIT-{code}-{currency}"),
-                        movement: kulissi_core::cash::CashMovementType::ClientDeposit,
-                        account: code.clone(),
-                        to_account: None,
-                        currency: Currency::parse(currency)?,
-                        amount: Decimal::from(millions) * Decimal::from(1_000_000),
-                        value_date,
-                        pending_until: None,
-                    },
-                    time,
-                ));
-            }
-        }
-        Ok(out)
-    }
-
-    /// The opening capital: EUR 500 million paid into each house account's cash before the
-    /// first trade, so the firm's cash starts from its equity.
-    pub fn opening_capital(&self) -> Result<Vec<CommandEnvelope>, IdentifierError> {
-        let eur = Currency::parse("EUR")?;
-        let value_date = FIRST_TRADE_DATE.yesterday().unwrap_or(FIRST_TRADE_DATE);
-        let time = jiff::tz::Offset::UTC
-            .to_timestamp(value_date.to_datetime(jiff::civil::Time::midnight()))
-            .unwrap_or(Timestamp::UNIX_EPOCH);
-        Ok(self
-            .accounts
-            .iter()
-            .filter(|code| code.starts_with("HOUSE"))
-            .map(|code| {
-                envelope(
-                    Command::RecordCashMovement {
-                        reference: format!("CAPITAL-{code}"),
-                        movement: kulissi_core::cash::CashMovementType::CapitalContribution,
-                        account: code.clone(),
-                        to_account: None,
-                        currency: eur,
-                        amount: Decimal::new(50_000_000_000, 2),
-                        value_date,
-                        pending_until: None,
-                    },
-                    time,
-                )
-            })
-            .collect())
-    }
-
     /// End-of-day market data for `date`: a close for every instrument (its typical price
     /// moved by up to ±5%, from `seed` and the date) and the EUR rates of the other
     /// currencies (moved by up to ±1%), then the end of day itself.
@@ -765,74 +685,6 @@ impl DemoFirm {
             time,
         ));
         Ok(commands)
-    }
-
-    /// A typical price in hundredths on `on`: halved from the split's ex-date for the share
-    /// that splits.
-    fn price_cents(&self, i: &DemoInstrument, on: Date) -> u64 {
-        match self.split {
-            Some((isin, ex)) if isin == i.isin && on >= ex => (i.price_cents / 2).max(1),
-            _ => i.price_cents,
-        }
-    }
-
-    /// The issuers' announcements for the generated year: a cash dividend on one equity in
-    /// seven (about 2% of its typical price; the record date one settlement day after the
-    /// ex-date, the same day in the US; paid ten days later), and a 2-for-1 split of one
-    /// Helsinki share in June.
-    pub fn corporate_actions(&self) -> Vec<CommandEnvelope> {
-        let time = jiff::tz::Offset::UTC
-            .to_timestamp(FIRST_TRADE_DATE.to_datetime(jiff::civil::Time::midnight()))
-            .unwrap_or(Timestamp::UNIX_EPOCH);
-        let mut out = Vec::new();
-        let equities = self.instruments.iter().filter(|i| i.bond.is_none());
-        for (n, i) in equities.enumerate() {
-            let calendar = i.market.settlement_calendar();
-            if n % 7 == 3 {
-                let nominal = date(2026, 3 + (n % 8) as i8, 10 + (n % 15) as i8);
-                let Ok(ex) = calendar.adjust(nominal, Convention::Following) else {
-                    continue;
-                };
-                let record = if i.market == Market::Xnys {
-                    ex
-                } else {
-                    calendar.add_business_days(ex, 1).unwrap_or(ex)
-                };
-                let pay = calendar.add_business_days(record, 8).unwrap_or(record);
-                let per_share = Decimal::new((i.price_cents / 50).max(1) as i64, 2);
-                out.push(envelope(
-                    Command::AnnounceCorporateAction {
-                        reference: format!("DIV-2026-{}", i.isin),
-                        isin: i.isin,
-                        kind: kulissi_core::corporate_actions::CorporateActionKind::CashDividend {
-                            amount_per_share: per_share,
-                            currency: i.currency,
-                        },
-                        ex_date: ex,
-                        record_date: record,
-                        pay_date: pay,
-                    },
-                    time,
-                ));
-            }
-        }
-        if let Some((isin, ex)) = self.split {
-            out.push(envelope(
-                Command::AnnounceCorporateAction {
-                    reference: format!("SPLIT-2026-{isin}"),
-                    isin,
-                    kind: kulissi_core::corporate_actions::CorporateActionKind::Split {
-                        new: Decimal::TWO,
-                        old: Decimal::ONE,
-                    },
-                    ex_date: ex,
-                    record_date: ex,
-                    pay_date: ex,
-                },
-                time,
-            ));
-        }
-        out
     }
 
     /// Settlement confirmations from the custodians for the live trades of `state` due on or
