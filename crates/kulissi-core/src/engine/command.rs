@@ -331,4 +331,81 @@ pub enum Command {
         /// The CCP the trades net against; `None` for bilateral netting.
         ccp: Option<Lei>,
     },
+    /// Issue settlement instructions for every live trade traded on or before `date` that
+    /// is neither settled nor instructed, netted where its counterparty's netting set says
+    /// (a net instruction that gains members is cancelled and issued again).
+    InstructSettlement {
+        /// The business date instructed up to (trade dates on or before it).
+        date: Date,
+    },
+    /// Record what the custodian reported about an instruction (a sese.024 status advice, a
+    /// line of the CSV status file). A report on an unknown reference, or one that does not
+    /// fit the instruction's state, becomes an exception on the queue.
+    RecordSettlementStatus {
+        /// The instruction's reference (our TxId).
+        reference: String,
+        /// What was reported.
+        status: crate::settlement::lifecycle::StatusReport,
+        /// The reason codes given (LACK, DDAT, ...), in order.
+        reasons: Vec<String>,
+    },
+    /// Record that the custodian settled (part of) an instruction (a sese.025 confirmation,
+    /// a line of the CSV status file): moves the member trades' positions, cash and client
+    /// money and posts the journal; a settled amount off the instructed one by more than the
+    /// currency's tolerance, or a part the instruction does not allow, becomes an exception.
+    ConfirmInstruction {
+        /// The instruction's reference.
+        reference: String,
+        /// The quantity settled (positive).
+        quantity: rust_decimal::Decimal,
+        /// The cash that moved (positive), for DvP.
+        amount: Option<rust_decimal::Decimal>,
+        /// The effective settlement date.
+        settlement_date: Date,
+    },
+    /// Resend a rejected instruction once its cause is repaired.
+    ResendInstruction {
+        /// The instruction's reference.
+        reference: String,
+    },
+    /// Put an instruction on hold (our party hold) or release it.
+    HoldInstruction {
+        /// The instruction's reference.
+        reference: String,
+        /// Hold (true) or release (false).
+        hold: bool,
+    },
+    /// Set how far a settled amount may differ from the instructed one in a currency and
+    /// still be posted (zero, the default, posts only exact amounts).
+    SetSettlementTolerance {
+        /// The currency.
+        currency: Currency,
+        /// The absolute tolerance (zero or positive).
+        amount: rust_decimal::Decimal,
+    },
+    /// Record a central bank's overnight-credit rate (a fraction: 0.024 is 2.40%), the
+    /// CSDR rate of fails for lack of cash in its currency.
+    RecordCentralBankRate {
+        /// The currency whose central bank it is.
+        currency: Currency,
+        /// The date it is in force from.
+        date: Date,
+        /// The annual rate.
+        rate: rust_decimal::Decimal,
+    },
+    /// Accrue the CSDR penalties of a legal entity's failing instructions through a date
+    /// (every business day since the last accrual) and post them to the ledger.
+    AccrueSettlementPenalties {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The last day accrued.
+        date: Date,
+    },
+    /// Resolve an exception on the settlement queue.
+    ResolveSettlementException {
+        /// Its number.
+        id: u64,
+        /// How it was resolved.
+        resolution: String,
+    },
 }

@@ -299,6 +299,89 @@ pub enum Event {
         /// Why.
         reason: Box<str>,
     },
+    /// A settlement instruction was issued.
+    InstructionIssued {
+        /// What it asks.
+        terms: Box<crate::settlement::lifecycle::InstructionTerms>,
+        /// The business date it was issued.
+        date: jiff::civil::Date,
+    },
+    /// An instruction took a status: reported by the custodian, resent after repair, or
+    /// cancelled because a member trade changed.
+    InstructionStatusRecorded {
+        /// The instruction.
+        reference: Arc<str>,
+        /// The business date.
+        date: jiff::civil::Date,
+        /// Its new status.
+        status: crate::settlement::lifecycle::InstructionStatus,
+        /// Whether it is matched.
+        matched: bool,
+        /// The reasons given.
+        reasons: Vec<Arc<str>>,
+    },
+    /// (Part of) an instruction settled; its member trades' settlements follow as
+    /// [`Event::SettlementConfirmed`].
+    InstructionSettled {
+        /// The instruction.
+        reference: Arc<str>,
+        /// The business date it was recorded.
+        recorded: jiff::civil::Date,
+        /// The effective settlement date.
+        date: jiff::civil::Date,
+        /// The quantity settled (positive).
+        quantity: rust_decimal::Decimal,
+        /// The cash that moved (positive).
+        cash: rust_decimal::Decimal,
+    },
+    /// An instruction was put on hold or released.
+    InstructionHeld {
+        /// The instruction.
+        reference: Arc<str>,
+        /// Held (true) or released.
+        hold: bool,
+    },
+    /// A settlement message was put on the exception queue.
+    SettlementExceptionRaised {
+        /// The reference it named.
+        reference: Arc<str>,
+        /// The business date.
+        date: jiff::civil::Date,
+        /// What was wrong.
+        detail: Arc<str>,
+    },
+    /// An exception was resolved.
+    SettlementExceptionResolved {
+        /// Its number.
+        id: u64,
+        /// How.
+        resolution: Arc<str>,
+    },
+    /// A currency's settled-amount tolerance was set.
+    SettlementToleranceSet {
+        /// The currency.
+        currency: crate::identifiers::Currency,
+        /// The tolerance.
+        amount: rust_decimal::Decimal,
+    },
+    /// A central bank's overnight-credit rate was recorded.
+    CentralBankRateRecorded {
+        /// The currency.
+        currency: crate::identifiers::Currency,
+        /// In force from.
+        date: jiff::civil::Date,
+        /// The annual rate (a fraction).
+        rate: rust_decimal::Decimal,
+    },
+    /// A legal entity's CSDR penalties were accrued through a date and posted.
+    SettlementPenaltiesAccrued {
+        /// The legal entity.
+        legal_entity: LegalEntityId,
+        /// The last day accrued.
+        through: jiff::civil::Date,
+        /// Each failing instruction's penalty per business day.
+        penalties: Vec<crate::settlement::lifecycle::PenaltyAccrual>,
+    },
     /// A command from outside was taken under this idempotency key (logged after the
     /// command's own events): the same message again is a duplicate.
     MessageAccepted {
@@ -349,6 +432,15 @@ impl Event {
             Event::JournalEntryApproved { .. } => "JournalEntryApproved",
             Event::JournalEntryRejected { .. } => "JournalEntryRejected",
             Event::MessageAccepted { .. } => "MessageAccepted",
+            Event::InstructionIssued { .. } => "InstructionIssued",
+            Event::InstructionStatusRecorded { .. } => "InstructionStatusRecorded",
+            Event::InstructionSettled { .. } => "InstructionSettled",
+            Event::InstructionHeld { .. } => "InstructionHeld",
+            Event::SettlementExceptionRaised { .. } => "SettlementExceptionRaised",
+            Event::SettlementExceptionResolved { .. } => "SettlementExceptionResolved",
+            Event::SettlementToleranceSet { .. } => "SettlementToleranceSet",
+            Event::CentralBankRateRecorded { .. } => "CentralBankRateRecorded",
+            Event::SettlementPenaltiesAccrued { .. } => "SettlementPenaltiesAccrued",
         }
     }
 
@@ -368,6 +460,7 @@ impl Event {
                     | Event::PeriodReopened { .. }
                     | Event::YearClosed { .. }
                     | Event::JournalEntryApproved { .. }
+                    | Event::SettlementPenaltiesAccrued { .. }
             )
     }
 

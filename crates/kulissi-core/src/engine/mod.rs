@@ -18,6 +18,7 @@ pub mod codec;
 mod command;
 mod end_of_day;
 mod event;
+mod instructions;
 pub mod messages;
 mod reference_data;
 mod rejection;
@@ -123,6 +124,15 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         Command::AnnounceCorporateAction { .. } | Command::ServiceAssets { .. } => {
             asset_servicing::decide(state, envelope)
         }
+        Command::InstructSettlement { .. }
+        | Command::RecordSettlementStatus { .. }
+        | Command::ConfirmInstruction { .. }
+        | Command::ResendInstruction { .. }
+        | Command::HoldInstruction { .. }
+        | Command::SetSettlementTolerance { .. }
+        | Command::RecordCentralBankRate { .. }
+        | Command::AccrueSettlementPenalties { .. }
+        | Command::ResolveSettlementException { .. } => instructions::decide(state, envelope),
     }
 }
 

@@ -574,6 +574,41 @@ pub enum Rejection {
         /// Who proposed it, and asked to decide it.
         maker: String,
     },
+    /// No settlement instruction has this reference.
+    #[error("no settlement instruction has reference '{0}'")]
+    UnknownInstruction(String),
+    /// The instruction is not in the state the command needs.
+    #[error("settlement instruction '{reference}' is {status}: {needed}")]
+    InstructionState {
+        /// Its reference.
+        reference: String,
+        /// Its status.
+        status: &'static str,
+        /// What the command needs.
+        needed: &'static str,
+    },
+    /// A trade that settles through a net instruction was confirmed on its own.
+    #[error(
+        "trade {trade_id} settles through net instruction '{reference}': confirm the \
+         instruction, not the trade"
+    )]
+    SettlesThroughNet {
+        /// The trade.
+        trade_id: crate::ids::TradeId,
+        /// The net instruction.
+        reference: String,
+    },
+    /// No settlement exception has this number.
+    #[error("no settlement exception has number {0}")]
+    UnknownSettlementException(u64),
+    /// A settlement tolerance or central bank rate that cannot be.
+    #[error("{what} must not be negative, found {value}")]
+    Negative {
+        /// What.
+        what: &'static str,
+        /// The value.
+        value: Decimal,
+    },
     /// Amounts overflowed exact decimal range.
     #[error("{what} overflow the exact decimal range")]
     Overflow {

@@ -1,5 +1,6 @@
 //! Deciding settlement: a custodian's confirmation that (part of) a live trade settled, exactly
-//! once by the custodian's reference.
+//! once by the custodian's reference (a trade instructed on its own settles its instruction
+//! with it; see `instructions.rs` for confirmations of instructions).
 
 use super::trades::live_trade;
 use super::{Command, CommandEnvelope, Event, Rejection, State, text};
@@ -65,13 +66,32 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                     settlement_date: *settlement_date,
                 });
             }
-            vec![Event::SettlementConfirmed {
+            // A trade instructed on its own settles its instruction with it; one in a net
+            // instruction settles only through the net.
+            let mut events = Vec::new();
+            if let Some(instruction) = state.settlement.of_trade(record.trade_id) {
+                if instruction.terms.netted {
+                    return Err(Rejection::SettlesThroughNet {
+                        trade_id: record.trade_id,
+                        reference: instruction.terms.reference.to_string(),
+                    });
+                }
+                events.push(Event::InstructionSettled {
+                    reference: instruction.terms.reference.clone(),
+                    recorded: envelope.business_date,
+                    date: *settlement_date,
+                    quantity: q,
+                    cash: instruction.expected_cash(q),
+                });
+            }
+            events.push(Event::SettlementConfirmed {
                 trade_id: record.trade_id,
                 version: record.version,
                 quantity: q,
                 settlement_date: *settlement_date,
                 reference: reference.as_str().into(),
-            }]
+            });
+            events
         }
         _ => return Err(super::wrong_family()),
     })

@@ -42,6 +42,9 @@ pub struct State {
     pub messages: super::Messages,
     /// Corporate actions announced, and the asset servicing each legal entity has done.
     pub corporate_actions: crate::corporate_actions::CorporateActions,
+    /// Settlement instructions, their statuses and settled parts, the exception queue, and
+    /// the settlement reference data (tolerances, penalty rates, central-bank rates).
+    pub settlement: crate::settlement::lifecycle::SettlementBook,
 }
 
 impl State {
@@ -360,6 +363,17 @@ impl State {
                 rate,
             } => self.market_data.record_rate(*base, *quote, *date, *rate),
             Event::EndOfDayRun { .. } => self.apply_end_of_day(event, journal)?,
+            Event::InstructionIssued { .. }
+            | Event::InstructionStatusRecorded { .. }
+            | Event::InstructionSettled { .. }
+            | Event::InstructionHeld { .. }
+            | Event::SettlementExceptionRaised { .. }
+            | Event::SettlementExceptionResolved { .. }
+            | Event::SettlementToleranceSet { .. }
+            | Event::CentralBankRateRecorded { .. }
+            | Event::SettlementPenaltiesAccrued { .. } => {
+                self.apply_instructions(event, journal)?
+            }
             Event::CorporateActionAnnounced { .. }
             | Event::SplitApplied { .. }
             | Event::DividendEntitled { .. }
@@ -531,7 +545,7 @@ impl State {
     }
 
     /// The current version of a live trade, or why the event `kind` cannot change it.
-    fn live_trade(
+    pub(super) fn live_trade(
         &self,
         kind: &'static str,
         trade_id: TradeId,

@@ -45,12 +45,25 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 return Ok(Vec::new());
             }
             unsettled(existing)?;
-            vec![Event::TradeAmended {
+            let amended = crate::trade::TradeRecord {
+                version: existing.version + 1,
+                terms: terms.clone(),
+                economics,
+                ..existing.clone()
+            };
+            let mut events = vec![Event::TradeAmended {
                 trade_id: existing.trade_id,
                 version: existing.version + 1,
                 terms,
                 economics,
-            }]
+            }];
+            events.extend(super::instructions::on_trade_change(
+                state,
+                existing.trade_id,
+                Some(&amended),
+                envelope.business_date,
+            ));
+            events
         }
         Command::CancelTrade {
             source,
@@ -70,11 +83,18 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             }
             let record = &found.record;
             unsettled(record)?;
-            vec![Event::TradeCancelled {
+            let mut events = vec![Event::TradeCancelled {
                 trade_id: record.trade_id,
                 version: record.version + 1,
                 reason: reason.as_str().into(),
-            }]
+            }];
+            events.extend(super::instructions::on_trade_change(
+                state,
+                record.trade_id,
+                None,
+                envelope.business_date,
+            ));
+            events
         }
         _ => return Err(super::wrong_family()),
     })

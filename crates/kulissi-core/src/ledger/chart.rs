@@ -52,6 +52,8 @@ pub mod codes {
     pub const DIVIDENDS_RECEIVABLE: u16 = 1340;
     /// Due from the group's other legal entities.
     pub const DUE_FROM_GROUP: u16 = 1600;
+    /// CSDR penalties receivable (counterparties' fails), until the CSD pays them.
+    pub const PENALTIES_RECEIVABLE: u16 = 1700;
     /// Unsettled sales receivable.
     pub const UNSETTLED_SALES: u16 = 1300;
     /// Accrued interest receivable.
@@ -66,6 +68,8 @@ pub mod codes {
     pub const PAYABLE_TO_CLIENTS: u16 = 2120;
     /// Due to the group's other legal entities.
     pub const DUE_TO_GROUP: u16 = 2600;
+    /// CSDR penalties payable (our and our clients' fails), until the CSD collects them.
+    pub const PENALTIES_PAYABLE: u16 = 2700;
     /// Commissions and fees payable.
     pub const FEES_PAYABLE: u16 = 2200;
     /// Transaction taxes payable.
@@ -156,6 +160,11 @@ impl ChartOfAccounts {
             ),
             (DIVIDENDS_RECEIVABLE, "Dividends receivable", Asset),
             (DUE_FROM_GROUP, "Due from group entities", Asset),
+            (
+                PENALTIES_RECEIVABLE,
+                "Settlement penalties receivable",
+                Asset,
+            ),
             (ACCRUED_INTEREST, "Accrued interest receivable", Asset),
             (
                 UNSETTLED_PURCHASES,
@@ -169,6 +178,7 @@ impl ChartOfAccounts {
             ),
             (PAYABLE_TO_CLIENTS, "Payable to clients", Liability),
             (DUE_TO_GROUP, "Due to group entities", Liability),
+            (PENALTIES_PAYABLE, "Settlement penalties payable", Liability),
             (FEES_PAYABLE, "Commissions and fees payable", Liability),
             (TAXES_PAYABLE, "Transaction taxes payable", Liability),
             (SECURITIES_SOLD_SHORT, "Securities sold short", Liability),

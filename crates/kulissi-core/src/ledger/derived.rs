@@ -91,6 +91,8 @@ pub enum EntryKind {
         /// The year.
         year: i16,
     },
+    /// CSDR settlement penalties accrued (payable, receivable, recharged to clients).
+    SettlementPenalties,
 }
 
 impl EntryKind {
@@ -123,6 +125,7 @@ impl EntryKind {
             EntryKind::YearEndCloseReversed { year } => {
                 format!("Reversal of year-end close {year}")
             }
+            EntryKind::SettlementPenalties => "Settlement penalties".to_owned(),
         }
     }
 }

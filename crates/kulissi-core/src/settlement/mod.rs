@@ -1,5 +1,5 @@
 //! Settlement cycles and intended settlement dates; the instruction of a trade
-//! ([`instruction`]); netting of settlement obligations ([`netting`]); CSDR penalties and
+//! ([`instruction`]) and its lifecycle ([`lifecycle`]); netting of settlement obligations ([`netting`]); CSDR penalties and
 //! fail aging ([`penalties`]).
 //!
 //! A market's standard ("regular way") cycle is data with effective trade dates, because
@@ -25,6 +25,7 @@
 //! on Midsummer Eve still counts from that Friday), and no roll convention is applied.
 
 pub mod instruction;
+pub mod lifecycle;
 pub mod netting;
 pub mod penalties;
 

@@ -91,6 +91,27 @@ impl FromStr for PenaltyClass {
     }
 }
 
+/// Whether a market's CSD applies CSDR penalties (the EU/EEA CSDs: here Helsinki,
+/// Stockholm, Copenhagen, Xetra, Paris and Oslo).
+pub fn penalised(market: super::Market) -> bool {
+    use super::Market;
+    matches!(
+        market,
+        Market::Xhel | Market::Xsto | Market::Xcse | Market::Xetr | Market::Xpar | Market::Xosl
+    )
+}
+
+/// The penalty class of an instrument type, until instruments carry their own (shares:
+/// liquid shares; bonds: other debt; funds: all other instruments).
+pub fn class_of(instrument_type: crate::refdata::InstrumentType) -> PenaltyClass {
+    use crate::refdata::InstrumentType;
+    match instrument_type {
+        InstrumentType::Equity => PenaltyClass::LiquidShares,
+        InstrumentType::Bond => PenaltyClass::OtherDebt,
+        InstrumentType::Fund => PenaltyClass::Other,
+    }
+}
+
 /// Penalty rates in basis points per day, per class, each in force from a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PenaltyRates {

@@ -13,6 +13,7 @@
 //! [`DecodeError`] saying what and where.
 
 mod books;
+mod settlement;
 mod trades;
 
 use books::{
@@ -20,6 +21,7 @@ use books::{
     read_corporate_actions, read_ledger, read_market_data, read_messages, read_reference_data,
     reference_data,
 };
+use settlement::{read_settlement, settlement};
 use trades::{holdings, read_holdings, read_trades, trades};
 
 use super::codec::wire::{Reader, Writer};
@@ -27,7 +29,7 @@ use super::codec::{self, DecodeError};
 use super::{Event, State};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 const MAGIC: &[u8; 4] = b"KSNP";
 
@@ -75,6 +77,7 @@ pub fn encode(state: &State) -> Vec<u8> {
         accounting(state, w);
         messages(state, w);
         corporate_actions(state, w);
+        settlement(state, w);
     });
     out
 }
@@ -156,6 +159,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
             read_accounting(&mut part, &mut rest)?;
             read_messages(&mut part, &mut rest)?;
             read_corporate_actions(&mut part, &mut rest)?;
+            read_settlement(&mut part, &mut rest)?;
             finished(&rest)?;
             Ok(part)
         },
@@ -175,6 +179,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         ledger_accounts: _,
         messages,
         corporate_actions,
+        settlement,
     } = rest?;
     Ok(State {
         trades: trades?.trades,
@@ -187,6 +192,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         manual_entries,
         messages,
         corporate_actions,
+        settlement,
         ..state
     })
 }

@@ -673,6 +673,7 @@ mod apply_errors;
 mod cost_methods;
 mod income;
 mod instructions;
+mod lifecycle;
 mod periods_and_journals;
 mod reference_data;
 mod settlement_and_ledger;
