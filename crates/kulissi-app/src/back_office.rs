@@ -1,7 +1,9 @@
 //! The demo firm's year run as a back office runs it: the opening capital, the clients'
-//! deposits and the issuers' announcements first; then week by week the trades of the
-//! week, the custodians' confirmations of what fell due, and the end of day of the week's
-//! last business day (asset servicing, prices, FX rates, accruals, marks, revaluations);
+//! deposits, the issuers' announcements and the central banks' rates first; then week by
+//! week the trades of the week, each day's settlement (the day's trades instructed, the
+//! custodians' matching and fail statuses), the custodians' confirmations of what fell
+//! due, and the end of day of the week's last business day (asset servicing, settlement
+//! penalties, prices, FX rates, accruals, marks, revaluations);
 //! after the last trade, two more ends of day. `kulissi generate --back-office` and
 //! `kulissi demo` run it; every command goes through the engine, and `record` sees each one
 //! before it runs (to write the firm as a file another store or an outside model reads).
@@ -23,6 +25,8 @@ pub struct BackOfficeRun {
     pub already_booked: u64,
     /// Settlement confirmations recorded.
     pub confirmations: u64,
+    /// The last day whose settlement (instructions, statuses) was run.
+    pub settlement_through: Option<Date>,
     /// Ends of day run (a day closed before is not closed again).
     pub ends_of_day: u64,
     /// The last end of day.
@@ -94,6 +98,10 @@ pub fn run_back_office<S: EventStore + Send>(
         "corporate action",
         &firm.corporate_actions(),
     )?;
+    let rates = firm
+        .central_bank_rates()
+        .map_err(|e| BackOfficeError::Calendar(e.to_string()))?;
+    atomic(writer, record, "central bank rate", &rates)?;
 
     let mut run = BackOfficeRun::default();
     let mut stream = firm.trades(seed, count).peekable();
@@ -102,6 +110,28 @@ pub fn run_back_office<S: EventStore + Send>(
                       run: &mut BackOfficeRun,
                       date: Date|
      -> Result<(), BackOfficeError> {
+        // Each day since the last: the trades instructed, their matching and fails.
+        let mut day = match run.settlement_through {
+            Some(last) => last
+                .tomorrow()
+                .map_err(|e| BackOfficeError::Calendar(e.to_string()))?,
+            // The first time, from the first trade's date.
+            None => writer
+                .state()
+                .trades
+                .iter()
+                .map(|t| t.record.terms.trade_date)
+                .min()
+                .map_or(date, |first| first.min(date)),
+        };
+        while day <= date {
+            let commands = firm.settlement_day(writer.state(), seed, day);
+            atomic(writer, record, &format!("settlement of {day}"), &commands)?;
+            day = day
+                .tomorrow()
+                .map_err(|e| BackOfficeError::Calendar(e.to_string()))?;
+        }
+        run.settlement_through = Some(date);
         // The custodians confirm what fell due by the day, then the day is closed.
         let confirmations = firm.settlements(writer.state(), seed, date);
         for chunk in confirmations.chunks(crate::MAX_BATCH) {

@@ -3,6 +3,9 @@
 //! hledger, ledger and beancount ([`ledger_export`]); and commands written back as the JSON
 //! lines the imports read ([`messages`]).
 //!
+//! [`settlement_status`] reads custodians' CSV status files and the settlement lines of the
+//! message files.
+//!
 //! [`net_file`] nets a trade file per (counterparty, ISIN, settlement date, currency) on two
 //! threads (`kulissi settle net-file`), writing what DuckDB's `GROUP BY ALL ORDER BY ALL` does.
 //!
@@ -20,10 +23,12 @@ pub mod ledger_export;
 pub mod messages;
 pub mod net_file;
 mod refdata;
+pub mod settlement_status;
 mod trades;
 
 pub use error::{ImportError, ImportErrors};
 pub use refdata::read_refdata_jsonl;
+pub use settlement_status::read_settlement_status_csv;
 pub use trades::{TRADE_COLUMNS, read_trades_csv, read_trades_jsonl};
 
 use kulissi_core::engine::{Command, MessageId};

@@ -220,8 +220,59 @@ pub fn command_object(command: &Command) -> Option<Value> {
             }
             o
         }
-        // An end_of_day line stands for both steps (see `refdata`).
-        Command::ServiceAssets { .. } => return None,
+        Command::InstructSettlement { date } => {
+            json!({"type": "instruct_settlement", "date": s(date)})
+        }
+        Command::RecordSettlementStatus {
+            reference,
+            status,
+            reasons,
+            date,
+        } => json!({
+            "type": "settlement_status", "reference": reference, "status": status.name(),
+            "reasons": reasons.join(";"), "date": s(date),
+        }),
+        Command::ConfirmInstruction {
+            reference,
+            quantity,
+            amount,
+            settlement_date,
+            isin,
+        } => {
+            let mut o = json!({
+                "type": "instruction_settlement", "reference": reference,
+                "quantity": s(quantity), "settlement_date": s(settlement_date),
+            });
+            if let Value::Object(map) = &mut o {
+                if let Some(amount) = amount {
+                    map.insert("amount".into(), s(amount));
+                }
+                if let Some(isin) = isin {
+                    map.insert("isin".into(), s(isin));
+                }
+            }
+            o
+        }
+        Command::ResendInstruction { reference } => {
+            json!({"type": "instruction", "reference": reference, "action": "resend"})
+        }
+        Command::HoldInstruction { reference, hold } => json!({
+            "type": "instruction", "reference": reference,
+            "action": if *hold { "hold" } else { "release" },
+        }),
+        Command::RecordCentralBankRate {
+            currency,
+            date,
+            rate,
+        } => json!({
+            "type": "central_bank_rate", "currency": s(currency), "date": s(date),
+            "rate": s(rate),
+        }),
+        Command::SetSettlementTolerance { currency, amount } => json!({
+            "type": "settlement_tolerance", "currency": s(currency), "amount": s(amount),
+        }),
+        // An end_of_day line stands for every step (see `refdata`).
+        Command::ServiceAssets { .. } | Command::AccrueSettlementPenalties { .. } => return None,
         Command::RunEndOfDay { legal_entity, date } => json!({
             "type": "end_of_day", "legal_entity": s(legal_entity), "date": s(date),
         }),

@@ -33,8 +33,11 @@
 //! {"type":"corporate_action","reference":"...","kind":"cash_dividend|split","isin":"...",
 //!  "ex_date":"2025-07-16","record_date":"2025-07-17","pay_date":"2025-07-25",
 //!  "amount_per_share":"0.50","currency":"EUR" (dividends), "ratio_new":"2","ratio_old":"1" (splits)}
-//! {"type":"end_of_day","legal_entity":"LEI","date":"2025-07-14"}   (asset servicing, then the end of day)
+//! {"type":"end_of_day","legal_entity":"LEI","date":"2025-07-14"}   (asset servicing, settlement penalties, then the end of day)
 //! ```
+//!
+//! The settlement lines (instructing, custodians' statuses and confirmations, central-bank
+//! rates, tolerances) are documented in [`crate::settlement_status`].
 //!
 //! Prices, FX rates and cash movements travel in the same files: they are what a back office
 //! receives from its market-data vendor and its banks, one line each.
@@ -124,15 +127,15 @@ pub fn read_refdata_jsonl(
     for_each_json_line(input, &mut errors, |line, object, errors| {
         if let Some(command) = refdata_command(&object, line, errors) {
             let id = crate::trades::message_id(&object);
-            // An end of day first processes what falls due (asset servicing), then marks
-            // and revalues: one line, two commands, each exactly once.
+            // An end of day first processes what falls due (asset servicing), accrues the
+            // day's settlement penalties, then marks and revalues: one line, three commands,
+            // each exactly once.
             if let Command::RunEndOfDay { legal_entity, date } = &command {
-                let service = Command::ServiceAssets {
-                    legal_entity: *legal_entity,
-                    date: *date,
-                };
-                let service_id = id.as_ref().map(|id| format!("{id}/asset-servicing"));
-                items.push(Located::command(line, service, service_id));
+                let [service, penalties, _] =
+                    kulissi_core::engine::end_of_day_steps(*legal_entity, *date);
+                let step_id = |step: &str| id.as_ref().map(|id| format!("{id}/{step}"));
+                items.push(Located::command(line, service, step_id("asset-servicing")));
+                items.push(Located::command(line, penalties, step_id("penalties")));
             }
             items.push(Located::command(line, command, id));
         }
@@ -479,12 +482,16 @@ fn refdata_command(
                 reference: reference?,
             }
         }
+        settlement if crate::settlement_status::JSON_KINDS.contains(&settlement) => {
+            crate::settlement_status::json_command(settlement, o, line, errors)?
+        }
         other => {
             errors.push(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, netting_set, corporate_action or end_of_day, found '{other}'"
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, netting_set, corporate_action, end_of_day, {}, found '{other}'",
+                    crate::settlement_status::JSON_KINDS.join(", ")
                 ),
             );
             return None;

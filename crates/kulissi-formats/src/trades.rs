@@ -63,9 +63,10 @@ pub(crate) trait Fields {
     fn label(&self, name: &str) -> String;
 }
 
-struct CsvFields<'a> {
-    index: &'a HashMap<String, usize>,
-    record: &'a csv::StringRecord,
+/// A CSV record's fields by the header's column index.
+pub(crate) struct CsvFields<'a> {
+    pub(crate) index: &'a HashMap<String, usize>,
+    pub(crate) record: &'a csv::StringRecord,
 }
 
 impl Fields for CsvFields<'_> {

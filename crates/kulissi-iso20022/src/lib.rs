@@ -8,7 +8,8 @@
 //!   pending, failing, cancelled, with every reason code);
 //! - [`sese025`] reads a `sese.025.001.11` SecuritiesSettlementTransactionConfirmation into a
 //!   [`Confirmation`](sese025::Confirmation) (settled quantity and amount, effective
-//!   settlement date, partial settlement and what remains).
+//!   settlement date, partial settlement and what remains);
+//! - [`status`] reads either of the last two and turns it into the engine's commands.
 //!
 //! The element order follows the schema (learnt from the models of PyPI `python-iso20022`
 //! 0.3.0, whose dataclass field order is the XSD sequence); `tools/peers/iso20022_validate.sh`
@@ -24,6 +25,7 @@ mod error;
 pub mod sese023;
 pub mod sese024;
 pub mod sese025;
+pub mod status;
 mod xml;
 
 pub use error::Iso20022Error;

@@ -167,10 +167,12 @@ pub(crate) struct ConfirmArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum SettleCommand {
-    /// The instructions of the live trades due on a date, one per trade version, as
+    /// Instruct a day: every live trade traded on or before the date that is neither settled
+    /// nor instructed gets an instruction (netted by the netting sets; a net that gains
+    /// members is cancelled and issued again); writes the instructions issued that day as
     /// ISO 20022 sese.023 files (one per instruction, in --out), CSV or JSON.
     Instructions {
-        /// The intended settlement date, YYYY-MM-DD.
+        /// The business date instructed, YYYY-MM-DD.
         #[arg(long, value_parser = parse_date)]
         date: Date,
         /// sese.023, csv or json.
@@ -179,6 +181,56 @@ pub(crate) enum SettleCommand {
         /// The directory the sese.023 files go to (required for sese.023).
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// The settlement queue: every instruction with its status, reasons, what has settled,
+    /// age past its intended settlement date; filtered by status, date, counterparty.
+    Queue {
+        /// Only this status (instructed, acknowledged, rejected, unmatched, matched,
+        /// partially_settled, failing, settled, cancelled; `open` for all but the last two).
+        #[arg(long)]
+        status: Option<String>,
+        /// Only instructions intended to settle on this date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        /// Only instructions facing this counterparty (LEI).
+        #[arg(long)]
+        counterparty: Option<String>,
+        /// Output: a table, or CSV or JSON (amounts as exact decimal strings).
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// The settlement exception queue: statuses and confirmations the engine could not fit
+    /// (unknown reference, out of order, amount outside tolerance).
+    Exceptions {
+        /// Only those not yet resolved.
+        #[arg(long)]
+        open: bool,
+        /// Output: a table, or CSV or JSON.
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// Resolve an exception on the queue.
+    Resolve {
+        /// Its number.
+        id: u64,
+        /// How it was resolved.
+        #[arg(long)]
+        resolution: String,
+    },
+    /// Resend a rejected instruction once its cause (an SSI, an account) is repaired.
+    Resend {
+        /// The instruction's reference.
+        reference: String,
+    },
+    /// Put an instruction on hold.
+    Hold {
+        /// The instruction's reference.
+        reference: String,
+    },
+    /// Release an instruction from hold.
+    Release {
+        /// The instruction's reference.
+        reference: String,
     },
     /// The day's trades netted under the counterparties' netting sets (import
     /// `netting_set` lines): net instructions with their trade counts, and gross ones.
@@ -238,6 +290,14 @@ pub(crate) enum ImportCommand {
     },
     /// Trades, CSV (with the documented header) or JSON lines (`.jsonl`, `.ndjson`).
     Trades {
+        /// The file.
+        file: std::path::PathBuf,
+    },
+    /// What a custodian says about our settlement instructions: an ISO 20022 sese.024
+    /// status advice or sese.025 confirmation (XML), or the CSV status file (see
+    /// `kulissi_formats::settlement_status`). Exactly once; a status for an unknown
+    /// reference goes to the exception queue (`kulissi settle exceptions`).
+    SettlementStatus {
         /// The file.
         file: std::path::PathBuf,
     },

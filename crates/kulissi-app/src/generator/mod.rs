@@ -22,6 +22,7 @@ use kulissi_core::trade::{Side, TradeInput, TradeStatus};
 
 mod cash;
 mod corporate_actions;
+mod settlement;
 
 use corporate_actions::split_of;
 use rust_decimal::Decimal;
@@ -670,20 +671,9 @@ impl DemoFirm {
                 time,
             ));
         }
-        commands.push(envelope(
-            Command::ServiceAssets {
-                legal_entity: self.legal_entity,
-                date,
-            },
-            time,
-        ));
-        commands.push(envelope(
-            Command::RunEndOfDay {
-                legal_entity: self.legal_entity,
-                date,
-            },
-            time,
-        ));
+        for step in kulissi_core::engine::end_of_day_steps(self.legal_entity, date) {
+            commands.push(envelope(step, time));
+        }
         Ok(commands)
     }
 

@@ -1,42 +1,41 @@
-//! Settlement fails and CSDR penalties (docs/domain.md §3.7). The fails report: every live
-//! trade still unsettled after its
-//! intended settlement date as of a date, counting the confirmations dated on or before it;
-//! its age in settlement-calendar business days and bucket, the buy-in extension date, and
-//! the CSDR cash penalty accrued from the intended settlement date, each failing business
-//! day at that day's reference price; with totals per counterparty and bucket. The
-//! penalties report: a month's penalties per counterparty and currency, as the CSD nets
-//! and collects them.
-//!
-//! Penalties apply to instructions at EU/EEA CSDs (here Helsinki, Stockholm, Copenhagen,
-//! Xetra, Paris and Oslo), are assumed matched, and are for lack of securities: a failing
-//! delivery of ours pays, a failing receipt is paid to us. The penalty class is the
-//! instrument type's (shares: liquid shares; bonds: other debt; funds: all other
-//! instruments) until instruments carry their own. Fails for lack of cash (the central
-//! bank rate) are not estimated here.
+//! Settlement fails and CSDR penalties (docs/domain.md §3.7). The fails report: every
+//! instruction still unsettled after its intended settlement date as of a date (its
+//! statuses and settled parts as they stood that day), and every live trade past its
+//! intended settlement date that was never instructed; its status and reasons, age in
+//! settlement-calendar business days and bucket, the buy-in extension date, and the CSDR
+//! penalty accrued from the intended settlement date (the engine's own rule,
+//! [`penalties_between`]: matched fails only, each business day at that day's reference
+//! price, the class's rate for lack of securities and the central bank's for lack of cash;
+//! negative when we pay, positive when we are paid); with totals per counterparty and
+//! bucket. The penalties report: a month's penalties per counterparty and currency, as the
+//! CSD nets and collects them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use jiff::civil::Date;
-use kulissi_core::engine::State;
-use kulissi_core::ids::TradeId;
-use kulissi_core::refdata::InstrumentType;
-use kulissi_core::settlement::Market;
+use kulissi_core::engine::{State, penalties_between};
+use kulissi_core::settlement::lifecycle::{FailCause, Instruction, InstructionStatus};
 use kulissi_core::settlement::penalties::{
-    AgeBucket, PenaltyClass, PenaltyRates, buy_in_extension_date, fail_age, reference_value,
-    securities_penalty,
+    AgeBucket, buy_in_extension_date, class_of, fail_age, reference_value,
 };
 use kulissi_core::trade::{Side, TradeStatus};
 use rust_decimal::Decimal;
 
 use super::{Cell, Report};
 
-/// One failing trade.
+/// One fail: an instruction (or a trade never instructed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailLine {
-    /// The trade.
+    /// The instruction's reference (empty for a trade never instructed).
+    pub reference: String,
+    /// Its status as of the report date (`not_instructed` for a trade never instructed).
+    pub status: &'static str,
+    /// The reasons of that status, `;`-separated.
+    pub reasons: String,
+    /// The (first) trade it settles.
     pub trade_id: u64,
-    /// Its id in the source system.
+    /// That trade's id in the source system.
     pub external_id: String,
     /// The counterparty's LEI.
     pub counterparty: String,
@@ -57,7 +56,7 @@ pub struct FailLine {
     /// The outstanding quantity's reference value on the report date.
     pub reference_value: Decimal,
     /// The penalty accrued, signed: negative when we pay it, positive when we receive it;
-    /// zero outside the EU/EEA CSDs.
+    /// zero outside the EU/EEA CSDs and for fails never matched.
     pub penalty: Decimal,
     /// The last day of the buy-in extension period.
     pub extension_date: Option<Date>,
@@ -66,7 +65,7 @@ pub struct FailLine {
 /// Fails and penalties (per currency) by counterparty and age bucket.
 pub type FailTotals = BTreeMap<(String, &'static str), (usize, BTreeMap<String, Decimal>)>;
 
-/// Failing trades and their totals.
+/// Failing instructions and trades, and their totals.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FailsReport {
     /// The date the fails are as of.
@@ -77,154 +76,163 @@ pub struct FailsReport {
     pub totals: FailTotals,
 }
 
-fn penalised(market: Market) -> bool {
-    matches!(
-        market,
-        Market::Xhel | Market::Xsto | Market::Xcse | Market::Xetr | Market::Xpar | Market::Xosl
-    )
+/// The signed sum of `instruction`'s penalties over `from..=to`: negative for ours.
+fn signed_penalty(state: &State, instruction: &Instruction, from: Date, to: Date) -> Decimal {
+    penalties_between(state, instruction, from, to)
+        .iter()
+        .map(|p| match p.cause {
+            FailCause::Ours => -p.amount,
+            FailCause::Theirs => p.amount,
+        })
+        .sum()
 }
 
-fn class_of(instrument_type: InstrumentType) -> PenaltyClass {
-    match instrument_type {
-        InstrumentType::Equity => PenaltyClass::LiquidShares,
-        InstrumentType::Bond => PenaltyClass::OtherDebt,
-        InstrumentType::Fund => PenaltyClass::Other,
-    }
+fn lei_of(state: &State, id: kulissi_core::ids::CounterpartyId) -> String {
+    state
+        .refdata
+        .counterparties
+        .get(id)
+        .map(|c| c.lei.to_string())
+        .unwrap_or_default()
 }
 
-/// The CSDR penalty a trade accrues on the settlement-calendar business days in
-/// `from..=to` (none before its intended settlement date) on which it had not settled by
-/// the close, per its `confirmations` (date, quantity): each day at that day's reference
-/// price and rate, rounded to the currency; negative when we pay it (our delivery fails),
-/// positive when it is paid to us; zero outside the EU/EEA CSDs.
-fn penalty_between(
+/// What a fail line needs of its instrument: ISIN, age and bucket, reference value and the
+/// buy-in extension date; `None` when it is not a fail on `as_of` (age 0).
+fn fail_line(
     state: &State,
-    rates: &PenaltyRates,
-    r: &kulissi_core::trade::TradeRecord,
-    confirmations: &[(Date, Decimal)],
-    from: Date,
-    to: Date,
-) -> Decimal {
-    let t = &r.terms;
-    let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
-        return Decimal::ZERO;
-    };
-    if !penalised(instrument.market) {
-        return Decimal::ZERO;
-    }
-    let class = class_of(instrument.kind.instrument_type());
-    let calendar = instrument.market.settlement_calendar();
-    let quantity = t.quantity.value();
-    let mut penalty = Decimal::ZERO;
-    let mut day = from.max(t.settlement_date);
-    while day <= to {
-        let settled: Decimal = confirmations
-            .iter()
-            .filter(|(d, _)| *d <= day)
-            .map(|(_, q)| *q)
-            .sum();
-        let left = quantity - settled;
-        if left <= Decimal::ZERO {
-            break;
-        }
-        if calendar.is_business_day(day)
-            && let Some(bp) = rates.basis_points(class, day)
-        {
-            let price = state
-                .market_data
-                .latest_price(t.instrument, day)
-                .map_or(Decimal::ZERO, |(_, p)| p.price);
-            let value = reference_value(left, price, instrument.multiplier);
-            penalty += securities_penalty(value, bp, t.currency);
-        }
-        match day.tomorrow() {
-            Ok(next) => day = next,
-            Err(_) => break,
-        }
-    }
-    match t.side {
-        Side::Sell => -penalty,
-        Side::Buy => penalty,
-    }
-}
-
-/// The confirmations of every trade: (effective settlement date, quantity).
-fn confirmations_by_trade(state: &State) -> HashMap<TradeId, Vec<(Date, Decimal)>> {
-    let mut confirmed: HashMap<TradeId, Vec<(Date, Decimal)>> = HashMap::new();
-    for c in state.trades.confirmations() {
-        confirmed
-            .entry(c.trade_id)
-            .or_default()
-            .push((c.settlement_date, c.quantity));
-    }
-    confirmed
+    instrument: kulissi_core::ids::InstrumentId,
+    intended: Date,
+    outstanding: Decimal,
+    currency: kulissi_core::identifiers::Currency,
+    as_of: Date,
+) -> Option<(String, i64, &'static str, Decimal, Option<Date>)> {
+    let i = state.refdata.instruments.get(instrument)?;
+    let calendar = i.market.settlement_calendar();
+    let age = fail_age(calendar, intended, as_of);
+    let bucket = AgeBucket::of(age)?;
+    let price = state
+        .market_data
+        .latest_price(instrument, as_of)
+        .map_or(Decimal::ZERO, |(_, p)| p.price);
+    let value = kulissi_core::money::RoundingMode::HalfUp
+        .round_to_currency(reference_value(outstanding, price, i.multiplier), currency);
+    let class = class_of(i.kind.instrument_type());
+    Some((
+        i.isin.to_string(),
+        age,
+        bucket.label(),
+        value,
+        buy_in_extension_date(class, calendar, intended).ok(),
+    ))
 }
 
 /// The fails of `state` as of `as_of`.
 pub fn fails(state: &State, as_of: Date) -> FailsReport {
-    let rates = PenaltyRates::csdr();
-    let confirmed = confirmations_by_trade(state);
     let mut lines = Vec::new();
-    for stored in state.trades.iter() {
-        let r = &stored.record;
-        let t = &r.terms;
-        if r.status != TradeStatus::Live || t.settlement_date >= as_of {
+    for i in state.settlement.iter() {
+        let t = &i.terms;
+        if t.settlement_date >= as_of || i.issued > as_of {
             continue;
         }
-        let settled_by = |day: Date| -> Decimal {
-            confirmed
-                .get(&r.trade_id)
-                .map(|c| c.iter().filter(|(d, _)| *d <= day).map(|(_, q)| *q).sum())
-                .unwrap_or_default()
-        };
-        let quantity = t.quantity.value();
-        let outstanding = quantity - settled_by(as_of);
+        let change = i.status_on(as_of);
+        let status = change.map_or(InstructionStatus::Instructed, |c| c.status);
+        if status == InstructionStatus::Cancelled {
+            continue;
+        }
+        let outstanding = t.quantity.abs() - i.settled_by(as_of);
         if outstanding <= Decimal::ZERO {
             continue;
         }
-        let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
+        let Some((isin, age, bucket, reference_value, extension_date)) = fail_line(
+            state,
+            t.instrument,
+            t.settlement_date,
+            outstanding,
+            t.currency,
+            as_of,
+        ) else {
             continue;
         };
-        let calendar = instrument.market.settlement_calendar();
-        let age = fail_age(calendar, t.settlement_date, as_of);
-        let Some(bucket) = AgeBucket::of(age) else {
-            continue;
-        };
-        let class = class_of(instrument.kind.instrument_type());
-        let price_on = |day: Date| {
-            state
-                .market_data
-                .latest_price(t.instrument, day)
-                .map_or(Decimal::ZERO, |(_, p)| p.price)
-        };
-        let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
-        let penalty = penalty_between(state, &rates, r, confirmations, t.settlement_date, as_of);
-        let direction = match t.side {
-            Side::Sell => "delivery",
-            Side::Buy => "receipt",
-        };
+        let first = t.members.first().and_then(|id| state.trades.get(*id));
         lines.push(FailLine {
-            trade_id: r.trade_id.0,
-            external_id: r.external_id.to_string(),
-            counterparty: state
-                .refdata
-                .counterparties
-                .get(t.counterparty)
-                .map(|c| c.lei.to_string())
-                .unwrap_or_default(),
-            isin: instrument.isin.to_string(),
-            direction,
+            reference: t.reference.to_string(),
+            status: status.name(),
+            reasons: change.map_or(String::new(), |c| {
+                c.reasons
+                    .iter()
+                    .map(|r| r.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            }),
+            trade_id: first.map_or(0, |s| s.record.trade_id.0),
+            external_id: first.map_or(String::new(), |s| s.record.external_id.to_string()),
+            counterparty: lei_of(state, t.counterparty),
+            isin,
+            direction: if i.we_deliver() {
+                "delivery"
+            } else {
+                "receipt"
+            },
             intended_settlement_date: t.settlement_date,
             age,
-            bucket: bucket.label(),
+            bucket,
             outstanding,
             currency: t.currency.code().to_owned(),
-            reference_value: kulissi_core::money::RoundingMode::HalfUp.round_to_currency(
-                reference_value(outstanding, price_on(as_of), instrument.multiplier),
-                t.currency,
-            ),
-            penalty,
-            extension_date: buy_in_extension_date(class, calendar, t.settlement_date).ok(),
+            reference_value,
+            penalty: signed_penalty(state, i, t.settlement_date, as_of),
+            extension_date,
+        });
+    }
+    // Trades past their intended settlement date that were never instructed fail too.
+    for stored in state.trades.iter() {
+        let r = &stored.record;
+        let t = &r.terms;
+        if r.status != TradeStatus::Live
+            || t.settlement_date >= as_of
+            || state.settlement.of_trade(r.trade_id).is_some()
+        {
+            continue;
+        }
+        let settled: Decimal = state
+            .trades
+            .confirmations()
+            .filter(|c| c.trade_id == r.trade_id && c.settlement_date <= as_of)
+            .map(|c| c.quantity)
+            .sum();
+        let outstanding = t.quantity.value() - settled;
+        if outstanding <= Decimal::ZERO {
+            continue;
+        }
+        let Some((isin, age, bucket, reference_value, extension_date)) = fail_line(
+            state,
+            t.instrument,
+            t.settlement_date,
+            outstanding,
+            t.currency,
+            as_of,
+        ) else {
+            continue;
+        };
+        lines.push(FailLine {
+            reference: String::new(),
+            status: "not_instructed",
+            reasons: String::new(),
+            trade_id: r.trade_id.0,
+            external_id: r.external_id.to_string(),
+            counterparty: lei_of(state, t.counterparty),
+            isin,
+            direction: match t.side {
+                Side::Sell => "delivery",
+                Side::Buy => "receipt",
+            },
+            intended_settlement_date: t.settlement_date,
+            age,
+            bucket,
+            outstanding,
+            currency: t.currency.code().to_owned(),
+            reference_value,
+            penalty: Decimal::ZERO,
+            extension_date,
         });
     }
     lines.sort_by(|a, b| {
@@ -252,6 +260,9 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
 impl Report for FailsReport {
     fn columns(&self) -> &'static [&'static str] {
         &[
+            "reference",
+            "status",
+            "reasons",
             "trade_id",
             "external_id",
             "counterparty",
@@ -273,6 +284,9 @@ impl Report for FailsReport {
             .iter()
             .map(|l| {
                 vec![
+                    l.reference.as_str().into(),
+                    l.status.into(),
+                    l.reasons.as_str().into(),
                     l.trade_id.into(),
                     l.external_id.as_str().into(),
                     l.counterparty.as_str().into(),
@@ -300,8 +314,10 @@ impl Report for FailsReport {
         )?;
         writeln!(
             out,
-            "{:>8} {:<20} {:<12} {:<8} {:<10} {:>4} {:<5} {:>12} {:<4} {:>16} {:>10}",
-            "trade",
+            "{:<12} {:<10} {:<6} {:<20} {:<12} {:<8} {:<10} {:>4} {:<5} {:>12} {:<4} {:>16} {:>10}",
+            "reference",
+            "status",
+            "reason",
             "counterparty",
             "isin",
             "dir",
@@ -316,8 +332,14 @@ impl Report for FailsReport {
         for l in &self.lines {
             writeln!(
                 out,
-                "{:>8} {:<20} {:<12} {:<8} {:<10} {:>4} {:<5} {:>12} {:<4} {:>16} {:>10}",
-                l.trade_id,
+                "{:<12} {:<10} {:<6} {:<20} {:<12} {:<8} {:<10} {:>4} {:<5} {:>12} {:<4} {:>16} {:>10}",
+                if l.reference.is_empty() {
+                    format!("trade {}", l.trade_id)
+                } else {
+                    l.reference.clone()
+                },
+                l.status,
+                l.reasons,
                 l.counterparty,
                 l.isin,
                 l.direction,
@@ -350,11 +372,11 @@ pub struct PenaltyLine {
     pub counterparty: String,
     /// The currency.
     pub currency: String,
-    /// Trades that failed in the month.
+    /// Instructions that failed in the month.
     pub fails: usize,
-    /// Penalties we pay (our deliveries failed), negative.
+    /// Penalties we pay (our or our clients' fails), negative.
     pub payable: Decimal,
-    /// Penalties paid to us (their deliveries failed).
+    /// Penalties paid to us (the counterparty's fails).
     pub receivable: Decimal,
     /// The net: what the CSD collects or pays for the month.
     pub net: Decimal,
@@ -372,28 +394,21 @@ pub struct PenaltiesReport {
     pub lines: Vec<PenaltyLine>,
 }
 
-/// The penalties of the business days `from..=to` (a month), from the confirmations seen.
+/// The penalties of the business days `from..=to` (a month) of every instruction, by the
+/// counterparty it faces and its currency.
 pub fn penalties(state: &State, from: Date, to: Date) -> PenaltiesReport {
-    let rates = PenaltyRates::csdr();
-    let confirmed = confirmations_by_trade(state);
     let mut per: BTreeMap<(String, String), PenaltyLine> = BTreeMap::new();
-    for stored in state.trades.iter() {
-        let r = &stored.record;
-        if r.status != TradeStatus::Live || r.terms.settlement_date > to {
+    for i in state.settlement.iter() {
+        let t = &i.terms;
+        if t.settlement_date > to {
             continue;
         }
-        let confirmations = confirmed.get(&r.trade_id).map_or(&[][..], Vec::as_slice);
-        let penalty = penalty_between(state, &rates, r, confirmations, from, to);
-        if penalty.is_zero() {
+        let accrued = penalties_between(state, i, from, to);
+        if accrued.is_empty() {
             continue;
         }
-        let counterparty = state
-            .refdata
-            .counterparties
-            .get(r.terms.counterparty)
-            .map(|c| c.lei.to_string())
-            .unwrap_or_default();
-        let currency = r.terms.currency.code().to_owned();
+        let counterparty = lei_of(state, t.counterparty);
+        let currency = t.currency.code().to_owned();
         let line = per
             .entry((counterparty.clone(), currency.clone()))
             .or_insert(PenaltyLine {
@@ -405,12 +420,13 @@ pub fn penalties(state: &State, from: Date, to: Date) -> PenaltiesReport {
                 net: Decimal::ZERO,
             });
         line.fails += 1;
-        if penalty.is_sign_negative() {
-            line.payable += penalty;
-        } else {
-            line.receivable += penalty;
+        for p in accrued {
+            match p.cause {
+                FailCause::Ours => line.payable -= p.amount,
+                FailCause::Theirs => line.receivable += p.amount,
+            }
         }
-        line.net += penalty;
+        line.net = line.payable + line.receivable;
     }
     PenaltiesReport {
         from,

@@ -18,6 +18,8 @@
 //! - [`fails`]: trades unsettled after their intended settlement date, aged and bucketed,
 //!   with the CSDR penalty accrued; [`penalties`]: a month's penalties per counterparty and
 //!   currency, payable, receivable and net.
+//! - [`settlement_queue`]: every instruction with its status, reasons, matched, hold and
+//!   what has settled; [`settlement_exceptions`]: the exception queue.
 //! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
 //!   dividend's entitlements per account with holder of record and market claim.
 //!
@@ -38,6 +40,7 @@ mod financial_statements;
 mod netting;
 mod positions;
 mod render;
+mod settlement_queue;
 mod statement;
 mod trades;
 mod trial_balance;
@@ -74,6 +77,10 @@ pub use positions::{
     positions_as_of,
 };
 pub use render::{Cell, Format, Report, render};
+pub use settlement_queue::{
+    QueueFilter, QueueLine, SettlementExceptions, SettlementQueue, settlement_exceptions,
+    settlement_queue,
+};
 pub use statement::{
     AccountStatement, AccountStatementQuery, CurrencyStatement, StatementEntry, account_statement,
 };

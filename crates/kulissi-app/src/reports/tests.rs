@@ -199,7 +199,8 @@ fn trade_references_parse() {
 }
 
 /// docs/domain.md §3.7 through the fails report: a sale of 10,000 liquid Helsinki shares due
-/// on Wednesday 4 March 2026 fails for three business days at reference prices 50.00,
+/// on Wednesday 4 March 2026, instructed and matched, fails for lack of securities for
+/// three business days at reference prices 50.00,
 /// 49.00 and 51.00: EUR 150.00 of penalties, paid by us (a delivery); two days old on the
 /// Friday, in the 2–4 bucket, its buy-in extension ending on Tuesday 10 March. When 4,000
 /// of it settle on the Thursday, the later days count only the 6,000 still failing.
@@ -209,6 +210,7 @@ fn the_fails_report_ages_a_fail_and_accrues_its_csdr_penalty() {
     use kulissi_core::money::{Price, Quantity};
     use kulissi_core::refdata::{CounterpartyRole, InstrumentKind};
     use kulissi_core::settlement::Market;
+    use kulissi_core::settlement::lifecycle::StatusReport;
     use kulissi_core::trade::{Side, TradeInput};
     let firm = DemoFirm::generate(5).unwrap();
     let run = |state: &mut State, command: Command| {
@@ -280,9 +282,38 @@ fn the_fails_report_ages_a_fail_and_accrues_its_csdr_penalty() {
             },
         );
     }
+    // Never instructed, it fails all the same, unpenalised (no matched instruction).
+    let report = fails(&state, day("2026-03-06"));
+    assert_eq!(
+        (report.lines[0].status, report.lines[0].penalty),
+        ("not_instructed", d("0"))
+    );
+    // Instructed and matched on the trade date, failing for lack of securities on the ISD.
+    run(
+        &mut state,
+        Command::InstructSettlement {
+            date: day("2026-03-02"),
+        },
+    );
+    for (status, reasons, on) in [
+        (StatusReport::Matched, vec![], "2026-03-02"),
+        (StatusReport::Failing, vec!["LACK".to_owned()], "2026-03-04"),
+    ] {
+        run(
+            &mut state,
+            Command::RecordSettlementStatus {
+                reference: "KUL1V1".into(),
+                status,
+                reasons,
+                date: day(on),
+            },
+        );
+    }
     let report = fails(&state, day("2026-03-06"));
     assert_eq!(report.lines.len(), 1);
     let f = &report.lines[0];
+    assert_eq!((f.reference.as_str(), f.status), ("KUL1V1", "failing"));
+    assert_eq!(f.reasons, "LACK");
     assert_eq!(f.intended_settlement_date, day("2026-03-04"));
     assert_eq!((f.direction, f.age, f.bucket), ("delivery", 2, "2-4"));
     assert_eq!((f.outstanding, f.penalty), (d("10000"), d("-150.00")));

@@ -76,6 +76,17 @@ impl CommandEnvelope {
     }
 }
 
+/// The steps of a legal entity's end of day, in order, each its own command: what falls
+/// due (asset servicing), the CSDR penalties of the day's fails, then the marks, accruals
+/// and revaluations. Every door that runs an end of day runs these.
+pub fn end_of_day_steps(legal_entity: Lei, date: Date) -> [Command; 3] {
+    [
+        Command::ServiceAssets { legal_entity, date },
+        Command::AccrueSettlementPenalties { legal_entity, date },
+        Command::RunEndOfDay { legal_entity, date },
+    ]
+}
+
 /// Everything the engine can be asked to do.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Command {
@@ -348,6 +359,9 @@ pub enum Command {
         status: crate::settlement::lifecycle::StatusReport,
         /// The reason codes given (LACK, DDAT, ...), in order.
         reasons: Vec<String>,
+        /// The business date it is as of (the door gives its business date when the message
+        /// carries none).
+        date: Date,
     },
     /// Record that the custodian settled (part of) an instruction (a sese.025 confirmation,
     /// a line of the CSV status file): moves the member trades' positions, cash and client
@@ -362,6 +376,9 @@ pub enum Command {
         amount: Option<rust_decimal::Decimal>,
         /// The effective settlement date.
         settlement_date: Date,
+        /// The instrument the custodian names, when it names one (checked against the
+        /// instruction's).
+        isin: Option<crate::identifiers::Isin>,
     },
     /// Resend a rejected instruction once its cause is repaired.
     ResendInstruction {

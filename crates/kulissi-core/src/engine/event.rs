@@ -325,8 +325,6 @@ pub enum Event {
     InstructionSettled {
         /// The instruction.
         reference: Arc<str>,
-        /// The business date it was recorded.
-        recorded: jiff::civil::Date,
         /// The effective settlement date.
         date: jiff::civil::Date,
         /// The quantity settled (positive).

@@ -46,13 +46,15 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                         && book.of_trade(r.trade_id).is_none()
                 })
                 .collect();
-            issue(state, records, today, Vec::new())
+            issue(state, records, *date, Vec::new())
         }
         Command::RecordSettlementStatus {
             reference,
             status,
             reasons,
+            date,
         } => {
+            let today = *date;
             text("instruction reference", reference)?;
             for r in reasons {
                 text("reason code", r)?;
@@ -90,16 +92,23 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             quantity,
             amount,
             settlement_date,
+            isin,
         } => {
             text("instruction reference", reference)?;
-            confirm(
-                state,
-                reference,
-                *quantity,
-                *amount,
-                *settlement_date,
-                today,
-            )
+            if let (Some(isin), Some(instruction)) = (isin, book.get(reference))
+                && state
+                    .refdata
+                    .instruments
+                    .get(instruction.terms.instrument)
+                    .is_some_and(|i| i.isin != *isin)
+            {
+                return Ok(exception(
+                    reference,
+                    *settlement_date,
+                    format!("a confirmation of {isin}, which the instruction does not settle"),
+                ));
+            }
+            confirm(state, reference, *quantity, *amount, *settlement_date)
         }
         Command::ResendInstruction { reference } => {
             let instruction = known(state, reference)?;
@@ -405,8 +414,9 @@ fn confirm(
     quantity: Decimal,
     amount: Option<Decimal>,
     settlement_date: Date,
-    today: Date,
 ) -> Vec<Event> {
+    // What a confirmation records is as of its effective settlement date.
+    let today = settlement_date;
     let Some(instruction) = state.settlement.get(reference) else {
         return exception(
             reference,
@@ -481,7 +491,6 @@ fn confirm(
     let part_no = instruction.parts.len() + 1;
     let mut events = vec![Event::InstructionSettled {
         reference: t.reference.clone(),
-        recorded: today,
         date: settlement_date,
         quantity,
         cash,
@@ -517,68 +526,84 @@ fn penalties(
     legal_entity: crate::ids::LegalEntityId,
     through: Date,
 ) -> Vec<PenaltyAccrual> {
+    let after = state
+        .settlement
+        .penalties_through
+        .get(&legal_entity)
+        .copied();
+    let from = after.and_then(|a| a.tomorrow().ok()).unwrap_or(Date::MIN);
+    state
+        .settlement
+        .iter()
+        .filter(|i| i.terms.legal_entity == legal_entity)
+        .flat_map(|i| penalties_between(state, i, from, through))
+        .collect()
+}
+
+/// The CSDR penalties of `instruction` for each settlement-calendar business day in
+/// `from..=through` (none before its intended settlement date) on which it fails
+/// ([`Instruction::fails_on`]): the day's rate on the outstanding quantity at the day's
+/// reference price (the latest recorded on or before it), for lack of securities the
+/// class's rate, for lack of cash the central bank's; whose fail it is from the reasons of
+/// its status that day ([`fail_cause`]). None for instruments outside the EU/EEA CSDs, nor
+/// on days without a price. The one rule the end of day posts and the reports show.
+pub fn penalties_between(
+    state: &State,
+    instruction: &crate::settlement::lifecycle::Instruction,
+    from: Date,
+    through: Date,
+) -> Vec<PenaltyAccrual> {
     let book = &state.settlement;
-    let after = book.penalties_through.get(&legal_entity).copied();
+    let t = &instruction.terms;
     let mut out = Vec::new();
-    for instruction in book.iter() {
-        let t = &instruction.terms;
-        if t.legal_entity != legal_entity || t.settlement_date > through {
-            continue;
-        }
-        let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
-            continue;
-        };
-        if !penalised(instrument.market) {
-            continue;
-        }
-        let calendar = instrument.market.settlement_calendar();
-        let class = class_of(instrument.kind.instrument_type());
-        let mut day = match after {
-            Some(a) if a >= t.settlement_date => match a.tomorrow() {
-                Ok(d) => d,
-                Err(_) => continue,
-            },
-            _ => t.settlement_date,
-        };
-        while day <= through {
-            if calendar.is_business_day(day) && instruction.fails_on(day) {
-                let change = instruction.status_on(day);
-                let reasons = change.map_or(&[][..], |c| c.reasons.as_slice());
-                let (cause, kind) = fail_cause(reasons, instruction.we_deliver());
-                let left = t.quantity.abs() - instruction.settled_by(day);
-                let price = state
-                    .market_data
-                    .latest_price(t.instrument, day)
-                    .map(|(_, p)| p.price);
-                let amount = price.map_or(Decimal::ZERO, |price| {
-                    let value = reference_value(left, price, instrument.multiplier);
-                    match kind {
-                        FailKind::Securities => book
-                            .penalty_rates
-                            .basis_points(class, day)
-                            .map_or(Decimal::ZERO, |bp| {
-                                securities_penalty(value, bp, t.currency)
-                            }),
-                        FailKind::Cash => book
-                            .central_bank_rate(t.currency, day)
-                            .map_or(Decimal::ZERO, |rate| cash_penalty(value, rate, t.currency)),
-                    }
-                });
-                if !amount.is_zero() {
-                    out.push(PenaltyAccrual {
-                        reference: t.reference.clone(),
-                        date: day,
-                        amount,
-                        currency: t.currency,
-                        cause,
-                        kind,
-                    });
+    let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
+        return out;
+    };
+    if !penalised(instrument.market) {
+        return out;
+    }
+    let calendar = instrument.market.settlement_calendar();
+    let class = class_of(instrument.kind.instrument_type());
+    let mut day = from.max(t.settlement_date);
+    while day <= through {
+        if calendar.is_business_day(day) && instruction.fails_on(day) {
+            let reasons = instruction
+                .status_on(day)
+                .map_or(&[][..], |c| c.reasons.as_slice());
+            let (cause, kind) = fail_cause(reasons, instruction.we_deliver());
+            let left = t.quantity.abs() - instruction.settled_by(day);
+            let price = state
+                .market_data
+                .latest_price(t.instrument, day)
+                .map(|(_, p)| p.price);
+            let amount = price.map_or(Decimal::ZERO, |price| {
+                let value = reference_value(left, price, instrument.multiplier);
+                match kind {
+                    FailKind::Securities => book
+                        .penalty_rates
+                        .basis_points(class, day)
+                        .map_or(Decimal::ZERO, |bp| {
+                            securities_penalty(value, bp, t.currency)
+                        }),
+                    FailKind::Cash => book
+                        .central_bank_rate(t.currency, day)
+                        .map_or(Decimal::ZERO, |rate| cash_penalty(value, rate, t.currency)),
                 }
+            });
+            if !amount.is_zero() {
+                out.push(PenaltyAccrual {
+                    reference: t.reference.clone(),
+                    date: day,
+                    amount,
+                    currency: t.currency,
+                    cause,
+                    kind,
+                });
             }
-            match day.tomorrow() {
-                Ok(next) => day = next,
-                Err(_) => break,
-            }
+        }
+        match day.tomorrow() {
+            Ok(next) => day = next,
+            Err(_) => break,
         }
     }
     out
@@ -644,7 +669,6 @@ impl State {
             }
             Event::InstructionSettled {
                 reference,
-                recorded,
                 date,
                 quantity,
                 cash,
@@ -661,7 +685,7 @@ impl State {
                     InstructionStatus::PartiallySettled
                 };
                 instruction.history.push(StatusChange {
-                    date: *recorded,
+                    date: *date,
                     status,
                     matched: true,
                     reasons: Vec::new(),

@@ -29,13 +29,14 @@ mod trade_book;
 mod trades;
 
 pub use apply_error::ApplyError;
-pub use command::{Actor, Command, CommandEnvelope};
+pub use command::{Actor, Command, CommandEnvelope, end_of_day_steps};
 pub use event::{EVENT_SCHEMA_VERSION, Event};
 pub use messages::{MessageId, Messages};
 pub use rejection::Rejection;
 pub use state::State;
 pub use trade_book::{Confirmation, StoredTrade, Trades};
 
+pub use instructions::penalties_between;
 pub use trades::input_digest;
 
 /// Longest external id, source, code or free text accepted (put a limit on everything).

@@ -78,7 +78,6 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 }
                 events.push(Event::InstructionSettled {
                     reference: instruction.terms.reference.clone(),
-                    recorded: envelope.business_date,
                     date: *settlement_date,
                     quantity: q,
                     cash: instruction.expected_cash(q),

@@ -27,7 +27,7 @@ use crate::position::{IdHasher, PositionKey};
 
 /// Accounts whose balances are monetary (fixed amounts of currency) and are revalued at
 /// closing rates into FX revaluation P&L (1190 against 4300).
-pub const MONETARY_ACCOUNTS: [u16; 15] = [
+pub const MONETARY_ACCOUNTS: [u16; 17] = [
     CASH,
     CLIENT_MONEY_AT_BANKS,
     UNSETTLED_SALES,
@@ -36,6 +36,7 @@ pub const MONETARY_ACCOUNTS: [u16; 15] = [
     DIVIDENDS_RECEIVABLE,
     ACCRUED_INTEREST,
     DUE_FROM_GROUP,
+    PENALTIES_RECEIVABLE,
     UNSETTLED_PURCHASES,
     PAYABLE_TO_MARKET,
     PAYABLE_TO_CLIENTS,
@@ -43,6 +44,7 @@ pub const MONETARY_ACCOUNTS: [u16; 15] = [
     TAXES_PAYABLE,
     CLIENT_MONEY,
     DUE_TO_GROUP,
+    PENALTIES_PAYABLE,
 ];
 
 /// Accounts carrying trading securities at fair value (cost and valuation adjustment, long

@@ -185,3 +185,75 @@ pub fn instruction_for(
         counterparty: counterparty.lei,
     })
 }
+
+/// The message of an issued instruction (see [`super::lifecycle`]): a gross one is its
+/// trade's [`instruction_for`]; a net one moves the net quantity against the net cash
+/// (a zero quantity receives), does not allow partial settlement, carries the latest
+/// member's trade date, and faces the counterparty it nets against with that party's SSI in
+/// force on that date (a CCP's own, when it has one; else the first member's).
+pub fn message_of(
+    instruction: &super::lifecycle::Instruction,
+    members: &[&TradeRecord],
+    refdata: &RefData,
+) -> Result<SettlementInstruction, InstructionError> {
+    let t = &instruction.terms;
+    let Some(first) = members.first() else {
+        return Err(InstructionError::Missing {
+            trade: t.members.first().copied().unwrap_or_default(),
+            what: "member trade",
+        });
+    };
+    let mut message = instruction_for(first, refdata)?;
+    message.reference = t.reference.to_string();
+    if !t.netted {
+        return Ok(message);
+    }
+    let missing = |what| InstructionError::Missing {
+        trade: first.trade_id,
+        what,
+    };
+    let trade_date = members
+        .iter()
+        .map(|m| m.terms.trade_date)
+        .max()
+        .unwrap_or(first.terms.trade_date);
+    let facing = refdata
+        .counterparties
+        .get(t.counterparty)
+        .ok_or_else(|| missing("counterparty"))?;
+    if t.counterparty != first.terms.counterparty {
+        let instrument = refdata
+            .instruments
+            .get(t.instrument)
+            .ok_or_else(|| missing("instrument"))?;
+        let key = crate::refdata::SsiKey {
+            counterparty: Some(t.counterparty),
+            market: instrument.market,
+            currency: t.currency,
+            instrument_type: instrument.kind.instrument_type(),
+        };
+        if let Some(ssi) = refdata
+            .ssi_in_force(&key, trade_date)
+            .and_then(|id| refdata.ssis.get(id))
+        {
+            message.theirs = SettlementParty {
+                place_of_settlement: ssi.place_of_settlement,
+                agent: ssi.agent,
+                safekeeping_account: ssi.safekeeping_account.clone(),
+                cash_account: ssi.cash_account.clone(),
+            };
+        }
+    }
+    message.trades = t.members.clone();
+    message.movement = if t.quantity.is_sign_negative() {
+        Movement::Deliver
+    } else {
+        Movement::Receive
+    };
+    message.trade_date = trade_date;
+    message.quantity = t.quantity.abs();
+    message.amount = Some((t.cash.abs(), t.currency));
+    message.partial_allowed = false;
+    message.counterparty = facing.lei;
+    Ok(message)
+}

@@ -41,18 +41,10 @@ pub(crate) fn end_of_day(
         |state| {
             let entity = context::legal_entity(state, legal_entity)?;
             lei = Some(entity);
-            // What falls due first (splits, dividends, coupons, redemptions), then the
-            // marks, accruals and revaluations, as one atomic batch.
-            Ok(vec![
-                Command::ServiceAssets {
-                    legal_entity: entity,
-                    date,
-                },
-                Command::RunEndOfDay {
-                    legal_entity: entity,
-                    date,
-                },
-            ])
+            // What falls due first (splits, dividends, coupons, redemptions), the day's
+            // settlement penalties, then the marks, accruals and revaluations, as one
+            // atomic batch.
+            Ok(kulissi_core::engine::end_of_day_steps(entity, date).to_vec())
         },
         kulissi_core::client_money::client_money,
     )?;

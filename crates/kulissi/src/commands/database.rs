@@ -29,9 +29,54 @@ pub(crate) fn init(ctx: &Context, out: &mut impl Write) -> anyhow::Result<u8> {
     Ok(0)
 }
 
+/// What an import reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ImportKind {
+    /// Reference data and messages (JSON lines).
+    Refdata,
+    /// Trades (CSV or JSON lines).
+    Trades,
+    /// A custodian's settlement statuses (sese.024, sese.025 or CSV).
+    SettlementStatus,
+}
+
+/// Reads a settlement status file: an ISO 20022 message when it starts with `<`, else the
+/// CSV status file. An XML message is one located command per status, all on line 1.
+fn read_settlement_status(
+    path: &Path,
+    name: &str,
+    business_date: Date,
+) -> anyhow::Result<Vec<Located<Command>>> {
+    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if body.starts_with('<') {
+        let message = kulissi_iso20022::status::read(body, name)
+            .map_err(|e| anyhow::anyhow!("{e}\nnothing was imported"))?;
+        return Ok(kulissi_iso20022::status::commands(&message, business_date)
+            .into_iter()
+            .map(|c| Located {
+                line: 1,
+                message_id: kulissi_core::engine::MessageId::derived(&c),
+                item: c,
+            })
+            .collect());
+    }
+    kulissi_formats::read_settlement_status_csv(bytes.as_slice(), name, business_date)
+        .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was imported"))
+}
+
 /// Reads an import file into located commands.
-fn read_file(path: &Path, trades: bool) -> anyhow::Result<Vec<Located<Command>>> {
+fn read_file(
+    path: &Path,
+    kind: ImportKind,
+    business_date: Date,
+) -> anyhow::Result<Vec<Located<Command>>> {
     let name = path.display().to_string();
+    if kind == ImportKind::SettlementStatus {
+        return read_settlement_status(path, &name, business_date);
+    }
+    let trades = kind == ImportKind::Trades;
     let file = std::fs::File::open(path).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
     let reader = std::io::BufReader::with_capacity(1 << 20, file);
     let jsonl = matches!(
@@ -49,16 +94,17 @@ fn read_file(path: &Path, trades: bool) -> anyhow::Result<Vec<Located<Command>>>
 pub(crate) fn import(
     ctx: &Context,
     path: &Path,
-    trades: bool,
+    kind: ImportKind,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let items = read_file(path, trades)?;
+    let items = read_file(path, kind, ctx.business_date)?;
     let lines: Vec<u64> = items.iter().map(|l| l.line).collect();
     let commands: Vec<CommandEnvelope> = items
         .into_iter()
         .map(|l| ctx.envelope(l.item).with_message_id(l.message_id))
         .collect();
     let mut writer = ctx.writer()?;
+    let exceptions_before = writer.state().settlement.exceptions.len();
     let bar = progress(commands.len() as u64, "importing");
     let outcome =
         writer.execute_atomic_with_progress(&commands, |done| bar.set_position(done as u64))?;
@@ -94,6 +140,20 @@ pub(crate) fn import(
                 write!(out, ", events {first}..{last}")?;
             }
             writeln!(out)?;
+            // What the engine could not fit waits for a person, and says so.
+            for e in writer
+                .state()
+                .settlement
+                .exceptions
+                .iter()
+                .skip(exceptions_before)
+            {
+                writeln!(
+                    out,
+                    "  exception {}: {}: {} (see kulissi settle exceptions)",
+                    e.id, e.reference, e.detail
+                )?;
+            }
             Ok(0)
         }
     }

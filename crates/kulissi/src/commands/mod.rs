@@ -43,10 +43,13 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         Command::Init => database::init(&ctx()?, out),
         Command::Import(ImportCommand::Refdata { file }) => {
-            database::import(&ctx()?, &file, false, out)
+            database::import(&ctx()?, &file, database::ImportKind::Refdata, out)
         }
         Command::Import(ImportCommand::Trades { file }) => {
-            database::import(&ctx()?, &file, true, out)
+            database::import(&ctx()?, &file, database::ImportKind::Trades, out)
+        }
+        Command::Import(ImportCommand::SettlementStatus { file }) => {
+            database::import(&ctx()?, &file, database::ImportKind::SettlementStatus, out)
         }
         Command::Generate {
             trades,
@@ -152,11 +155,70 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             ..
         }) => settle::instructions(&ctx()?, date, &format, dir.as_deref(), out),
         Command::Settle(SettleArgs {
+            command:
+                Some(SettleCommand::Queue {
+                    status,
+                    date,
+                    counterparty,
+                    format,
+                }),
+            ..
+        }) => {
+            let filter = kulissi_app::reports::QueueFilter {
+                status,
+                date,
+                counterparty,
+            };
+            settle::queue(&ctx()?, &filter, format, out)
+        }
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Exceptions { open, format }),
+            ..
+        }) => settle::exceptions(&ctx()?, open, format, out),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Resolve { id, resolution }),
+            ..
+        }) => settle::act(
+            &ctx()?,
+            kulissi_core::engine::Command::ResolveSettlementException { id, resolution },
+            out,
+        ),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Resend { reference }),
+            ..
+        }) => settle::act(
+            &ctx()?,
+            kulissi_core::engine::Command::ResendInstruction { reference },
+            out,
+        ),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Hold { reference }),
+            ..
+        }) => settle::act(
+            &ctx()?,
+            kulissi_core::engine::Command::HoldInstruction {
+                reference,
+                hold: true,
+            },
+            out,
+        ),
+        Command::Settle(SettleArgs {
+            command: Some(SettleCommand::Release { reference }),
+            ..
+        }) => settle::act(
+            &ctx()?,
+            kulissi_core::engine::Command::HoldInstruction {
+                reference,
+                hold: false,
+            },
+            out,
+        ),
+        Command::Settle(SettleArgs {
             confirm: Some(c), ..
         }) => database::settle(&ctx()?, &c.trade, &c.quantity, c.date, &c.reference, out),
         Command::Settle(SettleArgs { .. }) => {
             anyhow::bail!(
-                "settle needs a confirmation (TRADE --quantity Q --date D --reference R) or a subcommand (instructions, net, fails, penalties, net-file)"
+                "settle needs a confirmation (TRADE --quantity Q --date D --reference R) or a subcommand (instructions, queue, exceptions, resolve, resend, hold, release, net, fails, penalties, net-file)"
             )
         }
         Command::Bench(crate::cli::BenchCommand::CrashChild { start, count, seed }) => {

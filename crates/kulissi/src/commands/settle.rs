@@ -1,5 +1,7 @@
-//! `kulissi settle instructions|net|fails|penalties` (from the engine's state: a day's
-//! instructions as sese.023, CSV or JSON; its netting; the fails report; a month's CSDR
+//! `kulissi settle instructions|queue|exceptions|resolve|resend|hold|release|net|fails|penalties`
+//! (instructing a day through the engine and writing its instructions as sese.023, CSV or
+//! JSON; the instructions by status; the exception queue and its resolution; resending a
+//! repaired instruction; holds; a day's netting; the fails report; a month's CSDR
 //! penalties) and `kulissi settle net-file` (a
 //! trade file netted per (counterparty, isin, settle_date, currency); see
 //! `kulissi_formats::net_file`). (`kulissi settle TRADE ...`, a custodian's confirmation, is
@@ -73,8 +75,10 @@ pub(crate) fn penalties(
     Ok(0)
 }
 
-/// `settle instructions --date [--format sese.023|csv|json] [--out DIR]`: the instruction of
-/// every live trade due on the date that has not begun to settle.
+/// `settle instructions --date [--format sese.023|csv|json] [--out DIR]`: instructs, through
+/// the engine, every live trade traded on or before the date that is neither settled nor
+/// instructed (netted by the netting sets), then writes the instructions issued on that
+/// date and still live.
 pub(crate) fn instructions(
     ctx: &super::context::Context,
     date: jiff::civil::Date,
@@ -82,20 +86,27 @@ pub(crate) fn instructions(
     dir: Option<&Path>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    use kulissi_core::settlement::instruction::instruction_for;
-    use kulissi_core::trade::TradeStatus;
-    let writer = ctx.writer()?;
-    let state = writer.state();
-    let mut instructions = Vec::new();
-    for stored in state.trades.iter() {
-        let r = &stored.record;
-        if r.status == TradeStatus::Live
-            && r.terms.settlement_date == date
-            && r.settled_quantity.is_zero()
-        {
-            instructions.push(instruction_for(r, &state.refdata)?);
-        }
-    }
+    use kulissi_core::settlement::instruction::message_of;
+    let (_, messages) = ctx.execute_and(
+        |_| Ok(kulissi_core::engine::Command::InstructSettlement { date }),
+        |state| -> anyhow::Result<Vec<_>> {
+            let mut messages = Vec::new();
+            for i in state.settlement.iter() {
+                if i.issued != date || i.status().is_final() {
+                    continue;
+                }
+                let members: Vec<&kulissi_core::trade::TradeRecord> = i
+                    .terms
+                    .members
+                    .iter()
+                    .filter_map(|id| state.trades.get(*id).map(|s| &s.record))
+                    .collect();
+                messages.push(message_of(i, &members, &state.refdata)?);
+            }
+            Ok(messages)
+        },
+    )?;
+    let instructions = messages?;
     match format {
         "sese.023" | "sese023" => {
             let dir = dir.ok_or_else(|| anyhow::anyhow!("--format sese.023 needs --out DIR"))?;
@@ -107,7 +118,7 @@ pub(crate) fn instructions(
             }
             writeln!(
                 out,
-                "{} sese.023 instructions for {date} written to {}",
+                "{} sese.023 instructions issued on {date} written to {}",
                 instructions.len(),
                 dir.display()
             )?;
@@ -118,6 +129,60 @@ pub(crate) fn instructions(
             kulissi_app::reports::render(&report, format, out)?;
         }
         other => anyhow::bail!("--format {other}: expected sese.023, csv or json"),
+    }
+    Ok(0)
+}
+
+/// `settle queue [--status S] [--date D] [--counterparty LEI]`: instructions by status.
+pub(crate) fn queue(
+    ctx: &super::context::Context,
+    filter: &kulissi_app::reports::QueueFilter,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    let report = kulissi_app::reports::settlement_queue(writer.state(), filter);
+    kulissi_app::reports::render(&report, format, out)?;
+    Ok(0)
+}
+
+/// `settle exceptions [--open]`: the settlement exception queue.
+pub(crate) fn exceptions(
+    ctx: &super::context::Context,
+    open: bool,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    let report = kulissi_app::reports::settlement_exceptions(writer.state(), open);
+    kulissi_app::reports::render(&report, format, out)?;
+    Ok(0)
+}
+
+/// `settle resolve ID --resolution TEXT`, `settle resend REF`, `settle hold|release REF`.
+pub(crate) fn act(
+    ctx: &super::context::Context,
+    command: kulissi_core::engine::Command,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let what = match &command {
+        kulissi_core::engine::Command::ResolveSettlementException { id, .. } => {
+            format!("exception {id} resolved")
+        }
+        kulissi_core::engine::Command::ResendInstruction { reference } => {
+            format!("instruction {reference} resent")
+        }
+        kulissi_core::engine::Command::HoldInstruction { reference, hold } => format!(
+            "instruction {reference} {}",
+            if *hold { "on hold" } else { "released" }
+        ),
+        _ => String::from("done"),
+    };
+    let events = ctx.execute(|_| Ok(command))?;
+    if events.is_empty() {
+        writeln!(out, "already so: nothing changed")?;
+    } else {
+        writeln!(out, "{what}")?;
     }
     Ok(0)
 }

@@ -57,14 +57,12 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
         }
         Event::InstructionSettled {
             reference,
-            recorded,
             date,
             quantity,
             cash,
         } => {
             w.u8(41);
             w.str(reference);
-            w.date(*recorded);
             w.date(*date);
             w.decimal(*quantity);
             w.decimal(*cash);
@@ -187,7 +185,6 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
         },
         41 => Event::InstructionSettled {
             reference: Arc::from(r.string()?),
-            recorded: r.date()?,
             date: r.date()?,
             quantity: r.decimal()?,
             cash: r.decimal()?,

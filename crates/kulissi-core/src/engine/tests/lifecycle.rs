@@ -24,6 +24,7 @@ fn status(s: &mut State, reference: &str, report: R, reasons: &[&str]) -> Vec<Ev
             reference: reference.into(),
             status: report,
             reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+            date: date(2025, 7, 14),
         },
     )
 }
@@ -36,6 +37,7 @@ fn confirm(s: &mut State, reference: &str, quantity: &str, amount: &str) -> Vec<
             quantity: d(quantity),
             amount: Some(d(amount)),
             settlement_date: date(2025, 7, 16),
+            isin: None,
         },
     )
 }
@@ -392,6 +394,7 @@ fn a_failing_delivery_pays_the_worked_penalty_of_domain_section_3_7() {
             quantity: d("10000"),
             amount: Some(d("500000.00")),
             settlement_date: date(2025, 7, 21),
+            isin: Some(Isin::parse(FI_SHARE).unwrap()),
         },
     );
     price(&mut s, date(2025, 7, 21), "52.00");
