@@ -169,7 +169,8 @@ pub(crate) struct ConfirmArgs {
 pub(crate) enum SettleCommand {
     /// Instruct a day: every live trade traded on or before the date that is neither settled
     /// nor instructed gets an instruction (netted by the netting sets; a net that gains
-    /// members is cancelled and issued again); writes the instructions issued that day as
+    /// members is cancelled and issued again); writes the instructions issued that day (not
+    /// cancelled) as
     /// ISO 20022 sese.023 files (one per instruction, in --out), CSV or JSON.
     Instructions {
         /// The business date instructed, YYYY-MM-DD.

@@ -435,7 +435,9 @@ fn confirm(
     if instruction.status() == InstructionStatus::Rejected {
         return refuse("a confirmation for a rejected instruction".to_owned());
     }
-    if quantity <= Decimal::ZERO {
+    // A net whose quantities cancel out settles its cash alone: a confirmation of zero.
+    let cash_only = t.quantity.is_zero() && quantity.is_zero() && instruction.parts.is_empty();
+    if quantity <= Decimal::ZERO && !cash_only {
         return refuse(format!("a settled quantity of {quantity}"));
     }
     let outstanding = instruction.outstanding();

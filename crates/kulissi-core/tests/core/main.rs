@@ -14,3 +14,4 @@ mod oracle_identifiers;
 mod parser_robustness;
 mod quantlib_accrued;
 mod quantlib_calendars;
+mod settlement_properties;

@@ -78,7 +78,7 @@ pub(crate) fn penalties(
 /// `settle instructions --date [--format sese.023|csv|json] [--out DIR]`: instructs, through
 /// the engine, every live trade traded on or before the date that is neither settled nor
 /// instructed (netted by the netting sets), then writes the instructions issued on that
-/// date and still live.
+/// date that were not cancelled.
 pub(crate) fn instructions(
     ctx: &super::context::Context,
     date: jiff::civil::Date,
@@ -92,7 +92,10 @@ pub(crate) fn instructions(
         |state| -> anyhow::Result<Vec<_>> {
             let mut messages = Vec::new();
             for i in state.settlement.iter() {
-                if i.issued != date || i.status().is_final() {
+                if i.issued != date
+                    || i.status()
+                        == kulissi_core::settlement::lifecycle::InstructionStatus::Cancelled
+                {
                     continue;
                 }
                 let members: Vec<&kulissi_core::trade::TradeRecord> = i
