@@ -2,12 +2,13 @@
 """Independent reference model (oracle) of Kulissi's general ledger.
 
 This model is written from the firm's accounting policies and from `docs/domain.md`
-(§5 trade economics, §6 position keeping, §7 accounting, §7.1 client trades and client money,
-§7.3 foreign currency) -- never from Kulissi's Rust code. It reads the lines a firm was fed
-(FIRM.jsonl: reference data, market data, cash movements, trades, settlements and ends of
-day, every line accepted, applied in file order) and computes the general-ledger balance of
-every (legal entity, account, currency), so that CI can compare them with Kulissi's trial
-balance.
+(§3.5 settlement statuses, §3.7 CSDR penalties, §5 trade economics, §6 position keeping,
+§7 accounting, §7.1 client trades and client money, §7.3 foreign currency) -- never from
+Kulissi's Rust code. It reads the lines a firm was fed (FIRM.jsonl: reference data, market
+data, cash movements, trades, settlement instructions, custodians' statuses and settlements,
+and ends of day, every line accepted, applied in file order) and computes the general-ledger
+balance of every (legal entity, account, currency), so that CI can compare them with
+Kulissi's trial balance.
 
 usage:
   journal_model.py FIRM.jsonl --out balances.csv
@@ -20,8 +21,9 @@ usage:
 
 What the model covers:
   * economics of a trade (§5): gross, bond accrued interest (QuantLib 1.44, imported only when
-    a bond is traded or held at an end of day), commission with its minimum, exchange fees,
-    purchase taxes (UK SDRT, French FTT), each rounded half-up to the currency's minor units;
+    a bond is traded or held at an end of day, or a penalty needs a settlement calendar),
+    commission with its minimum, exchange fees, purchase taxes (UK SDRT, French FTT), each
+    rounded half-up to the currency's minor units;
   * house trades, trade-date accounting (§7): 1200/2400 at cost, 1500, 2100/1300, charges
     2200/2300 against 5100/5200/5300, realised P&L 4100 from the cost released at average
     cost or FIFO (§6), re-folded when a late trade, an amendment or a cancellation changes
@@ -38,8 +40,23 @@ What the model covers:
     coupons (1100/1500, clients 1150/2500), redemptions at maturity (1100 against 4100 and the
     cost, as a sale at 100; clients 1150/2500) and the daily interest accrual of house bond
     positions (1500/4500);
-  * end-of-day FX revaluation per legal entity (§7, §7.3): monetary balances (1190/4300) and
-    fair-valued securities (1220/4200), in the reporting currency.
+  * settlement instructions (§3.5): `instruct_settlement` gives each live trade dated on or
+    before its date, not fully settled nor instructed, one gross instruction KUL{trade id}V{version}
+    (trade id: booking order; version: 1 + amendments); custodians' `settlement_status` lines
+    kept as a dated history with the matched flag (a status that does not fit the state, or of an
+    unknown reference, is an exception and changes nothing); trade-level `settlement` lines and
+    `instruction_settlement` lines (checked against the pro-rata cash, the ISIN and what is
+    outstanding) settle parts of it, with the same ledger entries. Netting sets, and amending or
+    cancelling an instructed trade not fully settled, are not modelled (the model stops);
+  * CSDR cash penalties (§3.7) at each end of day of a legal entity, after the asset servicing
+    and before the accrual, marks and FX: each business day of the CSD's settlement calendar
+    (XHEL/XETR/XPAR TARGET, XSTO Sweden, XCSE Denmark, XOSL Norway; QuantLib) since the
+    entity's previous accrual (or the ISD) on which a matched instruction fails: lack of
+    securities at 1.00 / 0.20 / 0.50 bp (equity / bond / fund) of the reference value, lack of
+    cash at the central bank rate (floored at 0) / 365; ours Dr 5400 (client: 1320) / Cr 2700,
+    theirs Dr 1700 / Cr 5400 (client: 2120);
+  * end-of-day FX revaluation per legal entity (§7, §7.3): monetary balances (1190/4300;
+    1700 and 2700 included) and fair-valued securities (1220/4200), in the reporting currency.
 
 Money is exact: decimal.Decimal everywhere, JSON floats parsed as Decimal, never float (the
 only float is QuantLib's accrued amount per 100 of face, see `accrued_interest`).
@@ -73,9 +90,22 @@ MINOR_UNITS = {
 _QUANTUM: dict[str, Decimal] = {}
 
 # Monetary accounts revalued at the closing rate (4300) and fair-valued securities (4200).
-MONETARY_ACCOUNTS = ("1100", "1150", "1300", "1320", "1330", "1340", "1500", "1600",
-                     "2100", "2110", "2120", "2200", "2300", "2500", "2600")
+MONETARY_ACCOUNTS = ("1100", "1150", "1300", "1320", "1330", "1340", "1500", "1600", "1700",
+                     "2100", "2110", "2120", "2200", "2300", "2500", "2600", "2700")
 SECURITIES_ACCOUNTS = ("1200", "1210", "2400")
+
+# §3.7 CSDR settlement discipline: the markets whose CSD applies it, with the settlement
+# calendar (QuantLib 1.44) on whose business days a fail is penalised.
+CSDR_CALENDARS = {"XHEL": "TARGET", "XETR": "TARGET", "XPAR": "TARGET",
+                  "XSTO": "Sweden", "XCSE": "Denmark", "XOSL": "Norway"}
+# Lack-of-securities penalty rates, bp of the reference value per business day of fail, by
+# instrument kind (the table in force since 2022-02-01, when the penalty regime started; no
+# penalty accrues for an earlier day). Other kinds: "all other instruments", 0.5 bp.
+PENALTY_REGIME_START = "2022-02-01"
+PENALTY_BP = {"equity": Decimal("1.00"), "bond": Decimal("0.20"), "fund": Decimal("0.50")}
+PENALTY_BP_OTHER = Decimal("0.50")
+DAYS_IN_YEAR = Decimal(365)
+STATUSES = ("accepted", "rejected", "cancelled", "matched", "unmatched", "pending", "failing")
 
 
 # --------------------------------------------------------------------------------------------
@@ -227,6 +257,12 @@ def coupon_schedule(instr: dict) -> tuple:
     return cached
 
 
+def terms(line: dict) -> dict:
+    """A trade line's terms: what an identical resubmission repeats (not its type, action or
+    message id)."""
+    return {k: v for k, v in line.items() if k not in ("type", "action", "message_id")}
+
+
 def multiplier(instr: dict) -> Decimal:
     """Contract multiplier: given, else 1, bonds 0.01 (gross = nominal × clean price / 100)."""
     m = instr.get("multiplier")
@@ -276,7 +312,7 @@ class Trade:
     maturity is folded as one too (a sale of the whole position at 100, key ("redemption", ...))."""
     __slots__ = ("key", "seq", "sort_key", "le", "account", "house", "isin", "side", "quantity",
                  "signed_qty", "currency", "book", "gross", "signed_gross", "accrued", "principal",
-                 "commission", "fees", "taxes", "settled", "line", "trade_date", "settle_date")
+                 "commission", "fees", "taxes", "settled", "line", "trade_date", "settle_date", "version")
 
 
 class Split:
@@ -374,6 +410,119 @@ class DatedSeries:
     def on_or_before(self, day: str) -> Decimal | None:
         i = bisect_right(self.dates, day)
         return self.values[self.dates[i - 1]] if i else None
+
+
+# --------------------------------------------------------------------------------------------
+# §3.5 Settlement instructions and their statuses
+# --------------------------------------------------------------------------------------------
+
+LAST = 1 << 62  # an order after every status change, for bisect
+
+
+class Instruction:
+    """One gross settlement instruction of a trade (reference KUL{trade id}V{version}) with the
+    trade's terms at instruction time, its status history and its settled parts.
+
+    `history` holds every status change as (date, order, status, matched, reasons), sorted by
+    (date, file order); a settled part is one too ("settled" or "partially_settled", matched).
+    `parts` holds the settled parts as (effective date, quantity), sorted by date; `pre_settled`
+    is what the trade had settled before it was instructed (settled from the start).
+    `status` and `matched` are the current ones (the last change in file order)."""
+    __slots__ = ("reference", "key", "le", "house", "isin", "receive", "quantity", "cash", "currency",
+                 "isd", "history", "parts", "pre_settled", "settled", "cash_settled", "status",
+                 "matched", "last_date")
+
+    def __init__(self, reference: str, t: "Trade"):
+        self.reference, self.key, self.le, self.house, self.isin = reference, t.key, t.le, t.house, t.isin
+        self.receive = t.side == "buy"  # we receive on a buy, deliver on a sell
+        self.quantity, self.cash, self.currency, self.isd = t.quantity, t.principal, t.currency, t.settle_date
+        self.history: list[tuple] = []
+        self.parts: list[tuple] = []
+        self.pre_settled = min(t.settled, t.quantity)
+        self.settled = self.pre_settled
+        self.cash_settled = ZERO
+        if self.pre_settled:
+            self.cash_settled = self.part_cash(self.pre_settled, ZERO)
+        self.status, self.matched, self.last_date = "instructed", False, ""
+
+    def outstanding(self) -> Decimal:
+        return self.quantity - self.settled
+
+    def part_cash(self, quantity: Decimal, settled_before: Decimal) -> Decimal:
+        """The pro-rata cash of a part: the rest of the cash for the last part, else
+        round_half_up(cash × quantity / total quantity)."""
+        if settled_before + quantity >= self.quantity:
+            return self.cash - self.cash_settled
+        return round_half_up(self.cash * quantity / self.quantity, self.currency)
+
+    def change(self, day: str, order: int, status: str, matched: bool, reasons: tuple):
+        insort(self.history, (day, order, status, matched, reasons))
+        self.status, self.matched = status, matched
+        if day > self.last_date:
+            self.last_date = day
+
+    def settle_part(self, day: str, quantity: Decimal, order: int):
+        """A settled part: effective `day`, a status change at that date (matched)."""
+        self.cash_settled += self.part_cash(quantity, self.settled)
+        self.settled += quantity
+        insort(self.parts, (day, quantity))
+        self.change(day, order, "settled" if self.settled >= self.quantity else "partially_settled",
+                    True, ())
+
+    def settled_by(self, day: str) -> Decimal:
+        return self.pre_settled + sum((q for d, q in self.parts if d <= day), ZERO)
+
+    def fail_on(self, day: str):
+        """The reasons of the fail if the instruction fails on `day` (the last status change dated
+        on or before it is matched, neither cancelled nor rejected, and less than its quantity has
+        settled by then), else None."""
+        i = bisect_right(self.history, (day, LAST))
+        if not i:
+            return None
+        _, _, status, matched, reasons = self.history[i - 1]
+        if not matched or status in ("cancelled", "rejected"):
+            return None
+        return reasons if self.settled_by(day) < self.quantity else None
+
+    def settles_no_more(self) -> bool:
+        """True when its final state (every change applied) cannot fail."""
+        if not self.history or self.settled >= self.quantity:
+            return True
+        _, _, status, matched, _ = self.history[-1]
+        return not matched or status in ("cancelled", "rejected")
+
+
+def penalty_cause(reasons: tuple, receive: bool) -> tuple:
+    """(kind, ours) of a fail from its reason codes, the first penalty code in their order:
+    LACK securities, ours when we deliver; MONY cash, ours when we receive (we pay); CLAC / CLAT
+    securities, theirs; CMON cash, theirs; none of them: securities, ours when we deliver."""
+    for code in reasons:
+        if code == "LACK":
+            return "securities", not receive
+        if code == "MONY":
+            return "cash", receive
+        if code in ("CLAC", "CLAT"):
+            return "securities", False
+        if code == "CMON":
+            return "cash", False
+    return "securities", not receive
+
+
+_CALENDARS: dict[str, object] = {}
+_BUSINESS_DAYS: dict[tuple, bool] = {}
+
+
+def is_settlement_day(calendar: str, day: str) -> bool:
+    """A business day of the QuantLib settlement calendar (TARGET, Sweden, Denmark, Norway)."""
+    key = (calendar, day)
+    answer = _BUSINESS_DAYS.get(key)
+    if answer is None:
+        ql = _quantlib()
+        cal = _CALENDARS.get(calendar)
+        if cal is None:
+            cal = _CALENDARS[calendar] = getattr(ql, calendar)()
+        answer = _BUSINESS_DAYS[key] = bool(cal.isBusinessDay(_ql_date(ql, day)))
+    return answer
 
 
 # --------------------------------------------------------------------------------------------
@@ -502,6 +651,15 @@ class JournalModel:
         self.dividend_due: dict[tuple, list] = {}  # (le, reference) -> [(position, A)] at ex-date
         self.coupons_paid_to: dict[tuple, str] = {}  # (le, isin) -> last coupon date processed
         self.market_claims: list[tuple] = []  # (le, reference, account, isin, E, R, claim)
+        self.netting_sets: dict[str, dict] = {}  # counterparty -> line
+        self.instructions: dict[str, Instruction] = {}  # reference -> instruction
+        self.instruction_of: dict[tuple, Instruction] = {}  # trade key -> its live instruction
+        self.uninstructed: set = set()  # keys of live trades not yet instructed
+        self.status_order = 0  # file order of status changes (and settled parts)
+        self.central_bank_rates: dict[str, DatedSeries] = {}
+        self.penalty_dates: dict[str, str] = {}  # le -> last penalty accrual date
+        self.penalty_watch: dict[str, dict] = {}  # le -> {reference: instruction} that may fail
+        self.exceptions: list[tuple] = []  # (line number, reason): settlement lines that changed nothing
         self.warnings: list[str] = []
         self.handlers = {
             "legal_entity": self.on_legal_entity,
@@ -517,6 +675,13 @@ class JournalModel:
             "settlement": self.on_settlement,
             "end_of_day": self.on_end_of_day,
             "corporate_action": self.on_corporate_action,
+            "netting_set": self.on_netting_set,
+            "instruct_settlement": self.on_instruct_settlement,
+            "settlement_status": self.on_settlement_status,
+            "instruction_settlement": self.on_instruction_settlement,
+            "instruction": self.on_instruction,
+            "central_bank_rate": self.on_central_bank_rate,
+            "settlement_tolerance": None,
         }
 
     # -- posting ------------------------------------------------------------------------------
@@ -666,23 +831,45 @@ class JournalModel:
             if old is None:
                 self.warn(f"line {number}: cancel of unknown trade {key}")
                 return
+            self.instructed_trade_changes(old, number, "cancellation")
             new = None
             del self.trades[key]
+            self.uninstructed.discard(key)
         else:
             if old is not None:
                 merged = dict(old.line)
                 merged.update({k: v for k, v in line.items() if v is not None})
+                amended = action != "book" or terms(merged) != terms(old.line)
+                if amended:
+                    self.instructed_trade_changes(old, number, "amendment")
                 new = self.build_trade(merged, key, old.seq)
                 new.settled = old.settled
+                new.version = old.version + 1 if amended else old.version
             else:
                 self.seq += 1
                 new = self.build_trade(line, key, self.seq)
+                new.version = 1
             self.trades[key] = new
+            if key not in self.instruction_of:
+                self.uninstructed.add(key)
         if old is not None:
             self.trade_date_entries(old, -1)
         if new is not None:
             self.trade_date_entries(new, +1)
         self.update_positions(old, new)
+
+    def instructed_trade_changes(self, old: Trade, number: int, what: str):
+        """An amendment or cancellation of an instructed trade: its instruction is cancelled if
+        the trade has not begun settling; the firm's files never do this, so it is not modelled.
+        A fully settled instruction stays as it is (and the trade is not instructed again)."""
+        ins = self.instruction_of.get(old.key)
+        if ins is None:
+            return
+        if ins.settled < ins.quantity:
+            raise ValueError(f"line {number}: {what} of trade {old.key} with instruction "
+                             f"{ins.reference} not fully settled: not modelled")
+        if what == "cancellation":
+            del self.instruction_of[old.key]
 
     def trade_date_entries(self, t: Trade, direction: int):
         """The trade-date entries other than the cost of the position (§7, §7.1); direction −1
@@ -851,17 +1038,33 @@ class JournalModel:
     # -- settlement -------------------------------------------------------------------------------
 
     def on_settlement(self, line, number):
+        """A custodian's confirmation of (part of) a trade; it also settles the trade's
+        instruction, if instructed."""
         key = (line["source"], line["external_id"])
         t = self.trades.get(key)
         if t is None:
             raise ValueError(f"line {number}: settlement of unknown trade {key}")
+        self.settle_trade(t, abs(dec(line["quantity"])), line.get("settlement_date") or "")
+
+    def settle_trade(self, t: Trade, quantity: Decimal, day: str):
+        """Settle `quantity` more of the trade (at most what is left), effective `day`: the
+        ledger entries of the part and, for an instructed trade, a settled part of its
+        instruction (a status change at `day`; none on a cancelled instruction)."""
         before = t.settled
-        after = min(before + abs(dec(line["quantity"])), t.quantity)
+        after = min(before + quantity, t.quantity)
         t.settled = after
         if t.house:
             self.settle_house(t, before, after)
         else:
             self.settle_client(t, before, after)
+        ins = self.instruction_of.get(t.key)
+        if ins is not None and after > before and ins.status != "cancelled":
+            if not day:
+                raise ValueError(f"settlement of instructed trade {t.key} without a settlement_date")
+            part = min(after - before, ins.outstanding())
+            if part > 0:
+                ins.settle_part(day, part, self.next_status_order())
+                self.watch(ins)
 
     @staticmethod
     def part(x: Decimal, before: Decimal, after: Decimal, t: Trade) -> Decimal:
@@ -914,6 +1117,185 @@ class JournalModel:
         self.post(le, "2300", ccy, tx)
         self.post(le, "1100", ccy, -(f + tx))
 
+    # -- settlement instructions, statuses and CSDR penalties (§3.5, §3.7) -------------------------
+
+    def on_netting_set(self, line, _):
+        self.netting_sets[line["counterparty"]] = line
+
+    def on_central_bank_rate(self, line, _):
+        series = self.central_bank_rates.setdefault(line["currency"], DatedSeries())
+        series.put(line["date"], dec(line["rate"]))
+
+    def on_instruction(self, line, number):
+        """resend / hold / release: nothing in the ledger (on-hold instructions are penalised too)."""
+        if line.get("action") not in ("resend", "hold", "release"):
+            raise ValueError(f"line {number}: unknown instruction action {line.get('action')!r}")
+
+    def next_status_order(self) -> int:
+        self.status_order += 1
+        return self.status_order
+
+    def exception(self, number: int, text: str):
+        self.exceptions.append((number, text))
+
+    def watch(self, ins: Instruction):
+        """The instruction may fail from now on: its legal entity's penalty accrual looks at it."""
+        self.penalty_watch.setdefault(ins.le, {})[ins.reference] = ins
+
+    def on_instruct_settlement(self, line, number):
+        """One gross instruction KUL{trade id}V{version} for every live trade dated on or before
+        the date, not fully settled and not yet instructed."""
+        if self.netting_sets:
+            raise ValueError(f"line {number}: netting sets are not modelled "
+                             f"({len(self.netting_sets)} defined; instructions would be netted)")
+        day = line["date"]
+        for key in sorted(self.uninstructed, key=lambda k: self.trades[k].seq):
+            t = self.trades[key]
+            if t.trade_date > day:
+                continue
+            self.uninstructed.discard(key)
+            if t.settled >= t.quantity:
+                continue  # fully settled: never instructed (an amendment looks again)
+            ins = Instruction(f"KUL{t.seq}V{t.version}", t)
+            if ins.reference in self.instructions:
+                raise ValueError(f"line {number}: instruction {ins.reference} exists already")
+            self.instructions[ins.reference] = ins
+            self.instruction_of[key] = ins
+
+    def on_settlement_status(self, line, number):
+        """A custodian's status of an instruction as of its date: a status change (the matched
+        flag: matched sets it, unmatched, rejected and accepted from instructed / acknowledged
+        clear it, the others keep it), unless the reference is unknown or the status does not fit
+        the instruction's state (then an exception, nothing changes). Never a ledger entry."""
+        status = line.get("status")
+        if status not in STATUSES:
+            raise ValueError(f"line {number}: unknown settlement status {status!r}")
+        ins = self.instructions.get(line.get("reference"))
+        if ins is None:
+            return self.exception(number, f"status {status} of unknown instruction {line.get('reference')!r}")
+        day = line.get("date")
+        if not day:
+            raise ValueError(f"line {number}: settlement status without a date")
+        current = ins.status
+        began = ins.settled > 0
+        if ins.settled >= ins.quantity or current == "cancelled":
+            fits = status == "cancelled"
+        elif status in ("matched", "failing", "pending"):
+            fits = current != "rejected"
+        elif status == "rejected":
+            fits = not (ins.matched or began or current in ("matched", "failing", "partially_settled"))
+        elif status == "unmatched":
+            fits = not (began or current == "failing")
+        else:
+            fits = True
+        if not fits:
+            return self.exception(number, f"status {status} of {ins.reference} does not fit "
+                                          f"its state {current}")
+        if status == "matched":
+            matched = True
+        elif status in ("unmatched", "rejected"):
+            matched = False
+        elif status == "accepted":
+            matched = False if current in ("instructed", "accepted") else ins.matched
+        else:  # pending, failing, cancelled
+            matched = ins.matched
+        codes = (line.get("reasons") or "").split(";")
+        reasons = tuple(code.strip().upper() for code in codes if code.strip())
+        ins.change(day, self.next_status_order(), status, matched, reasons)
+        self.watch(ins)
+
+    def on_instruction_settlement(self, line, number):
+        """A custodian's confirmation of (part of) a gross instruction: settles its trade like a
+        trade-level settlement of that quantity on that date, if the quantity is positive and at
+        most what is outstanding, the ISIN (when given) is the instruction's and the amount (when
+        given) is the part's pro-rata cash; else an exception, nothing changes."""
+        ins = self.instructions.get(line.get("reference"))
+        if ins is None:
+            return self.exception(number, f"settlement of unknown instruction {line.get('reference')!r}")
+        quantity = dec(line["quantity"])
+        day = line.get("settlement_date")
+        if not day:
+            raise ValueError(f"line {number}: instruction settlement without a settlement_date")
+        t = self.trades.get(ins.key)
+        if t is None or self.instruction_of.get(ins.key) is not ins or ins.status == "cancelled":
+            return self.exception(number, f"settlement of {ins.reference}: instruction cancelled")
+        if quantity <= 0 or quantity > ins.outstanding() or quantity > t.quantity - t.settled:
+            return self.exception(number, f"settlement of {ins.reference}: quantity {quantity} "
+                                          f"(outstanding {ins.outstanding()})")
+        isin = line.get("isin")
+        if isin and isin != ins.isin:
+            return self.exception(number, f"settlement of {ins.reference}: ISIN {isin}, not {ins.isin}")
+        amount = line.get("amount")
+        if amount is not None and amount != "":
+            expected = ins.part_cash(quantity, ins.settled)
+            if dec(amount) != expected:
+                return self.exception(number, f"settlement of {ins.reference}: amount {amount}, "
+                                              f"pro-rata cash {expected}")
+        self.settle_trade(t, quantity, day)
+
+    def settlement_penalties(self, le: str, day: str):
+        """§3.7 CSDR cash penalties of the legal entity's instructions, for each calendar day d
+        from the day after its previous accrual date (from the ISD if that is later, or if the
+        entity never accrued) through `day`: d a business day of the CSD's settlement calendar
+        on which the instruction fails. Reference value = quantity left × the latest price on or
+        before d × (0.01 for bonds); lack of securities: × bp / 10,000 by instrument kind; lack
+        of cash: × max(central bank rate, 0) / 365; each rounded half-up. House: ours Dr 5400 /
+        Cr 2700, theirs Dr 1700 / Cr 5400; client: ours Dr 1320 / Cr 2700, theirs Dr 1700 /
+        Cr 2120. The accrual date becomes `day`."""
+        previous = self.penalty_dates.get(le)
+        if previous is not None and day <= previous:
+            return
+        self.penalty_dates[le] = day
+        watched = self.penalty_watch.get(le)
+        if not watched:
+            return
+        first = date.fromisoformat(previous).toordinal() + 1 if previous is not None else None
+        last = date.fromisoformat(day).toordinal()
+        for reference, ins in list(watched.items()):
+            isd = date.fromisoformat(ins.isd).toordinal()
+            start = isd if first is None or first < isd else first
+            if ins.settles_no_more() and ins.last_date <= date.fromordinal(start).isoformat():
+                del watched[reference]  # its final state holds from `start` on: it never fails
+                continue
+            instr = self.instruments.get(ins.isin) or {}
+            calendar = CSDR_CALENDARS.get(instr.get("market"))
+            if calendar is None:
+                continue
+            for ordinal in range(start, last + 1):
+                d = date.fromordinal(ordinal).isoformat()
+                if d >= PENALTY_REGIME_START and is_settlement_day(calendar, d):
+                    self.penalty(ins, instr, d)
+
+    def penalty(self, ins: Instruction, instr: dict, d: str):
+        """The penalty of one day d of fail, posted for the instruction's legal entity."""
+        reasons = ins.fail_on(d)
+        if reasons is None:
+            return
+        series = self.prices.get(ins.isin)
+        price = series.on_or_before(d) if series else None
+        if price is None:
+            return
+        kind = instr.get("kind")
+        value = (ins.quantity - ins.settled_by(d)) * price * (Decimal("0.01") if kind == "bond" else ONE)
+        cause, ours = penalty_cause(reasons, ins.receive)
+        ccy = ins.currency
+        if cause == "securities":
+            amount = round_half_up(value * PENALTY_BP.get(kind, PENALTY_BP_OTHER) / TEN_THOUSAND, ccy)
+        else:
+            rates = self.central_bank_rates.get(ccy)
+            rate = rates.on_or_before(d) if rates else None
+            rate = max(rate, ZERO) if rate is not None else ZERO
+            amount = round_half_up(value * rate / DAYS_IN_YEAR, ccy)
+        if not amount:
+            return
+        le = ins.le
+        if ours:
+            self.post(le, "5400" if ins.house else "1320", ccy, amount)
+            self.post(le, "2700", ccy, -amount)
+        else:
+            self.post(le, "1700", ccy, amount)
+            self.post(le, "5400" if ins.house else "2120", ccy, -amount)
+
     # -- end of day -------------------------------------------------------------------------------
 
     def on_end_of_day(self, line, _):
@@ -922,6 +1304,7 @@ class JournalModel:
         self.dividends(le, day)
         self.coupons(le, day)
         self.redemptions(le, day)
+        self.settlement_penalties(le, day)
         self.accrue_interest(le, day)
         self.mark_to_market(le, day)
         self.fx_revaluation(le, day)

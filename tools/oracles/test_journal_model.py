@@ -2,11 +2,13 @@
 of docs/domain.md: §5 (UK SDRT and French FTT purchases, bond accrued interest), §6 (average
 cost vs FIFO, splits), §7 (house journal and trial balance, FX revaluation), §7.1 (client trades
 and client money), §7.2 (coupons, redemptions, the daily interest accrual, dividends and market
-claims) and §7.3 (a USD stock bought with a USD payable shows no net FX P&L; a USD dividend
-receivable is monetary).
+claims), §7.3 (a USD stock bought with a USD payable shows no net FX P&L; a USD dividend
+receivable is monetary) and §3.5/§3.7 (settlement instructions, their statuses and the CSDR
+penalties accrued at the end of day: 150.00 for 10,000 liquid shares failing 3 days, 32.88 a day
+for a cash fail on 500,000, 98.50 a day for a corporate bond).
 
 Run: python3 -m unittest tools/oracles/test_journal_model.py
-(the bond tests need QuantLib 1.44 and are skipped without it).
+(the bond and penalty tests need QuantLib 1.44 and are skipped without it).
 """
 import io
 import json
@@ -109,6 +111,26 @@ class Firm:
     def split(self, ref, new, old, ex, isin="FI0009000681"):
         return self.add(type="corporate_action", reference=ref, kind="split", isin=isin, ex_date=ex,
                         record_date=ex, pay_date=ex, ratio_new=new, ratio_old=old)
+
+    def instruct(self, date):
+        return self.add(type="instruct_settlement", date=date)
+
+    def status(self, ref, status, date, reasons=None):
+        fields = dict(type="settlement_status", reference=ref, status=status, date=date)
+        if reasons is not None:
+            fields["reasons"] = reasons
+        return self.add(**fields)
+
+    def settle_instruction(self, ref, qty, date, amount=None, isin=None):
+        fields = dict(type="instruction_settlement", reference=ref, quantity=str(qty), settlement_date=date)
+        if amount is not None:
+            fields["amount"] = amount
+        if isin is not None:
+            fields["isin"] = isin
+        return self.add(**fields)
+
+    def cb_rate(self, date, rate, ccy="EUR"):
+        return self.add(type="central_bank_rate", currency=ccy, date=date, rate=rate)
 
     def model(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -759,6 +781,264 @@ class SplitInvariants(unittest.TestCase):
                     flows = sum(t.signed_gross for t in pos.trades.values())
                     self.assertEqual(got.get(("1200", "EUR"), 0) + got.get(("2400", "EUR"), 0), pos.cost)
                     self.assertEqual(got.get(("4100", "EUR"), 0), flows - pos.cost)
+
+
+def fail_firm(side="sell", account="HOUSE", owner="house", reasons="LACK", ends=("2025-07-16",)):
+    """10,000 liquid XHEL shares at 50.00 traded Mon 14 Jul 2025 for Wed 16 Jul, instructed
+    (KUL1V1), accepted on the 14th, matched on the 15th and failing from the ISD with `reasons`;
+    reference prices 50.00, 49.00, 51.00 on the 16th, 17th and 18th."""
+    f = Firm().equity().book().account(account, owner=owner)
+    f.trade("T1", side, 10000, "50.00", "2025-07-14", "2025-07-16", account=account)
+    f.instruct("2025-07-14")
+    f.status("KUL1V1", "accepted", "2025-07-14").status("KUL1V1", "matched", "2025-07-15")
+    f.status("KUL1V1", "failing", "2025-07-16", reasons)
+    for day, price in [("2025-07-14", "50.00"), ("2025-07-15", "50.00"), ("2025-07-16", "50.00"),
+                       ("2025-07-17", "49.00"), ("2025-07-18", "51.00")]:
+        f.price(day, price)
+    for day in ends:
+        f.eod(day)
+    return f
+
+
+def penalties(model, ccy="EUR"):
+    """The penalty accounts' balances, zero ones left out."""
+    got = tb(model)
+    return {a: got[(a, ccy)] for a in ("1320", "1700", "2120", "2700", "5400") if (a, ccy) in got}
+
+
+THREE_DAYS = ("2025-07-16", "2025-07-17", "2025-07-18")
+
+
+@unittest.skipUnless(HAVE_QUANTLIB, "needs QuantLib 1.44 (settlement calendars)")
+class Section37CsdrPenalties(unittest.TestCase):
+    """§3.7 CSDR cash penalties accrued at each end of day from the instructions' statuses."""
+
+    def test_fail_to_deliver_liquid_shares_for_three_days(self):
+        # 10,000 × 50.00 + 10,000 × 49.00 + 10,000 × 51.00, each × 1 bp: 50.00 + 49.00 + 51.00.
+        f = fail_firm(ends=("2025-07-14", "2025-07-15", "2025-07-16"))
+        self.assertEqual(penalties(f.model()), {"5400": D("50.00"), "2700": D("-50.00")})
+        f.eod("2025-07-17").eod("2025-07-18")
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("150.00"), "2700": D("-150.00")})
+        self.assertEqual(sum(tb(model).values()), 0)
+        self.assertEqual(list(model.instructions), ["KUL1V1"])
+
+    def test_first_end_of_day_accrues_from_the_isd(self):
+        model = fail_firm(ends=("2025-07-18",)).model()
+        self.assertEqual(penalties(model), {"5400": D("150.00"), "2700": D("-150.00")})
+
+    def test_second_end_of_day_for_the_same_date_accrues_nothing_more(self):
+        f = fail_firm(ends=THREE_DAYS).eod("2025-07-18").eod("2025-07-17")
+        self.assertEqual(penalties(f.model()), {"5400": D("150.00"), "2700": D("-150.00")})
+
+    def test_weekend_accrues_nothing(self):
+        f = fail_firm(ends=THREE_DAYS).eod("2025-07-19").eod("2025-07-20")
+        self.assertEqual(penalties(f.model()), {"5400": D("150.00"), "2700": D("-150.00")})
+        f.price("2025-07-21", "52.00").eod("2025-07-21")  # Monday: 52.00 more
+        self.assertEqual(penalties(f.model()), {"5400": D("202.00"), "2700": D("-202.00")})
+
+    def test_cash_fail_on_a_purchase(self):
+        # MONY on our purchase: we lack the cash; 500,000 × 0.024 / 365 = 32.876... → 32.88 a day.
+        f = fail_firm("buy", reasons="MONY", ends=()).cb_rate("2025-06-11", "0.024").eod("2025-07-16")
+        self.assertEqual(penalties(f.model()), {"5400": D("32.88"), "2700": D("-32.88")})
+        f.eod("2025-07-17")  # 490,000 × 0.024 / 365 = 32.22
+        self.assertEqual(penalties(f.model()), {"5400": D("65.10"), "2700": D("-65.10")})
+
+    def test_cash_fail_rate_floored_at_zero_and_missing(self):
+        f = fail_firm("buy", reasons="MONY", ends=()).cb_rate("2025-06-11", "-0.005").eod("2025-07-16")
+        self.assertEqual(penalties(f.model()), {})
+        f = fail_firm("buy", reasons="MONY", ends=()).eod("2025-07-16")
+        self.assertEqual(penalties(f.model()), {})
+
+    def test_counterparty_fail_on_a_house_receipt(self):
+        # The delivering counterparty lacks the shares: the penalty is ours to receive.
+        model = fail_firm("buy", reasons="LACK").model()
+        self.assertEqual(penalties(model), {"1700": D("50.00"), "5400": D("-50.00")})
+        model = fail_firm("sell", reasons="CLAC").model()
+        self.assertEqual(penalties(model), {"1700": D("50.00"), "5400": D("-50.00")})
+        # The receiving counterparty lacks the cash (CMON): 500,000 × 0.024 / 365.
+        model = fail_firm("sell", reasons="CMON", ends=()).cb_rate("2025-06-11", "0.024").eod("2025-07-16").model()
+        self.assertEqual(penalties(model), {"1700": D("32.88"), "5400": D("-32.88")})
+
+    def test_client_fail_recharged_and_counterparty_fail_passed_on(self):
+        # (1320 and 2120 also hold the client trades' own amounts: 500,000.00.)
+        model = fail_firm("sell", "CLIENT1", "client", reasons="LACK").model()
+        self.assertEqual(penalties(model), {"1320": D("50.00"), "2700": D("-50.00"), "2120": D("-500000.00")})
+        model = fail_firm("buy", "CLIENT1", "client", reasons="LACK").model()
+        self.assertEqual(penalties(model), {"1320": D("500000.00"), "1700": D("50.00"), "2120": D("-50.00")})
+
+    def test_reasons_without_a_penalty_code_and_first_code_wins(self):
+        # No LACK / MONY / CLAC / CLAT / CMON: lack of securities, ours when we deliver.
+        ours, theirs = {"5400": D("50.00"), "2700": D("-50.00")}, {"1700": D("50.00"), "5400": D("-50.00")}
+        self.assertEqual(penalties(fail_firm("sell", reasons="").model()), ours)
+        self.assertEqual(penalties(fail_firm("buy", reasons="PREA").model()), theirs)
+        # The first penalty code in the reasons' order: CLAT (securities, theirs), not MONY.
+        f = fail_firm("buy", reasons="DDAT;CLAT;MONY", ends=()).cb_rate("2025-06-11", "0.024")
+        model = f.eod("2025-07-16").model()
+        self.assertEqual(penalties(model), {"1700": D("50.00"), "5400": D("-50.00")})
+
+    def test_matched_not_settled_on_the_isd_fails_without_a_failing_status(self):
+        f = fail_firm(ends=())
+        f.lines = [line for line in f.lines if line.get("status") != "failing"]
+        self.assertEqual(penalties(f.eod("2025-07-16").model()), {"5400": D("50.00"), "2700": D("-50.00")})
+
+    def test_unmatched_failing_instruction_accrues_nothing(self):
+        f = fail_firm(ends=())
+        f.lines = [line for line in f.lines if line.get("status") != "matched"]
+        f.status("KUL1V1", "unmatched", "2025-07-15", "DDAT")
+        f.eod("2025-07-16").eod("2025-07-17")
+        self.assertEqual(penalties(f.model()), {})
+        # Matched late (on the 17th): it fails from then on (the 16th is already accrued).
+        f.status("KUL1V1", "matched", "2025-07-17").eod("2025-07-18")
+        self.assertEqual(penalties(f.model()), {"5400": D("51.00"), "2700": D("-51.00")})
+
+    def test_unmatched_after_matched_stops_the_fail(self):
+        f = fail_firm(ends=())
+        f.lines = [line for line in f.lines if line.get("status") != "failing"]
+        f.eod("2025-07-16").status("KUL1V1", "unmatched", "2025-07-17", "DQUA")
+        f.eod("2025-07-17").eod("2025-07-18")
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("50.00"), "2700": D("-50.00")})
+        self.assertEqual(model.exceptions, [])
+        # unmatched does not fit after failing: the fail goes on.
+        f = fail_firm(ends=("2025-07-16",)).status("KUL1V1", "unmatched", "2025-07-17", "DQUA")
+        f.eod("2025-07-17").eod("2025-07-18")
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("150.00"), "2700": D("-150.00")})
+        self.assertEqual(len(model.exceptions), 1)
+
+    def test_cancelled_accrues_nothing_from_its_date(self):
+        f = fail_firm(ends=("2025-07-16",)).status("KUL1V1", "cancelled", "2025-07-17").eod("2025-07-18")
+        self.assertEqual(penalties(f.model()), {"5400": D("50.00"), "2700": D("-50.00")})
+
+    def test_statuses_that_do_not_fit_change_nothing(self):
+        f = fail_firm(ends=())
+        f.status("KUL1V1", "rejected", "2025-07-15", "DSEC")   # after matched
+        f.status("KUL9V1", "matched", "2025-07-15")            # unknown reference
+        f.eod("2025-07-16")
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("50.00"), "2700": D("-50.00")})
+        self.assertEqual(len(model.exceptions), 2)
+        # rejected before matching clears the flag; matched after rejected does not fit.
+        f = fail_firm(ends=())
+        f.lines = [line for line in f.lines if line.get("status") not in ("matched", "failing")]
+        f.status("KUL1V1", "rejected", "2025-07-14", "DSEC").status("KUL1V1", "matched", "2025-07-15")
+        f.status("KUL1V1", "failing", "2025-07-16", "LACK").eod("2025-07-16")
+        model = f.model()
+        self.assertEqual(penalties(model), {})
+        self.assertEqual(len(model.exceptions), 2)
+
+    def test_a_day_after_the_settlements_effective_date_accrues_nothing(self):
+        f = fail_firm(ends=())
+        f.settle_instruction("KUL1V1", 10000, "2025-07-17", amount="500000.00")
+        f.eod("2025-07-16").eod("2025-07-17").eod("2025-07-18")
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("50.00"), "2700": D("-50.00")})
+        self.assertEqual(model.exceptions, [])
+        # The same ledger as a trade-level settlement of the trade on that date.
+        g = fail_firm(ends=()).settle("T1", 10000, "2025-07-17")
+        g.eod("2025-07-16").eod("2025-07-17").eod("2025-07-18")
+        self.assertEqual(tb(g.model()), tb(model))
+        self.assertEqual(tb(model)[("1100", "EUR")], D("500000.00"))
+
+    def test_settlement_reported_late_with_an_earlier_effective_date(self):
+        # Accrued for the 16th; the confirmation (effective the 16th) arrives after: nothing more.
+        f = fail_firm(ends=("2025-07-16",)).settle("T1", 10000, "2025-07-16").eod("2025-07-17")
+        self.assertEqual(penalties(f.model()), {"5400": D("50.00"), "2700": D("-50.00")})
+
+    def test_partial_settlement_fails_on_what_is_left(self):
+        # 4,000 settle on the 17th: 50.00, then 6,000 × 49.00 and 6,000 × 51.00 at 1 bp.
+        f = fail_firm(ends=())
+        f.settle_instruction("KUL1V1", 4000, "2025-07-17", amount="200000.00")
+        f.eod("2025-07-16").eod("2025-07-17").eod("2025-07-18")
+        self.assertEqual(penalties(f.model()), {"5400": D("110.00"), "2700": D("-110.00")})
+        f.settle_instruction("KUL1V1", 6000, "2025-07-21", amount="300000.00")
+        f.price("2025-07-21", "52.00").eod("2025-07-21")  # settled on the Monday: nothing more
+        model = f.model()
+        self.assertEqual(penalties(model), {"5400": D("110.00"), "2700": D("-110.00")})
+        self.assertEqual(model.instructions["KUL1V1"].history[-1][2:4], ("settled", True))
+        self.assertNotIn(("1300", "EUR"), tb(model))
+
+    def test_instruction_settlement_amount_isin_and_quantity(self):
+        # 3 at 10.005: cash 30.02; a part of 1 is round(30.02 / 3) = 10.01, the last 20.01.
+        def firm():
+            f = Firm().equity().book().account()
+            f.trade("T1", "sell", 3, "10.005", "2025-07-14", "2025-07-16").instruct("2025-07-14")
+            return f
+        base = tb(firm().model())
+        for bad in [dict(qty=1, amount="10.00"), dict(qty=1, amount="10.01", isin="FR0000120271"),
+                    dict(qty=4, amount=None), dict(qty=0, amount=None)]:
+            with self.subTest(**bad):
+                f = firm()
+                f.settle_instruction("KUL1V1", bad["qty"], "2025-07-16", amount=bad["amount"],
+                                     isin=bad.get("isin"))
+                model = f.model()
+                self.assertEqual(tb(model), base)
+                self.assertEqual(len(model.exceptions), 1)
+        f = firm().settle_instruction("KUL1V1", 1, "2025-07-16", amount="10.01", isin="FI0009000681")
+        f.settle_instruction("KUL1V1", 2, "2025-07-17", amount="20.01")
+        f.settle_instruction("KUL1V1", 1, "2025-07-17")  # nothing outstanding
+        model = f.model()
+        self.assertEqual(len(model.exceptions), 1)
+        self.assertEqual(tb(model)[("1100", "EUR")], D("30.02"))
+        self.assertNotIn(("1300", "EUR"), tb(model))
+        f = firm().settle_instruction("KUL1V1", 2, "2025-07-16", amount="20.01")  # a part: 20.013 → 20.01
+        f.settle_instruction("KUL1V1", 1, "2025-07-17", amount="10.01")
+        self.assertEqual(f.model().exceptions, [])
+
+    def test_references_instructed_trades_and_versions(self):
+        f = Firm().equity().book().account()
+        f.trade("A", "buy", 100, "10.00", "2025-07-14", "2025-07-16")
+        f.trade("B", "buy", 200, "10.00", "2025-07-14", "2025-07-16")
+        f.trade("B", "buy", 300, "10.00", "2025-07-14", "2025-07-16", action="amend")
+        f.trade("A", "buy", 100, "10.00", "2025-07-14", "2025-07-16")  # resubmitted: no new trade
+        f.trade("C", "buy", 100, "10.00", "2025-07-14", "2025-07-16").cancel("C")
+        f.trade("D", "sell", 100, "10.00", "2025-07-14", "2025-07-16").settle("D", 40, "2025-07-14")
+        f.trade("E", "sell", 100, "10.00", "2025-07-14", "2025-07-16").settle("E", 100, "2025-07-14")
+        f.trade("F", "sell", 100, "10.00", "2025-07-15", "2025-07-17")
+        f.instruct("2025-07-14")
+        model = f.model()
+        self.assertEqual(sorted(model.instructions), ["KUL1V1", "KUL2V2", "KUL4V1"])
+        ins = model.instructions["KUL2V2"]
+        self.assertEqual((ins.quantity, ins.cash, ins.receive, ins.isd),
+                         (300, D("3000.00"), True, "2025-07-16"))
+        self.assertEqual(model.instructions["KUL4V1"].outstanding(), 60)
+        f.instruct("2025-07-15").instruct("2025-07-15")
+        self.assertEqual(sorted(f.model().instructions), ["KUL1V1", "KUL2V2", "KUL4V1", "KUL6V1"])
+
+    def test_unsupported_netting_and_amending_an_instructed_trade(self):
+        f = fail_firm(ends=())
+        f.lines.insert(1, dict(type="netting_set", counterparty="CPTY"))
+        with self.assertRaisesRegex(ValueError, "netting sets are not modelled"):
+            f.model()
+        f = fail_firm(ends=()).trade("T1", "sell", 9000, "50.00", "2025-07-14", "2025-07-16", action="amend")
+        with self.assertRaisesRegex(ValueError, "not modelled"):
+            f.model()
+
+    def test_corporate_bond(self):
+        # 5,000,000 nominal at 98.50 (per 100): reference value 4,925,000 × 0.20 bp = 98.50 a day.
+        f = Firm().book().account().bond(issue="2020-03-01", maturity="2030-03-01")
+        f.trade("B1", "sell", 5000000, "98.50", "2025-07-14", "2025-07-16", isin=BOND).instruct("2025-07-14")
+        f.status("KUL1V1", "matched", "2025-07-15").status("KUL1V1", "failing", "2025-07-16", "LACK")
+        f.price("2025-07-16", "98.50", BOND).eod("2025-07-16")
+        self.assertEqual(penalties(f.model()), {"5400": D("98.50"), "2700": D("-98.50")})
+
+    def test_swedish_csd_calendar_and_fx_revaluation_of_penalties(self):
+        # XSTO, SEK: ISD Thu 5 Jun 2025; 6 Jun (National Day) and the weekend are not Swedish
+        # settlement days: 2 × 1,000 × 100.00 × 1 bp = 20.00 SEK by Mon 9 Jun. 2700 is monetary:
+        # the SEK revalued on the 9th is 1300 100,000.00 + 2700 −10.00 = 99,990.00 at 11 → 10.
+        isin = "SE0000108656"
+        f = Firm().equity(isin, ccy="SEK", market="XSTO").book().account()
+        f.trade("S1", "sell", 1000, "100.00", "2025-06-03", "2025-06-05", isin=isin, ccy="SEK")
+        f.instruct("2025-06-03").status("KUL1V1", "matched", "2025-06-04")
+        f.status("KUL1V1", "failing", "2025-06-05", "LACK")
+        f.price("2025-06-05", "100.00", isin).fx("2025-06-05", "11.0", quote="SEK").eod("2025-06-05")
+        f.eod("2025-06-06").fx("2025-06-09", "10.0", quote="SEK").eod("2025-06-09")
+        got = tb(f.model())
+        self.assertEqual(got[("2700", "SEK")], D("-20.00"))
+        self.assertEqual(got[("5400", "SEK")], D("20.00"))
+        self.assertEqual(got[("1190", "EUR")], D("909.00"))  # 9,999.00 − 9,090.00
+        self.assertNotIn(("1700", "EUR"), got)
 
 
 class CashMovements(unittest.TestCase):
