@@ -2,7 +2,8 @@
 //! most matched on the trade date, some unmatched for a day with a reason first; the trades
 //! fated to fail reported failing on their intended settlement date (a delivery for lack of
 //! securities, a receipt for the counterparty's lack of securities or, one in four, for our
-//! lack of cash); and the central banks' overnight-credit rates that price cash fails.
+//! lack of cash), except half of those that never settle, which were never matched (CMIS);
+//! and the central banks' overnight-credit rates that price cash fails.
 //! The fate of a trade (settles, settles in parts, fails) is the one
 //! [`DemoFirm::settlements`] confirms, drawn from the same seed.
 
@@ -17,10 +18,15 @@ use rust_decimal::Decimal;
 
 use super::{DemoFirm, FIRST_TRADE_DATE, Rng, envelope};
 
-/// Whether a trade is fated to fail (the first draw of its settlement seed, as
-/// [`DemoFirm::settlements`] draws it).
-pub(super) fn fated_to_fail(seed: u64, trade_id: u64) -> bool {
-    Rng::new(seed ^ trade_id.wrapping_mul(0x9e37_79b9_7f4a_7c15)).below(20) == 0
+/// Whether a trade is fated to fail, and whether it then stays open (the draws of its
+/// settlement seed, as [`DemoFirm::settlements`] draws them).
+pub(super) fn fate(seed: u64, trade_id: u64) -> (bool, bool) {
+    let mut rng = Rng::new(seed ^ trade_id.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    if rng.below(20) != 0 {
+        return (false, false);
+    }
+    let _late = rng.below(20);
+    (true, rng.below(5) == 0)
 }
 
 impl DemoFirm {
@@ -80,7 +86,13 @@ impl DemoFirm {
             }
             let reference = reference_of(r);
             let mut rng = Rng::new(seed ^ r.trade_id.0.wrapping_mul(0x2545_f491_4f6c_dd1d));
-            if t.trade_date == day {
+            let (fails, stays_open) = fate(seed, r.trade_id.0);
+            // Half the fails that never settle were never matched: the counterparty never
+            // instructed (CMIS), so they age unmatched and unpenalised.
+            let never_matched = stays_open && r.trade_id.0 % 2 == 0;
+            if t.trade_date == day && never_matched {
+                commands.push(status(&reference, StatusReport::Unmatched, &["CMIS"], day));
+            } else if t.trade_date == day {
                 // One in forty is unmatched for a day: the counterparty's instruction
                 // differs, or is missing, until it is corrected.
                 if rng.below(40) == 0 {
@@ -92,7 +104,7 @@ impl DemoFirm {
                     commands.push(status(&reference, StatusReport::Matched, &[], day));
                 }
             }
-            if t.settlement_date == day && fated_to_fail(seed, r.trade_id.0) {
+            if t.settlement_date == day && fails && !never_matched {
                 let reason = match t.side {
                     Side::Sell => "LACK",
                     Side::Buy if rng.below(4) == 0 => "MONY",

@@ -80,6 +80,25 @@ pub(crate) fn end_of_day(
                 "  coupon of {payment_date} paid to {} accounts",
                 payments.len()
             )?,
+            Event::SettlementPenaltiesAccrued { penalties, .. } if !penalties.is_empty() => {
+                let mut totals = std::collections::BTreeMap::new();
+                for p in penalties {
+                    let signed = match p.cause {
+                        kulissi_core::settlement::lifecycle::FailCause::Ours => -p.amount,
+                        kulissi_core::settlement::lifecycle::FailCause::Theirs => p.amount,
+                    };
+                    *totals
+                        .entry(p.currency.code())
+                        .or_insert(rust_decimal::Decimal::ZERO) += signed;
+                }
+                let t: Vec<String> = totals.iter().map(|(c, v)| format!("{v} {c}")).collect();
+                writeln!(
+                    out,
+                    "  settlement penalties: {} fail days, net {} (negative: we pay)",
+                    penalties.len(),
+                    t.join(", ")
+                )?
+            }
             Event::BondRedeemed {
                 maturity, payments, ..
             } => writeln!(

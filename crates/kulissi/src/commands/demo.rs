@@ -87,8 +87,9 @@ const TRADES: [DemoTrade; 6] = [
 
 /// Runs the demo: the enrichment walk-through, then the demo firm's year of `trades` trades
 /// with its back office (capital, client deposits, confirmations, weekly ends of day with
-/// income and corporate actions), its first trades, its trial balance, the settlement fails
-/// at the last end of day (aged, with their CSDR penalties), and a full verification.
+/// income and corporate actions), its first trades, its trial balance, its settlement
+/// instructions by status, the settlement fails at the last end of day (aged, with their
+/// CSDR penalties), and a full verification.
 pub(crate) fn run(
     ctx: &super::context::Context,
     trades: u64,
@@ -107,18 +108,55 @@ pub(crate) fn run(
         let state = writer.state();
         let last = state.valuations.last_end_of_day.values().max().copied();
         if let Some(as_of) = last {
+            let queue = kulissi_app::reports::settlement_queue(state, &Default::default());
+            let mut by_status = std::collections::BTreeMap::new();
+            for l in &queue.lines {
+                *by_status.entry(l.status).or_insert(0u64) += 1;
+            }
+            let counts: Vec<String> = by_status.iter().map(|(s, n)| format!("{n} {s}")).collect();
+            writeln!(
+                out,
+                "\nSettlement instructions (kulissi settle queue): {}",
+                counts.join(", ")
+            )?;
             let fails = kulissi_app::reports::fails(state, as_of);
             writeln!(
                 out,
-                "\nSettlement fails as of {as_of} (kulissi settle fails --as-of {as_of}): {} trades",
+                "\nSettlement fails as of {as_of} (kulissi settle fails --as-of {as_of}): {}",
                 fails.lines.len()
             )?;
             for bucket in ["1", "2-4", "5-7", "8-15", "16-30", ">30"] {
-                let n = fails.lines.iter().filter(|l| l.bucket == bucket).count();
-                if n > 0 {
-                    writeln!(out, "  {bucket:>5} business days: {n}")?;
+                let lines: Vec<_> = fails.lines.iter().filter(|l| l.bucket == bucket).collect();
+                if lines.is_empty() {
+                    continue;
                 }
+                let mut penalties = std::collections::BTreeMap::new();
+                for l in &lines {
+                    *penalties
+                        .entry(l.currency.as_str())
+                        .or_insert(rust_decimal::Decimal::ZERO) += l.penalty;
+                }
+                let p: Vec<String> = penalties
+                    .iter()
+                    .filter(|(_, v)| !v.is_zero())
+                    .map(|(c, v)| format!("{v} {c}"))
+                    .collect();
+                writeln!(
+                    out,
+                    "  {bucket:>5} business days: {:>3} fails, penalties {}",
+                    lines.len(),
+                    if p.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        p.join(", ")
+                    }
+                )?;
             }
+            let month = format!("{:04}-{:02}", as_of.year(), as_of.month());
+            writeln!(
+                out,
+                "  (kulissi settle penalties --month {month}: the month's penalties per counterparty)"
+            )?;
         }
     }
     writeln!(out, "\nkulissi verify:")?;
