@@ -268,6 +268,14 @@ pub fn command_object(command: &Command) -> Option<Value> {
             "type": "central_bank_rate", "currency": s(currency), "date": s(date),
             "rate": s(rate),
         }),
+        Command::SetPenaltyRate {
+            class,
+            valid_from,
+            basis_points,
+        } => json!({
+            "type": "penalty_rate", "class": class.code(), "valid_from": s(valid_from),
+            "basis_points": s(basis_points),
+        }),
         Command::SetSettlementTolerance { currency, amount } => json!({
             "type": "settlement_tolerance", "currency": s(currency), "amount": s(amount),
         }),

@@ -37,6 +37,8 @@
 //! {"type":"instruction","reference":"KUL12V1","action":"resend|hold|release"}
 //! {"type":"central_bank_rate","currency":"EUR","date":"2025-06-11","rate":"0.024"}
 //! {"type":"settlement_tolerance","currency":"EUR","amount":"0.05"}
+//! {"type":"penalty_rate","class":"liquid_shares|illiquid_shares|sme_growth_market|sovereign_debt|other_debt|sme_debt|other",
+//!  "valid_from":"2027-01-01","basis_points":"1.5"}
 //! ```
 
 use std::collections::HashMap;
@@ -256,8 +258,9 @@ pub fn read_settlement_status_csv(
 }
 
 /// The kinds of settlement line in the JSON-lines message files.
-pub(crate) const JSON_KINDS: [&str; 6] = [
+pub(crate) const JSON_KINDS: [&str; 7] = [
     "instruct_settlement",
+    "penalty_rate",
     "settlement_status",
     "instruction_settlement",
     "instruction",
@@ -278,6 +281,16 @@ pub(crate) fn json_command(
             date: read(o, "date", line, errors, date)?,
         },
         "settlement_status" => return status_command(o, "status", line, errors, None),
+        "penalty_rate" => {
+            let class = read(o, "class", line, errors, parsed);
+            let valid_from = read(o, "valid_from", line, errors, date);
+            let basis_points = read(o, "basis_points", line, errors, decimal);
+            Command::SetPenaltyRate {
+                class: class?,
+                valid_from: valid_from?,
+                basis_points: basis_points?,
+            }
+        }
         "instruction_settlement" => {
             let reference = read(o, "reference", line, errors, text);
             let quantity = read(o, "quantity", line, errors, decimal);

@@ -288,6 +288,60 @@ fn written_commands_read_back_the_same() {
             record_date: day("2026-06-15"),
             pay_date: day("2026-06-15"),
         },
+        Command::InstructSettlement {
+            date: day("2026-03-02"),
+        },
+        Command::RecordSettlementStatus {
+            reference: "KUL1V1".into(),
+            status: kulissi_core::settlement::lifecycle::StatusReport::Failing,
+            reasons: vec!["LACK".into(), "CLAT".into()],
+            date: day("2026-03-04"),
+        },
+        Command::RecordSettlementStatus {
+            reference: "KUL1V1".into(),
+            status: kulissi_core::settlement::lifecycle::StatusReport::Matched,
+            reasons: vec![],
+            date: day("2026-03-02"),
+        },
+        Command::ConfirmInstruction {
+            reference: "KUL1V1".into(),
+            quantity: d("400000"),
+            amount: Some(d("405020.00")),
+            settlement_date: day("2026-03-05"),
+            isin: Some(Isin::parse("FI0009000681").unwrap()),
+        },
+        Command::ConfirmInstruction {
+            reference: "KULN3".into(),
+            quantity: d("0"),
+            amount: None,
+            settlement_date: day("2026-03-05"),
+            isin: None,
+        },
+        Command::ResendInstruction {
+            reference: "KUL1V1".into(),
+        },
+        Command::HoldInstruction {
+            reference: "KUL1V1".into(),
+            hold: true,
+        },
+        Command::HoldInstruction {
+            reference: "KUL1V1".into(),
+            hold: false,
+        },
+        Command::RecordCentralBankRate {
+            currency: Currency::parse("EUR").unwrap(),
+            date: day("2025-06-11"),
+            rate: d("0.024"),
+        },
+        Command::SetSettlementTolerance {
+            currency: Currency::parse("EUR").unwrap(),
+            amount: d("0.05"),
+        },
+        Command::SetPenaltyRate {
+            class: kulissi_core::settlement::penalties::PenaltyClass::SovereignDebt,
+            valid_from: day("2027-01-01"),
+            basis_points: d("0.15"),
+        },
         Command::RunEndOfDay {
             legal_entity: lei,
             date: day("2026-03-04"),

@@ -425,4 +425,14 @@ pub enum Command {
         /// How it was resolved.
         resolution: String,
     },
+    /// Set a CSDR penalty class's rate from a date (the table is effective-dated reference
+    /// data: ESMA has proposed raising it).
+    SetPenaltyRate {
+        /// The class.
+        class: crate::settlement::penalties::PenaltyClass,
+        /// The first day it applies to.
+        valid_from: Date,
+        /// Basis points per business day of fail.
+        basis_points: rust_decimal::Decimal,
+    },
 }

@@ -371,6 +371,15 @@ pub enum Event {
         /// The annual rate (a fraction).
         rate: rust_decimal::Decimal,
     },
+    /// A CSDR penalty class's rate was set from a date.
+    PenaltyRateSet {
+        /// The class.
+        class: crate::settlement::penalties::PenaltyClass,
+        /// The first day it applies to.
+        valid_from: jiff::civil::Date,
+        /// Basis points per business day.
+        basis_points: rust_decimal::Decimal,
+    },
     /// A legal entity's CSDR penalties were accrued through a date and posted.
     SettlementPenaltiesAccrued {
         /// The legal entity.
@@ -439,6 +448,7 @@ impl Event {
             Event::SettlementToleranceSet { .. } => "SettlementToleranceSet",
             Event::CentralBankRateRecorded { .. } => "CentralBankRateRecorded",
             Event::SettlementPenaltiesAccrued { .. } => "SettlementPenaltiesAccrued",
+            Event::PenaltyRateSet { .. } => "PenaltyRateSet",
         }
     }
 

@@ -188,6 +188,26 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 penalties: penalties(state, id, *date),
             }]
         }
+        Command::SetPenaltyRate {
+            class,
+            valid_from,
+            basis_points,
+        } => {
+            if basis_points.is_sign_negative() {
+                return Err(Rejection::Negative {
+                    what: "a penalty rate",
+                    value: *basis_points,
+                });
+            }
+            if book.penalty_rates.basis_points(*class, *valid_from) == Some(*basis_points) {
+                return Ok(Vec::new());
+            }
+            vec![Event::PenaltyRateSet {
+                class: *class,
+                valid_from: *valid_from,
+                basis_points: *basis_points,
+            }]
+        }
         Command::ResolveSettlementException { id, resolution } => {
             text("resolution", resolution)?;
             let found = book
@@ -727,6 +747,15 @@ impl State {
                         id: *id,
                     })?;
                 e.resolution = Some(resolution.clone());
+            }
+            Event::PenaltyRateSet {
+                class,
+                valid_from,
+                basis_points,
+            } => {
+                self.settlement
+                    .penalty_rates
+                    .set(*class, *valid_from, *basis_points);
             }
             Event::SettlementToleranceSet { currency, amount } => {
                 self.settlement.tolerances.insert(*currency, *amount);

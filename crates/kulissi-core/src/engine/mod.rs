@@ -133,7 +133,8 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::SetSettlementTolerance { .. }
         | Command::RecordCentralBankRate { .. }
         | Command::AccrueSettlementPenalties { .. }
-        | Command::ResolveSettlementException { .. } => instructions::decide(state, envelope),
+        | Command::ResolveSettlementException { .. }
+        | Command::SetPenaltyRate { .. } => instructions::decide(state, envelope),
     }
 }
 

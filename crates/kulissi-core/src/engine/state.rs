@@ -371,9 +371,8 @@ impl State {
             | Event::SettlementExceptionResolved { .. }
             | Event::SettlementToleranceSet { .. }
             | Event::CentralBankRateRecorded { .. }
-            | Event::SettlementPenaltiesAccrued { .. } => {
-                self.apply_instructions(event, journal)?
-            }
+            | Event::SettlementPenaltiesAccrued { .. }
+            | Event::PenaltyRateSet { .. } => self.apply_instructions(event, journal)?,
             Event::CorporateActionAnnounced { .. }
             | Event::SplitApplied { .. }
             | Event::DividendEntitled { .. }

@@ -115,7 +115,7 @@ pub fn class_of(instrument_type: crate::refdata::InstrumentType) -> PenaltyClass
 /// Penalty rates in basis points per day, per class, each in force from a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PenaltyRates {
-    /// (class, in force from, basis points per business day), any order.
+    /// (class, in force from, basis points per business day), in class then date order.
     rates: Vec<(PenaltyClass, Date, Decimal)>,
 }
 
@@ -143,6 +143,13 @@ impl PenaltyRates {
         self.rates
             .retain(|(c, from, _)| !(*c == class && *from == valid_from));
         self.rates.push((class, valid_from, basis_points));
+        // Kept in (class, date) order, so equal tables compare equal.
+        self.rates.sort_by_key(|(c, from, _)| (*c, *from));
+    }
+
+    /// Every rate: (class, in force from, basis points), in class then date order.
+    pub fn entries(&self) -> Vec<(PenaltyClass, Date, Decimal)> {
+        self.rates.clone()
     }
 
     /// The rate of `class` in force on `on`, in basis points per business day.

@@ -1,6 +1,7 @@
 //! The log layout of the settlement instruction lifecycle: instructions issued (tag 39),
 //! statuses recorded (40), settled parts (41), holds (42), exceptions raised and resolved
-//! (43, 44), tolerances (45), central-bank rates (46) and penalties accrued (47). The rules
+//! (43, 44), tolerances (45), central-bank rates (46), penalties accrued (47) and penalty
+//! rates (48). The rules
 //! of `mod.rs` hold: a layout never changes once written.
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use crate::engine::Event;
 use crate::settlement::lifecycle::{
     FailCause, FailKind, InstructionStatus, InstructionTerms, PenaltyAccrual,
 };
+use crate::settlement::penalties::PenaltyClass;
 
 fn reasons(w: &mut Writer<'_>, reasons: &[Arc<str>]) {
     w.u64(reasons.len() as u64);
@@ -126,8 +128,33 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
                 });
             }
         }
+        Event::PenaltyRateSet {
+            class,
+            valid_from,
+            basis_points,
+        } => {
+            w.u8(48);
+            w.u8(class_code(*class));
+            w.date(*valid_from);
+            w.decimal(*basis_points);
+        }
         _ => {}
     }
+}
+
+fn class_code(class: PenaltyClass) -> u8 {
+    PenaltyClass::ALL
+        .iter()
+        .position(|c| *c == class)
+        .map_or(u8::MAX, |i| i as u8)
+}
+
+fn read_class(r: &mut Reader<'_>) -> Result<PenaltyClass, DecodeError> {
+    let code = r.u8()?;
+    PenaltyClass::ALL
+        .get(usize::from(code))
+        .copied()
+        .ok_or_else(|| r.error(format!("unknown penalty class {code}")))
 }
 
 fn read_reasons(r: &mut Reader<'_>) -> Result<Vec<Arc<str>>, DecodeError> {
@@ -240,6 +267,11 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
                 penalties,
             }
         }
+        48 => Event::PenaltyRateSet {
+            class: read_class(r)?,
+            valid_from: r.date()?,
+            basis_points: r.decimal()?,
+        },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     })
 }

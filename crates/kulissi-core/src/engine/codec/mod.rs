@@ -292,7 +292,8 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         | Event::SettlementExceptionResolved { .. }
         | Event::SettlementToleranceSet { .. }
         | Event::CentralBankRateRecorded { .. }
-        | Event::SettlementPenaltiesAccrued { .. } => instructions::encode(event, &mut w),
+        | Event::SettlementPenaltiesAccrued { .. }
+        | Event::PenaltyRateSet { .. } => instructions::encode(event, &mut w),
         Event::CashMovementRecorded(m) => {
             w.u8(15);
             w.u64(m.id);
@@ -807,7 +808,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
             trade_id: Some(r.u64()?).filter(|id| *id != 0).map(TradeId),
         },
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
-        tag @ 39..=47 => instructions::decode(tag, &mut r)?,
+        tag @ 39..=48 => instructions::decode(tag, &mut r)?,
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

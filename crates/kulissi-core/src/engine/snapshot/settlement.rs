@@ -1,7 +1,7 @@
 //! The settlement book in a snapshot: each instruction as the event that issued it, its
 //! statuses as the events that recorded them, its settled parts, its hold; the exception
 //! queue as the events that raised and resolved it; tolerances, central-bank rates and the
-//! penalty accrual dates. The penalty rates are the CSDR table (no command changes them).
+//! penalty accrual dates; the penalty rates, as the events that set them.
 
 use super::{Reader, Writer, count, event, read_event};
 use crate::engine::codec::DecodeError;
@@ -73,6 +73,18 @@ pub(super) fn settlement(state: &State, w: &mut Writer<'_>) {
     for (entity, d) in &book.penalties_through {
         w.u32(*entity);
         w.date(*d);
+    }
+    let rates = book.penalty_rates.entries();
+    w.u64(rates.len() as u64);
+    for (class, from, bp) in rates {
+        event(
+            w,
+            &Event::PenaltyRateSet {
+                class,
+                valid_from: from,
+                basis_points: bp,
+            },
+        );
     }
 }
 
@@ -150,6 +162,17 @@ pub(super) fn read_settlement(state: &mut State, r: &mut Reader<'_>) -> Result<(
     for _ in 0..count(r)? {
         let entity = r.u32()?.into();
         book.penalties_through.insert(entity, r.date()?);
+    }
+    for _ in 0..count(r)? {
+        let Event::PenaltyRateSet {
+            class,
+            valid_from,
+            basis_points,
+        } = read_event(r)?
+        else {
+            return Err(r.error("expected a penalty rate".to_owned()));
+        };
+        book.penalty_rates.set(class, valid_from, basis_points);
     }
     Ok(())
 }

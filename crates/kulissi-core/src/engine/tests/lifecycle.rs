@@ -467,3 +467,32 @@ fn cash_fails_and_who_pays_them() {
     assert_eq!(change(codes::PENALTIES_RECEIVABLE), d("50.00"));
     assert_eq!(change(codes::PAYABLE_TO_CLIENTS), d("-50.00"));
 }
+
+/// The penalty table is effective-dated reference data: liquid shares at 2 bp from the 17th
+/// make the second and third days of the §3.7 fail cost 98.00 and 102.00.
+#[test]
+fn penalty_rates_apply_from_their_date() {
+    let mut s = firm();
+    let events = run(
+        &mut s,
+        Command::SetPenaltyRate {
+            class: crate::settlement::penalties::PenaltyClass::LiquidShares,
+            valid_from: date(2025, 7, 17),
+            basis_points: d("2"),
+        },
+    );
+    assert_round_trips(&events);
+    book(&mut s, "S1", Side::Sell, "10000", "50.00");
+    instruct(&mut s);
+    status(&mut s, "KUL1V1", R::Matched, &[]);
+    for (day, p) in [(16, "50.00"), (17, "49.00"), (18, "51.00")] {
+        price(&mut s, date(2025, 7, day), p);
+    }
+    accrue(&mut s, date(2025, 7, 18));
+    assert_eq!(
+        s.ledger.balance(codes::SETTLEMENT_PENALTIES, ccy("EUR")),
+        d("250.00")
+    );
+    let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
+    assert_eq!(decoded, s);
+}
