@@ -43,7 +43,7 @@ fn main() -> Result<()> {
         isin: Isin::parse("FI0009000681")?,
         quantity: Decimal::new(1000, 0),
         quantity_kind: QuantityKind::Units,
-        amount: Some((Decimal::new(2002000, 2), eur)),
+        amount: Some((Decimal::new(-2002000, 2), eur)),
         partial_allowed: true,
         ours: ours.clone(),
         theirs: theirs.clone(),

@@ -17,7 +17,7 @@
 //! | the receiving side | `RcvgSttlmPties`: the same |
 //! | `counterparty` | `Pty2` of their side, the agent's client: `Id/PrtryId` (the LEI, issuer `GLEIF`) and `LEI` |
 //! | `cash_account`s | `CshPties/Dbtr` (the side receiving the securities pays) and `CshPties/Cdtr`: `Id/AnyBIC` the agent, `CshAcct/Prtry` |
-//! | `amount` | `SttlmAmt/Amt@Ccy`, `CdtDbtInd` DBIT when we receive securities (we pay), CRDT when we deliver |
+//! | `amount` (signed: negative when we pay) | `SttlmAmt/Amt@Ccy` (its size), `CdtDbtInd` DBIT when we pay (a purchase), CRDT when we are paid (a sale); a net may pay or be paid on either side, and `CshPties` names the payer `Dbtr` |
 //!
 //! We receive (RECE): we are the receiving side, they deliver. We deliver (DELI): the reverse.
 //! `SttlmAmt` is written when the instruction has an amount (DvP); a cash account left empty
@@ -101,11 +101,21 @@ pub fn write(instruction: &SettlementInstruction) -> String {
         counterparty(!ours_delivering),
     );
 
-    // The side receiving the securities pays.
-    if !receiving.cash_account.is_empty() || !delivering.cash_account.is_empty() {
+    // Who pays: the sign of the amount (a receipt against payment pays, a delivery is
+    // paid; a net may pay on both legs' side); without an amount, the receiving side.
+    let we_pay = match i.amount {
+        Some((amount, _)) => amount.is_sign_negative(),
+        None => i.movement == Movement::Receive,
+    };
+    let (payer, payee) = if we_pay {
+        (&i.ours, &i.theirs)
+    } else {
+        (&i.theirs, &i.ours)
+    };
+    if !payer.cash_account.is_empty() || !payee.cash_account.is_empty() {
         out.open("CshPties");
-        cash_party(&mut out, "Dbtr", receiving);
-        cash_party(&mut out, "Cdtr", delivering);
+        cash_party(&mut out, "Dbtr", payer);
+        cash_party(&mut out, "Cdtr", payee);
         out.close("CshPties");
     }
 
@@ -114,9 +124,16 @@ pub fn write(instruction: &SettlementInstruction) -> String {
         out.leaf_with(
             "Amt",
             &[("Ccy", currency.code())],
-            &amount_text(amount, currency),
+            &amount_text(amount.abs(), currency),
         );
-        out.leaf("CdtDbtInd", credit_debit(i.movement));
+        out.leaf(
+            "CdtDbtInd",
+            if amount.is_sign_negative() {
+                "DBIT"
+            } else {
+                "CRDT"
+            },
+        );
         out.close("SttlmAmt");
     }
 
@@ -158,12 +175,6 @@ fn cash_party(out: &mut Out, name: &str, party: &SettlementParty) {
 }
 
 /// DBIT when we receive the securities (we pay), CRDT when we deliver them (we are paid).
-fn credit_debit(movement: Movement) -> &'static str {
-    match movement {
-        Movement::Receive => "DBIT",
-        Movement::Deliver => "CRDT",
-    }
-}
 
 /// Reads a sese.023.001.11 document written by [`write`] (or by anyone following the same
 /// mapping) back into an instruction, with an empty `trades` (see the module doc).
@@ -202,6 +213,20 @@ pub fn read(xml: &str, file: &str) -> Result<SettlementInstruction, Iso20022Erro
         Movement::Receive => (&receiving, &delivering),
         Movement::Deliver => (&delivering, &receiving),
     };
+    let amount = match m.opt("SttlmAmt") {
+        Some(a) => {
+            let (amount, currency): (Decimal, Currency) = a.child("Amt")?.amount()?;
+            let paid = a
+                .child("CdtDbtInd")?
+                .code(&[("DBIT", false), ("CRDT", true)])?;
+            Some((if paid { amount } else { -amount }, currency))
+        }
+        None => None,
+    };
+    let we_pay = match amount {
+        Some((a, _)) => a.is_sign_negative(),
+        None => movement == Movement::Receive,
+    };
     let cash = m.opt("CshPties");
     let cash_of = |role: &str| -> Result<String, Iso20022Error> {
         match cash.as_ref().and_then(|c| c.opt(role)) {
@@ -209,10 +234,10 @@ pub fn read(xml: &str, file: &str) -> Result<SettlementInstruction, Iso20022Erro
             None => Ok(String::new()),
         }
     };
-    // The side receiving the securities pays.
-    let (our_cash, their_cash) = match movement {
-        Movement::Receive => (cash_of("Dbtr")?, cash_of("Cdtr")?),
-        Movement::Deliver => (cash_of("Cdtr")?, cash_of("Dbtr")?),
+    let (our_cash, their_cash) = if we_pay {
+        (cash_of("Dbtr")?, cash_of("Cdtr")?)
+    } else {
+        (cash_of("Cdtr")?, cash_of("Dbtr")?)
     };
     let mut ours = party(ours_node, our_cash)?;
     if ours.safekeeping_account != our_safekeeping {
@@ -224,22 +249,6 @@ pub fn read(xml: &str, file: &str) -> Result<SettlementInstruction, Iso20022Erro
     ours.safekeeping_account = our_safekeeping;
     let theirs = party(theirs_node, their_cash)?;
     let counterparty = theirs_node.get("Pty2/LEI")?.lei()?;
-    let amount = match m.opt("SttlmAmt") {
-        Some(a) => {
-            let (amount, currency): (Decimal, Currency) = a.child("Amt")?.amount()?;
-            let ind = a.child("CdtDbtInd")?;
-            let expected = credit_debit(movement);
-            if ind.text()? != expected {
-                return Err(ind.invalid(format!(
-                    "{:?} for {}, expected {expected}",
-                    ind.text()?,
-                    movement.code()
-                )));
-            }
-            Some((amount, currency))
-        }
-        None => None,
-    };
     Ok(SettlementInstruction {
         reference,
         trades: Vec::new(),

@@ -41,7 +41,7 @@ fn share_purchase() -> SettlementInstruction {
         isin: Isin::parse("FI0009000681").unwrap(),
         quantity: Decimal::new(1000, 0),
         quantity_kind: QuantityKind::Units,
-        amount: Some((Decimal::new(2002000, 2), Currency::parse("EUR").unwrap())),
+        amount: Some((Decimal::new(-2002000, 2), Currency::parse("EUR").unwrap())),
         partial_allowed: true,
         ours: party("APKEFIHH", "NDEAFIHH", "OURSAFE01", "FI2112345600000785"),
         theirs: party("APKEFIHH", "OKOYFIHH", "CPTYSAFE7", "CPTYCASH-EUR-1"),
@@ -128,7 +128,7 @@ fn free_of_payment_and_odd_quantities_round_trip() -> TestResult {
     assert!(xml.contains("<Unit>123.45</Unit>"), "{xml}");
     assert!(!xml.contains("SttlmAmt") && !xml.contains("CshPties"));
     let mut jpy = share_purchase();
-    jpy.amount = Some((Decimal::new(1500, 0), Currency::parse("JPY")?));
+    jpy.amount = Some((Decimal::new(-1500, 0), Currency::parse("JPY")?));
     assert!(round_trip(&jpy)?.contains(r#"<Amt Ccy="JPY">1500</Amt>"#));
     Ok(())
 }
@@ -344,12 +344,30 @@ fn malformed_messages_name_the_element() {
         error_text(sese025::read("<Document", "x.xml")).starts_with("x.xml: not well-formed XML")
     );
 
-    // A sese.023 whose direction contradicts its movement.
-    let xml = sese023::write(&share_purchase()).replace("DBIT", "CRDT");
-    assert_eq!(
-        error_text(sese023::read(&xml, "out.xml")),
-        "out.xml: /Document/SctiesSttlmTxInstr/SttlmAmt/CdtDbtInd: \"CRDT\" for RECE, expected DBIT"
+    // A sese.023 whose credit or debit is neither.
+    let xml = sese023::write(&share_purchase()).replace(">DBIT<", ">DEBT<");
+    let text = error_text(sese023::read(&xml, "out.xml"));
+    assert!(
+        text.starts_with("out.xml: /Document/SctiesSttlmTxInstr/SttlmAmt/CdtDbtInd:")
+            && text.contains("DEBT"),
+        "{text}"
     );
+}
+
+/// A net instruction may receive securities and be paid (bought low, sold high to the same
+/// broker): CRDT on a RECE, the counterparty the cash debtor; it reads back the same.
+#[test]
+fn a_net_receipt_that_is_paid_round_trips() -> TestResult {
+    let mut net = share_purchase();
+    net.reference = "KULN7".to_owned();
+    net.trades = vec![TradeId::from(1), TradeId::from(2)];
+    net.partial_allowed = false;
+    net.amount = Some((Decimal::new(50_000, 2), Currency::parse("EUR")?));
+    let xml = round_trip(&net)?;
+    assert!(xml.contains("<CdtDbtInd>CRDT</CdtDbtInd>"), "{xml}");
+    let debtor = xml.split("<Dbtr>").nth(1).unwrap_or_default();
+    assert!(debtor.contains("CPTYCASH-EUR-1"), "{xml}");
+    Ok(())
 }
 
 fn readers(input: &str) {

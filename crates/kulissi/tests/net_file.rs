@@ -134,7 +134,10 @@ fn a_days_instructions_netting_and_fails_from_the_command_line() {
     assert!(stderr.contains("--month: expected YYYY-MM"), "{stderr}");
     // The oldest fail's instruction, and the day it was issued (in the settlement queue).
     let oldest: Vec<&str> = rows[0].split(',').collect();
-    assert_eq!(oldest[1], "failing", "{fails}");
+    assert!(
+        ["failing", "unmatched"].contains(&oldest[1]),
+        "matched and failing, or never matched: {fails}"
+    );
     let (_, queue, _) = kulissi(&["--db", db, "settle", "queue", "--format", "csv"]);
     let header: Vec<&str> = queue.lines().next().unwrap().split(',').collect();
     let issued_at = header.iter().position(|h| *h == "issued").unwrap();
