@@ -6,6 +6,9 @@
 //! [`settlement_status`] reads custodians' CSV status files and the settlement lines of the
 //! message files.
 //!
+//! [`recon_file`] reconciles two position files (`kulissi recon files`), byte for byte what
+//! DuckDB's full outer join writes.
+//!
 //! [`net_file`] nets a trade file per (counterparty, ISIN, settlement date, currency) on two
 //! threads (`kulissi settle net-file`), writing what DuckDB's `GROUP BY ALL ORDER BY ALL` does.
 //!
@@ -22,6 +25,7 @@ mod fields;
 pub mod ledger_export;
 pub mod messages;
 pub mod net_file;
+pub mod recon_file;
 mod refdata;
 pub mod settlement_status;
 mod trades;

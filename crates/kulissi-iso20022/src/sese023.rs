@@ -174,8 +174,6 @@ fn cash_party(out: &mut Out, name: &str, party: &SettlementParty) {
     out.close(name);
 }
 
-/// DBIT when we receive the securities (we pay), CRDT when we deliver them (we are paid).
-
 /// Reads a sese.023.001.11 document written by [`write`] (or by anyone following the same
 /// mapping) back into an instruction, with an empty `trades` (see the module doc).
 pub fn read(xml: &str, file: &str) -> Result<SettlementInstruction, Iso20022Error> {

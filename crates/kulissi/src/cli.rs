@@ -102,6 +102,9 @@ pub(crate) enum Command {
     /// custodian's confirmation that (part of) a trade settled; `settle net-file` nets a
     /// trade file.
     Settle(SettleArgs),
+    /// Reconciliation: `recon files` reconciles two position files (no database).
+    #[command(subcommand)]
+    Recon(ReconCommand),
     /// Run a legal entity's end of day: mark positions to market at the recorded prices and
     /// revalue foreign-currency balances at the recorded FX rates (import them as `price`
     /// and `fx_rate` lines). Refused, naming them, when prices or rates are missing or stale.
@@ -275,6 +278,34 @@ pub(crate) enum SettleCommand {
         trades: std::path::PathBuf,
         /// The netted file to write (CSV:
         /// counterparty,isin,settle_date,currency,net_qty,net_cash,n_trades).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReconCommand {
+    /// Reconcile our positions file against the custodian's; needs no database.
+    ///
+    /// Both are CSV with a header (unquoted fields). A break is a key on one side only or
+    /// a compared value differing by more than the tolerance; the breaks are written sorted
+    /// by the key with the columns KEY...,internal_qty,custodian_qty,kind (kind:
+    /// missing_at_custodian, extra_at_custodian, qty_diff), what `recon_duckdb.py --out`
+    /// writes. The first bad line stops it, naming line and column; nothing is written then.
+    Files {
+        /// Our positions (CSV).
+        #[arg(long)]
+        ours: std::path::PathBuf,
+        /// The custodian's positions (CSV).
+        #[arg(long)]
+        theirs: std::path::PathBuf,
+        /// The key columns, comma-separated, in sort order.
+        #[arg(long, default_value = "account,isin")]
+        key: String,
+        /// The compared column, and optionally an absolute tolerance: quantity or quantity:5.
+        #[arg(long, default_value = "quantity")]
+        compare: String,
+        /// The breaks file to write.
         #[arg(long)]
         out: std::path::PathBuf,
     },

@@ -197,3 +197,61 @@ fn a_days_instructions_netting_and_fails_from_the_command_line() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `kulissi recon files` as scripts see it: DuckDB's file and a one-line summary; a bad line
+/// on stderr with status 2 and no file written.
+#[test]
+fn recon_files_writes_what_duckdb_writes_and_says_so_in_one_line() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("cli-recon-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("breaks.csv");
+    let (ours, theirs) = (
+        fixture("recon-internal.csv"),
+        fixture("recon-custodian.csv"),
+    );
+    let (status, stdout, stderr) = kulissi(&[
+        "recon",
+        "files",
+        "--ours",
+        ours.to_str().unwrap(),
+        "--theirs",
+        theirs.to_str().unwrap(),
+        "--key",
+        "account,isin",
+        "--compare",
+        "quantity",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(
+        stdout.starts_with("reconciled 20000 rows against 19960 in ")
+            && stdout.contains(": 200 breaks (80 missing at the custodian, 40 extra at the custodian, 80 quantity differences)"),
+        "{stdout}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(fixture("recon-duckdb.csv")).unwrap()
+    );
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "account,isin,quantity\nA,X,1\nB,Y,many\n").unwrap();
+    let _ = std::fs::remove_file(&out);
+    let (status, _, stderr) = kulissi(&[
+        "recon",
+        "files",
+        "--ours",
+        bad.to_str().unwrap(),
+        "--theirs",
+        theirs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(status, 2);
+    assert!(
+        stderr.contains("line 3, column quantity: expected a number"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -99,7 +99,9 @@ pub struct SettlementInstruction {
     pub quantity: Decimal,
     /// Units or face amount.
     pub quantity_kind: QuantityKind,
-    /// The settlement amount (positive) and currency, for DvP.
+    /// The settlement amount and currency, for DvP, signed from our side: negative when we
+    /// pay (a purchase), positive when we are paid (a sale); a net instruction may pay on a
+    /// receipt or be paid on a delivery.
     pub amount: Option<(Decimal, Currency)>,
     /// Whether partial settlement is allowed (PART) or not (NPAR).
     pub partial_allowed: bool,
@@ -178,7 +180,13 @@ pub fn instruction_for(
             InstrumentKind::Bond(_) => QuantityKind::FaceAmount,
             _ => QuantityKind::Units,
         },
-        amount: Some((e.gross + e.accrued, t.currency)),
+        amount: Some((
+            match t.side {
+                Side::Buy => -(e.gross + e.accrued),
+                Side::Sell => e.gross + e.accrued,
+            },
+            t.currency,
+        )),
         partial_allowed: true,
         ours: party(e.our_ssi)?,
         theirs: party(e.their_ssi)?,
@@ -252,7 +260,7 @@ pub fn message_of(
     };
     message.trade_date = trade_date;
     message.quantity = t.quantity.abs();
-    message.amount = Some((t.cash.abs(), t.currency));
+    message.amount = Some((t.cash, t.currency));
     message.partial_allowed = false;
     message.counterparty = facing.lei;
     Ok(message)

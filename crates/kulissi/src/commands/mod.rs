@@ -133,6 +133,13 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             command: Some(SettleCommand::NetFile { trades, out: to }),
             ..
         }) => settle::net_file(&trades, &to, out),
+        Command::Recon(crate::cli::ReconCommand::Files {
+            ours,
+            theirs,
+            key,
+            compare,
+            out: to,
+        }) => settle::recon_files(&ours, &theirs, &key, &compare, &to, out),
         Command::Settle(SettleArgs {
             command: Some(SettleCommand::Net { date, format }),
             ..

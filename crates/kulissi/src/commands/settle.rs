@@ -26,6 +26,46 @@ pub(crate) fn net_file(trades: &Path, to: &Path, out: &mut impl Write) -> anyhow
     Ok(0)
 }
 
+/// `recon files`: reconciles two position files and prints one line: rows, breaks by kind,
+/// seconds.
+pub(crate) fn recon_files(
+    ours: &Path,
+    theirs: &Path,
+    key: &str,
+    compare: &str,
+    to: &Path,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let (column, tolerance) = match compare.split_once(':') {
+        Some((c, t)) => (c.to_owned(), Some(t.to_owned())),
+        None => (compare.to_owned(), None),
+    };
+    let spec = kulissi_formats::recon_file::ReconSpec {
+        key: key
+            .split(',')
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        compare: column,
+        tolerance,
+    };
+    let s = kulissi_formats::recon_file::recon_files(ours, theirs, &spec, to)?;
+    let seconds = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "reconciled {} rows against {} in {seconds:.2} s: {} breaks ({} missing at the custodian, {} extra at the custodian, {} quantity differences): {}",
+        s.internal,
+        s.custodian,
+        s.breaks(),
+        s.missing_at_custodian,
+        s.extra_at_custodian,
+        s.qty_diff,
+        to.display()
+    )?;
+    Ok(0)
+}
+
 /// `settle net --date`.
 pub(crate) fn net(
     ctx: &super::context::Context,

@@ -33,7 +33,7 @@ fn a_trade_instructs_its_principal_against_payment_with_both_sides_ssis() {
         (d("10000"), QuantityKind::Units)
     );
     // The market leg is the principal; commission and SDRT are paid elsewhere.
-    assert_eq!(i.amount, Some((d("42575.00"), ccy("GBP"))));
+    assert_eq!(i.amount, Some((d("-42575.00"), ccy("GBP"))), "we pay");
     assert_eq!(i.counterparty, lei(BROKER));
     assert_eq!(i.ours.place_of_settlement.to_string(), "APKEFIHHXXX");
 
