@@ -11,8 +11,8 @@
 //! - [`calendar`]: business-day calendars computed from holiday rules (fixed dates, Easter,
 //!   n-th weekdays, weekend substitutes, Japan's equinoxes), one-off closures kept as data,
 //!   joint calendars, roll conventions and business-day arithmetic that agree with QuantLib.
-//! - [`settlement`]: settlement cycles per market with their effective dates, and the intended
-//!   settlement date of a trade.
+//! - [`settlement`]: settlement cycles per market with their effective dates, the intended
+//!   settlement date of a trade, instructions and their lifecycle, netting, CSDR penalties.
 //! - [`daycount`]: day counts, coupon periods and accrued interest.
 //! - [`ids`]: typed ids of reference data and trades, so that swapping two does not compile.
 //! - [`refdata`]: legal entities, counterparties, instruments, books, accounts, SSIs and fee
@@ -20,6 +20,8 @@
 //! - [`trade`]: what the front office sends, the resolved terms, enrichment (settlement date,
 //!   SSIs, gross, accrued, charges, net) and the trade record.
 //! - [`position`]: positions at average cost or FIFO, and projected cash.
+//! - [`reconciliation`]: matching our records against a statement within tolerances, the
+//!   classes of break, their age buckets and escalation.
 //! - [`cash`], [`market_data`]: cash movements and the cash sub-ledger; end-of-day prices and
 //!   FX rates.
 //! - [`corporate_actions`]: asset servicing: dividends and splits announced by issuers,
@@ -59,6 +61,7 @@ pub mod ledger;
 pub mod market_data;
 pub mod money;
 pub mod position;
+pub mod reconciliation;
 pub mod refdata;
 pub mod settlement;
 pub mod trade;
