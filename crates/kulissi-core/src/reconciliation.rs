@@ -144,6 +144,16 @@ pub struct Rules<'a> {
     pub explains: &'a dyn Fn(&ReconKey, Decimal) -> bool,
 }
 
+impl std::fmt::Debug for Rules<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rules")
+            .field("compared", &self.compared)
+            .field("tolerance", &self.tolerance)
+            .field("aggregate", &self.aggregate)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Reconciles `ours` against `theirs` by `rules`: one result per key (and one per duplicate
 /// line), in key order.
 pub fn reconcile(ours: &[ReconLine], theirs: &[ReconLine], rules: &Rules<'_>) -> Vec<ReconResult> {
