@@ -425,6 +425,61 @@ pub enum Command {
         /// How it was resolved.
         resolution: String,
     },
+    /// Run a reconciliation: a statement (its lines, its name and digest) against our side
+    /// as of its date. A statement is loaded once; the run opens breaks for new
+    /// differences, updates those still there and closes those that now match.
+    RunReconciliation {
+        /// Which reconciliation.
+        definition: crate::reconciliation::views::ReconDefinition,
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The statement date.
+        as_of: Date,
+        /// The statement's name (its file).
+        statement: String,
+        /// The statement's digest (SHA-256, hex): the same statement is refused twice.
+        digest: String,
+        /// The statement's lines: key, value, where (line or element).
+        lines: Vec<crate::reconciliation::ReconLine>,
+    },
+    /// Move a break by hand (assign it, start investigating, wait on a fix or the
+    /// counterparty), with an optional assignee and comment.
+    MoveBreak {
+        /// Its number.
+        id: u64,
+        /// Where to.
+        to: crate::reconciliation::breaks::BreakStatus,
+        /// Who owns it from now (for assigned).
+        assignee: Option<String>,
+    },
+    /// Comment on a break.
+    CommentBreak {
+        /// Its number.
+        id: u64,
+        /// The comment.
+        text: String,
+    },
+    /// Resolve a break with a resolution code and comment.
+    ResolveBreak {
+        /// Its number.
+        id: u64,
+        /// The resolution code (e.g. booked-late, custodian-error, timing).
+        code: String,
+        /// The comment.
+        comment: String,
+    },
+    /// Ask to write a break off (a second person approves it).
+    RequestWriteOff {
+        /// Its number.
+        id: u64,
+        /// Why.
+        reason: String,
+    },
+    /// Approve a write-off asked by another person: the break is resolved as written off.
+    ApproveWriteOff {
+        /// Its number.
+        id: u64,
+    },
     /// Set a CSDR penalty class's rate from a date (the table is effective-dated reference
     /// data: ESMA has proposed raising it).
     SetPenaltyRate {

@@ -371,6 +371,64 @@ pub enum Event {
         /// The annual rate (a fraction).
         rate: rust_decimal::Decimal,
     },
+    /// A reconciliation ran: breaks opened, updated (still there) and closed (matched now).
+    ReconciliationRan {
+        /// The run.
+        run: Box<crate::reconciliation::breaks::ReconRun>,
+        /// New breaks (numbered in order after the existing ones).
+        opened: Vec<crate::reconciliation::breaks::BreakFinding>,
+        /// Open breaks found again, with what was found now.
+        updated: Vec<(u64, crate::reconciliation::breaks::BreakFinding)>,
+        /// Open breaks that now match.
+        closed: Vec<u64>,
+    },
+    /// A break was moved by hand.
+    BreakMoved {
+        /// Its number.
+        id: u64,
+        /// Where to.
+        to: crate::reconciliation::breaks::BreakStatus,
+        /// Who moved it.
+        by: Arc<str>,
+        /// Who owns it now, when assigned.
+        assignee: Option<Arc<str>>,
+    },
+    /// A break was commented on.
+    BreakCommented {
+        /// Its number.
+        id: u64,
+        /// Who.
+        by: Arc<str>,
+        /// What.
+        text: Arc<str>,
+    },
+    /// A break was resolved.
+    BreakResolved {
+        /// Its number.
+        id: u64,
+        /// Who.
+        by: Arc<str>,
+        /// The resolution code.
+        code: Arc<str>,
+        /// The comment.
+        comment: Arc<str>,
+    },
+    /// A write-off was asked for.
+    WriteOffRequested {
+        /// The break.
+        id: u64,
+        /// Who asked.
+        by: Arc<str>,
+        /// Why.
+        reason: Arc<str>,
+    },
+    /// A write-off was approved: the break is resolved as written off.
+    WriteOffApproved {
+        /// The break.
+        id: u64,
+        /// The checker.
+        by: Arc<str>,
+    },
     /// A CSDR penalty class's rate was set from a date.
     PenaltyRateSet {
         /// The class.
@@ -449,6 +507,12 @@ impl Event {
             Event::CentralBankRateRecorded { .. } => "CentralBankRateRecorded",
             Event::SettlementPenaltiesAccrued { .. } => "SettlementPenaltiesAccrued",
             Event::PenaltyRateSet { .. } => "PenaltyRateSet",
+            Event::ReconciliationRan { .. } => "ReconciliationRan",
+            Event::BreakMoved { .. } => "BreakMoved",
+            Event::BreakCommented { .. } => "BreakCommented",
+            Event::BreakResolved { .. } => "BreakResolved",
+            Event::WriteOffRequested { .. } => "WriteOffRequested",
+            Event::WriteOffApproved { .. } => "WriteOffApproved",
         }
     }
 

@@ -20,6 +20,7 @@ mod end_of_day;
 mod event;
 mod instructions;
 pub mod messages;
+mod reconciliation;
 mod reference_data;
 mod rejection;
 mod settlement;
@@ -135,6 +136,12 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::AccrueSettlementPenalties { .. }
         | Command::ResolveSettlementException { .. }
         | Command::SetPenaltyRate { .. } => instructions::decide(state, envelope),
+        Command::RunReconciliation { .. }
+        | Command::MoveBreak { .. }
+        | Command::CommentBreak { .. }
+        | Command::ResolveBreak { .. }
+        | Command::RequestWriteOff { .. }
+        | Command::ApproveWriteOff { .. } => reconciliation::decide(state, envelope),
     }
 }
 

@@ -598,6 +598,27 @@ pub enum Rejection {
         /// The net instruction.
         reference: String,
     },
+    /// The statement was loaded before.
+    #[error("statement '{name}' was loaded before (as '{first}', same content)")]
+    StatementLoaded {
+        /// The statement now.
+        name: String,
+        /// The name it was loaded under.
+        first: String,
+    },
+    /// No break has this number.
+    #[error("no reconciliation break has number {0}")]
+    UnknownBreak(u64),
+    /// The break is not in a state the command can move it from.
+    #[error("break {id} is {status}: {needed}")]
+    BreakState {
+        /// The break.
+        id: u64,
+        /// Its status.
+        status: &'static str,
+        /// What the command needs.
+        needed: &'static str,
+    },
     /// No settlement exception has this number.
     #[error("no settlement exception has number {0}")]
     UnknownSettlementException(u64),

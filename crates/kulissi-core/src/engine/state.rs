@@ -45,6 +45,8 @@ pub struct State {
     /// Settlement instructions, their statuses and settled parts, the exception queue, and
     /// the settlement reference data (tolerances, penalty rates, central-bank rates).
     pub settlement: crate::settlement::lifecycle::SettlementBook,
+    /// Reconciliation breaks, the statements loaded and the runs made.
+    pub reconciliations: crate::reconciliation::breaks::ReconBook,
 }
 
 impl State {
@@ -373,6 +375,12 @@ impl State {
             | Event::CentralBankRateRecorded { .. }
             | Event::SettlementPenaltiesAccrued { .. }
             | Event::PenaltyRateSet { .. } => self.apply_instructions(event, journal)?,
+            Event::ReconciliationRan { .. }
+            | Event::BreakMoved { .. }
+            | Event::BreakCommented { .. }
+            | Event::BreakResolved { .. }
+            | Event::WriteOffRequested { .. }
+            | Event::WriteOffApproved { .. } => self.apply_reconciliation(event)?,
             Event::CorporateActionAnnounced { .. }
             | Event::SplitApplied { .. }
             | Event::DividendEntitled { .. }

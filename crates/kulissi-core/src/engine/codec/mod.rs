@@ -25,6 +25,7 @@ use crate::refdata::{
 };
 
 mod instructions;
+pub(crate) mod reconciliation;
 mod servicing;
 pub(crate) mod wire;
 
@@ -294,6 +295,12 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         | Event::CentralBankRateRecorded { .. }
         | Event::SettlementPenaltiesAccrued { .. }
         | Event::PenaltyRateSet { .. } => instructions::encode(event, &mut w),
+        Event::ReconciliationRan { .. }
+        | Event::BreakMoved { .. }
+        | Event::BreakCommented { .. }
+        | Event::BreakResolved { .. }
+        | Event::WriteOffRequested { .. }
+        | Event::WriteOffApproved { .. } => reconciliation::encode(event, &mut w),
         Event::CashMovementRecorded(m) => {
             w.u8(15);
             w.u64(m.id);
@@ -809,6 +816,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         },
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
         tag @ 39..=48 => instructions::decode(tag, &mut r)?,
+        tag @ 49..=54 => reconciliation::decode(tag, &mut r)?,
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

@@ -13,6 +13,7 @@
 //! [`DecodeError`] saying what and where.
 
 mod books;
+mod reconciliation;
 mod settlement;
 mod trades;
 
@@ -21,6 +22,7 @@ use books::{
     read_corporate_actions, read_ledger, read_market_data, read_messages, read_reference_data,
     reference_data,
 };
+use reconciliation::{read_reconciliations, reconciliations};
 use settlement::{read_settlement, settlement};
 use trades::{holdings, read_holdings, read_trades, trades};
 
@@ -29,7 +31,7 @@ use super::codec::{self, DecodeError};
 use super::{Event, State};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 const MAGIC: &[u8; 4] = b"KSNP";
 
@@ -78,6 +80,7 @@ pub fn encode(state: &State) -> Vec<u8> {
         messages(state, w);
         corporate_actions(state, w);
         settlement(state, w);
+        reconciliations(state, w);
     });
     out
 }
@@ -160,6 +163,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
             read_messages(&mut part, &mut rest)?;
             read_corporate_actions(&mut part, &mut rest)?;
             read_settlement(&mut part, &mut rest)?;
+            read_reconciliations(&mut part, &mut rest)?;
             finished(&rest)?;
             Ok(part)
         },
@@ -180,6 +184,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         messages,
         corporate_actions,
         settlement,
+        reconciliations,
     } = rest?;
     Ok(State {
         trades: trades?.trades,
@@ -193,6 +198,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         messages,
         corporate_actions,
         settlement,
+        reconciliations,
         ..state
     })
 }

@@ -675,6 +675,7 @@ mod income;
 mod instructions;
 mod lifecycle;
 mod periods_and_journals;
+mod reconciliation;
 mod reference_data;
 mod settlement_and_ledger;
 mod valuation_and_cash;

@@ -1,4 +1,4 @@
-//! Reconciliation's pure core (docs/domain.md §8): our records against an outside
+//! Matching (docs/domain.md §8): our records against an outside
 //! statement, matched on a key, one value compared within a tolerance, every difference
 //! classified as a break; the age buckets and the escalation rule of a break.
 //!
@@ -25,7 +25,7 @@ use rust_decimal::Decimal;
 pub type ReconKey = Vec<String>;
 
 /// One line: ours, or the statement's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ReconLine {
     /// The key.
     pub key: ReconKey,
