@@ -6,6 +6,8 @@
 //! [`settlement_status`] reads custodians' CSV status files and the settlement lines of the
 //! message files.
 //!
+//! [`statement`] reads custodians' and banks' statements (CSV) for the reconciliations.
+//!
 //! [`recon_file`] reconciles two position files (`kulissi recon files`), byte for byte what
 //! DuckDB's full outer join writes.
 //!
@@ -28,6 +30,7 @@ pub mod net_file;
 pub mod recon_file;
 mod refdata;
 pub mod settlement_status;
+pub mod statement;
 mod trades;
 
 pub use error::{ImportError, ImportErrors};

@@ -285,6 +285,85 @@ pub(crate) enum SettleCommand {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ReconCommand {
+    /// Run a reconciliation: a statement (CSV) against our side as of its date. The four
+    /// definitions: house-positions and client-assets (safekeeping_account,isin,quantity),
+    /// house-cash (cash_account,currency,amount), client-money (currency,amount). A
+    /// statement is loaded once; breaks open, update or close.
+    Run {
+        /// house-positions, client-assets, house-cash or client-money.
+        #[arg(long)]
+        definition: String,
+        /// The statement (CSV).
+        #[arg(long)]
+        statement: std::path::PathBuf,
+        /// The statement date, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Date,
+        /// The legal entity (LEI), when there are several.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// The breaks: both sides, status, owner, age in business days, bucket, escalation;
+    /// and the runs' auto-match rates.
+    Breaks {
+        /// Only the open ones.
+        #[arg(long)]
+        open: bool,
+        /// Age them to this date (default: the business date).
+        #[arg(long, value_parser = parse_date)]
+        as_of: Option<Date>,
+        /// Output: a table, or CSV or JSON.
+        #[arg(long, default_value = "table", value_parser = format_parser())]
+        format: Format,
+    },
+    /// Assign a break to a person.
+    Assign {
+        /// The break.
+        id: u64,
+        /// Who owns it from now.
+        #[arg(long)]
+        to: String,
+    },
+    /// Move a break: investigating, pending_internal or pending_counterparty.
+    Move {
+        /// The break.
+        id: u64,
+        /// The status.
+        #[arg(long)]
+        status: String,
+    },
+    /// Comment on a break.
+    Comment {
+        /// The break.
+        id: u64,
+        /// The comment.
+        #[arg(long)]
+        text: String,
+    },
+    /// Resolve a break with a resolution code.
+    Resolve {
+        /// The break.
+        id: u64,
+        /// The resolution code (booked-late, custodian-error, timing, ...).
+        #[arg(long)]
+        code: String,
+        /// The comment.
+        #[arg(long)]
+        comment: String,
+    },
+    /// Ask to write a break off (another person approves it with approve-write-off).
+    WriteOff {
+        /// The break.
+        id: u64,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Approve another person's write-off.
+    ApproveWriteOff {
+        /// The break.
+        id: u64,
+    },
     /// Reconcile our positions file against the custodian's; needs no database.
     ///
     /// Both are CSV with a header (unquoted fields). A break is a key on one side only or

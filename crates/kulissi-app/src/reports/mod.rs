@@ -20,6 +20,8 @@
 //!   currency, payable, receivable and net.
 //! - [`settlement_queue`]: every instruction with its status, reasons, matched, hold and
 //!   what has settled; [`settlement_exceptions`]: the exception queue.
+//! - [`recon_breaks`]: the reconciliation breaks with both sides, status, owner, age,
+//!   bucket and escalation, and each run's auto-match rate.
 //! - [`corporate_actions`] and [`entitlements`]: announcements and where they stand; a
 //!   dividend's entitlements per account with holder of record and market claim.
 //!
@@ -39,6 +41,7 @@ mod fails;
 mod financial_statements;
 mod netting;
 mod positions;
+mod reconciliation;
 mod render;
 mod settlement_queue;
 mod statement;
@@ -76,6 +79,7 @@ pub use positions::{
     DatePosition, HeldPosition, PositionsAfterEvent, PositionsAsOf, positions_after_event,
     positions_as_of,
 };
+pub use reconciliation::{BreakLine, BreaksReport, recon_breaks};
 pub use render::{Cell, Format, Report, render};
 pub use settlement_queue::{
     QueueFilter, QueueLine, SettlementExceptions, SettlementQueue, settlement_exceptions,

@@ -9,6 +9,7 @@ mod database;
 mod demo;
 mod id;
 mod ledger;
+mod recon;
 mod settle;
 mod startup;
 
@@ -133,6 +134,70 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             command: Some(SettleCommand::NetFile { trades, out: to }),
             ..
         }) => settle::net_file(&trades, &to, out),
+        Command::Recon(crate::cli::ReconCommand::Run {
+            definition,
+            statement,
+            as_of,
+            legal_entity,
+        }) => recon::run(
+            &ctx()?,
+            &definition,
+            &statement,
+            as_of,
+            legal_entity.as_deref(),
+            out,
+        ),
+        Command::Recon(crate::cli::ReconCommand::Breaks {
+            open,
+            as_of,
+            format,
+        }) => recon::breaks(&ctx()?, open, as_of, format, out),
+        Command::Recon(crate::cli::ReconCommand::Assign { id, to }) => recon::act(
+            &ctx()?,
+            kulissi_core::engine::Command::MoveBreak {
+                id,
+                to: kulissi_core::reconciliation::breaks::BreakStatus::Assigned,
+                assignee: Some(to),
+            },
+            out,
+        ),
+        Command::Recon(crate::cli::ReconCommand::Move { id, status }) => {
+            let to = kulissi_core::reconciliation::breaks::BreakStatus::parse(&status)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "--status {status}: expected investigating, pending_internal or pending_counterparty"
+                    )
+                })?;
+            recon::act(
+                &ctx()?,
+                kulissi_core::engine::Command::MoveBreak {
+                    id,
+                    to,
+                    assignee: None,
+                },
+                out,
+            )
+        }
+        Command::Recon(crate::cli::ReconCommand::Comment { id, text }) => recon::act(
+            &ctx()?,
+            kulissi_core::engine::Command::CommentBreak { id, text },
+            out,
+        ),
+        Command::Recon(crate::cli::ReconCommand::Resolve { id, code, comment }) => recon::act(
+            &ctx()?,
+            kulissi_core::engine::Command::ResolveBreak { id, code, comment },
+            out,
+        ),
+        Command::Recon(crate::cli::ReconCommand::WriteOff { id, reason }) => recon::act(
+            &ctx()?,
+            kulissi_core::engine::Command::RequestWriteOff { id, reason },
+            out,
+        ),
+        Command::Recon(crate::cli::ReconCommand::ApproveWriteOff { id }) => recon::act(
+            &ctx()?,
+            kulissi_core::engine::Command::ApproveWriteOff { id },
+            out,
+        ),
         Command::Recon(crate::cli::ReconCommand::Files {
             ours,
             theirs,

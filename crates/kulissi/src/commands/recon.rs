@@ -1,0 +1,114 @@
+//! `kulissi recon run|breaks|assign|move|comment|resolve|write-off|approve-write-off`: a
+//! statement (CSV, `kulissi_formats::statement`) reconciled through the engine, the break
+//! workbench (`kulissi_app::reports::recon_breaks`), and people working the breaks.
+//! (`recon files`, the file mode, is in `settle.rs` beside `settle net-file`.)
+
+use std::io::Write;
+use std::path::Path;
+
+use jiff::civil::Date;
+use kulissi_core::engine::{Command, Event};
+use kulissi_core::reconciliation::views::ReconDefinition;
+
+use super::context::{Context, legal_entity};
+
+/// `recon run`.
+pub(crate) fn run(
+    ctx: &Context,
+    definition: &str,
+    statement: &Path,
+    as_of: Date,
+    lei: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let definition = ReconDefinition::parse(definition).ok_or_else(|| {
+        let names: Vec<&str> = ReconDefinition::ALL.iter().map(|d| d.name()).collect();
+        anyhow::anyhow!(
+            "--definition {definition}: expected one of {}",
+            names.join(", ")
+        )
+    })?;
+    let name = statement.display().to_string();
+    let bytes = std::fs::read(statement).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
+    let lines = kulissi_formats::statement::read_statement_csv(&bytes, &name, definition)
+        .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?;
+    let digest = kulissi_formats::statement::statement_digest(&bytes);
+    let (events, open) = ctx.execute_and(
+        |state| {
+            Ok(Command::RunReconciliation {
+                definition,
+                legal_entity: legal_entity(state, lei)?,
+                as_of,
+                statement: name.clone(),
+                digest,
+                lines,
+            })
+        },
+        |state| {
+            state
+                .reconciliations
+                .breaks
+                .iter()
+                .filter(|b| b.status.is_open() && b.definition == definition)
+                .count()
+        },
+    )?;
+    for event in &events {
+        if let Event::ReconciliationRan {
+            run,
+            opened,
+            updated,
+            closed,
+        } = event
+        {
+            writeln!(
+                out,
+                "{} on {}: {} of {} items matched; {} breaks opened, {} still open, {} closed; {open} open in all (kulissi recon breaks --open)",
+                definition.name(),
+                run.as_of,
+                run.matched,
+                run.items,
+                opened.len(),
+                updated.len(),
+                closed.len()
+            )?;
+            writeln!(out, "  result digest {:016x}", run.result_digest)?;
+        }
+    }
+    Ok(0)
+}
+
+/// `recon breaks`.
+pub(crate) fn breaks(
+    ctx: &Context,
+    open: bool,
+    as_of: Option<Date>,
+    format: kulissi_app::reports::Format,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let writer = ctx.writer()?;
+    let report = kulissi_app::reports::recon_breaks(
+        writer.state(),
+        open,
+        as_of.unwrap_or(ctx.business_date),
+    );
+    kulissi_app::reports::render(&report, format, out)?;
+    Ok(0)
+}
+
+/// A person's action on a break.
+pub(crate) fn act(ctx: &Context, command: Command, out: &mut impl Write) -> anyhow::Result<u8> {
+    let what = match &command {
+        Command::MoveBreak { id, to, .. } => format!("break {id} {}", to.name()),
+        Command::CommentBreak { id, .. } => format!("break {id}: comment added"),
+        Command::ResolveBreak { id, code, .. } => format!("break {id} resolved ({code})"),
+        Command::RequestWriteOff { id, .. } => {
+            format!("break {id}: write-off asked; another person approves it")
+        }
+        Command::ApproveWriteOff { id } => format!("break {id} written off"),
+        _ => String::from("done"),
+    };
+    ctx.execute(|_| Ok(command))?;
+    writeln!(out, "{what}")?;
+    Ok(0)
+}

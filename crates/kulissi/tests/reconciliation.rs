@@ -1,0 +1,217 @@
+//! Reconciliation from the command line: a house-positions statement (CSV) reconciled on
+//! two days, its break assigned, commented and closed by the second run; the same statement
+//! refused the second time; the break workbench in CSV; a bad statement naming its line.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod firm;
+
+use std::path::PathBuf;
+
+const HEADER: &str = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
+
+struct Desk {
+    dir: PathBuf,
+    db: PathBuf,
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Desk {
+    fn new(name: &str) -> Desk {
+        let dir = std::env::temp_dir().join(format!("kulissi-recon-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let desk = Desk {
+            db: dir.join("kulissi.db"),
+            dir,
+        };
+        desk.ok("2026-06-18", &["init"]);
+        let refdata = desk.write("refdata.jsonl", firm::REFDATA);
+        desk.ok("2026-06-18", &["import", "refdata", &refdata]);
+        let trades = desk.write(
+            "trades.csv",
+            &format!(
+                "{HEADER}\nOMS,T1,5493001KJTIIGC8Y1R12,NEQ,aino,529900T8BM49AURSDO55,HOUSE-1,FI0009000681,buy,1000,20.00,EUR,2026-06-18,2026-06-18T09:30:00Z,XHEL\n"
+            ),
+        );
+        desk.ok("2026-06-18", &["import", "trades", &trades]);
+        desk.ok(
+            "2026-06-22",
+            &[
+                "settle",
+                "OMS:T1",
+                "--quantity",
+                "1000",
+                "--date",
+                "2026-06-22",
+                "--reference",
+                "CUST-1",
+            ],
+        );
+        desk
+    }
+
+    fn write(&self, name: &str, content: &str) -> String {
+        let path = self.dir.join(name);
+        std::fs::write(&path, content).unwrap();
+        path.to_str().unwrap().to_owned()
+    }
+
+    fn run(&self, date: &str, args: &[&str]) -> firm::Outcome {
+        firm::run_on(&self.db, date, args)
+    }
+
+    fn ok(&self, date: &str, args: &[&str]) -> String {
+        let o = self.run(date, args);
+        assert_eq!(o.status, 0, "kulissi {args:?}: {}", o.stderr);
+        o.stdout
+    }
+}
+
+#[test]
+fn a_break_across_two_runs_from_the_command_line() {
+    let desk = Desk::new("two-runs");
+    let day1 = desk.write(
+        "holdings-0622.csv",
+        "safekeeping_account,isin,quantity\nSAFE1,FI0009000681,990\n",
+    );
+    let said = desk.ok(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            &day1,
+            "--as-of",
+            "2026-06-22",
+        ],
+    );
+    assert!(
+        said.starts_with("house-positions on 2026-06-22: 0 of 1 items matched; 1 breaks opened"),
+        "{said}"
+    );
+    // The same statement again, under another name, is refused.
+    let copy = desk.write(
+        "copy.csv",
+        "safekeeping_account,isin,quantity\nSAFE1,FI0009000681,990\n",
+    );
+    let again = desk.run(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            &copy,
+            "--as-of",
+            "2026-06-22",
+        ],
+    );
+    assert_ne!(again.status, 0);
+    assert!(
+        again.stderr.contains("was loaded before"),
+        "{}",
+        again.stderr
+    );
+
+    desk.ok("2026-06-22", &["recon", "assign", "1", "--to", "ben"]);
+    desk.ok(
+        "2026-06-22",
+        &["recon", "comment", "1", "--text", "custodian late booking"],
+    );
+    desk.ok(
+        "2026-06-22",
+        &["recon", "move", "1", "--status", "pending_counterparty"],
+    );
+    let csv = desk.ok("2026-06-23", &["recon", "breaks", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,definition,key,class,ours,theirs,difference,status,assignee,opened,last_seen,age,bucket,escalate,resolution"
+    );
+    assert_eq!(
+        lines.next().unwrap(),
+        "1,house-positions,SAFE1/FI0009000681,quantity,1000,990,-10,pending_counterparty,ben,2026-06-22,2026-06-22,1,0-1,false,"
+    );
+
+    let day2 = desk.write(
+        "holdings-0623.csv",
+        "safekeeping_account,isin,quantity\nSAFE1,FI0009000681,1000\n",
+    );
+    let said = desk.ok(
+        "2026-06-23",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            &day2,
+            "--as-of",
+            "2026-06-23",
+        ],
+    );
+    assert!(
+        said.contains("1 of 1 items matched; 0 breaks opened, 0 still open, 1 closed"),
+        "{said}"
+    );
+    let open = desk.ok(
+        "2026-06-23",
+        &["recon", "breaks", "--open", "--format", "csv"],
+    );
+    assert_eq!(open.lines().count(), 1, "none open: {open}");
+    let table = desk.ok("2026-06-23", &["recon", "breaks"]);
+    assert!(table.contains("closed"), "{table}");
+    assert!(table.contains("1 of 1 matched (100%)"), "{table}");
+}
+
+#[test]
+fn a_bad_statement_names_its_line_and_reconciles_nothing() {
+    let desk = Desk::new("bad");
+    let bad = desk.write(
+        "bad.csv",
+        "safekeeping_account,isin,quantity\nSAFE1,FI0009000681,lots\n",
+    );
+    let o = desk.run(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            &bad,
+            "--as-of",
+            "2026-06-22",
+        ],
+    );
+    assert_ne!(o.status, 0);
+    assert!(o.stderr.contains("line 2, column quantity"), "{}", o.stderr);
+    assert!(o.stderr.contains("nothing was reconciled"), "{}", o.stderr);
+    let o = desk.run(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "houses",
+            "--statement",
+            &bad,
+            "--as-of",
+            "2026-06-22",
+        ],
+    );
+    assert!(
+        o.stderr.contains("expected one of house-positions"),
+        "{}",
+        o.stderr
+    );
+}
