@@ -3,8 +3,9 @@
 //! week the trades of the week, each day's settlement (the day's trades instructed, the
 //! custodians' matching and fail statuses), the custodians' confirmations of what fell
 //! due, and the end of day of the week's last business day (asset servicing, settlement
-//! penalties, prices, FX rates, accruals, marks, revaluations);
-//! after the last trade, two more ends of day. `kulissi generate --back-office` and
+//! penalties, prices, FX rates, accruals, marks, revaluations); after the last trade, two
+//! more ends of day, then the custodians' and banks' statements of the last day reconciled
+//! (with a few planted breaks). `kulissi generate --back-office` and
 //! `kulissi demo` run it; every command goes through the engine, and `record` sees each one
 //! before it runs (to write the firm as a file another store or an outside model reads).
 
@@ -214,6 +215,23 @@ pub fn run_back_office<S: EventStore + Send>(
         for _ in 0..2 {
             day = calendar.add_business_days(day, 1).map_err(calendar_error)?;
             end_of_day(writer, record, &mut run, day)?;
+        }
+        // The custodians' and banks' statements of the last day, reconciled (a statement
+        // loaded before, when the run is repeated, is not loaded again).
+        let statements = firm.statements(writer.state(), seed, day);
+        for statement in &statements {
+            record(std::slice::from_ref(statement))?;
+            if let Err((_, rejection)) = writer.execute_atomic(std::slice::from_ref(statement))?
+                && !matches!(
+                    rejection,
+                    kulissi_core::engine::Rejection::StatementLoaded { .. }
+                )
+            {
+                return Err(BackOfficeError::Refused {
+                    what: "reconciliation".into(),
+                    reason: rejection.to_string(),
+                });
+            }
         }
     }
     Ok(run)

@@ -23,6 +23,7 @@ use kulissi_core::trade::{Side, TradeInput, TradeStatus};
 mod cash;
 mod corporate_actions;
 mod settlement;
+mod statements;
 
 use corporate_actions::split_of;
 use rust_decimal::Decimal;

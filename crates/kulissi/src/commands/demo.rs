@@ -152,6 +152,19 @@ pub(crate) fn run(
                     }
                 )?;
             }
+            let breaks = kulissi_app::reports::recon_breaks(state, true, as_of);
+            writeln!(
+                out,
+                "\nOpen reconciliation breaks (kulissi recon breaks --open): {}",
+                breaks.lines.len()
+            )?;
+            for l in &breaks.lines {
+                writeln!(
+                    out,
+                    "  {:>3} {:<15} {:<16} {:<32} difference {}",
+                    l.id, l.definition, l.class, l.key, l.difference
+                )?;
+            }
             let month = format!("{:04}-{:02}", as_of.year(), as_of.month());
             writeln!(
                 out,
