@@ -9,7 +9,9 @@
 //! - [`sese025`] reads a `sese.025.001.11` SecuritiesSettlementTransactionConfirmation into a
 //!   [`Confirmation`](sese025::Confirmation) (settled quantity and amount, effective
 //!   settlement date, partial settlement and what remains);
-//! - [`status`] reads either of the last two and turns it into the engine's commands.
+//! - [`status`] reads either of the last two and turns it into the engine's commands;
+//! - [`semt002`] reads a custodian's statement of holdings and [`camt053`] a bank's
+//!   statement, and [`statements`] turns either into the lines of a reconciliation.
 //!
 //! The element order follows the schema (learnt from the models of PyPI `python-iso20022`
 //! 0.3.0, whose dataclass field order is the XSD sequence); `tools/peers/iso20022_validate.sh`
@@ -21,10 +23,13 @@
 //! This crate is an edge: it does I/O-free text in, text out, and `kulissi-core` knows
 //! nothing of XML.
 
+pub mod camt053;
 mod error;
+pub mod semt002;
 pub mod sese023;
 pub mod sese024;
 pub mod sese025;
+pub mod statements;
 pub mod status;
 mod xml;
 

@@ -293,7 +293,7 @@ pub(crate) enum ReconCommand {
         /// house-positions, client-assets, house-cash or client-money.
         #[arg(long)]
         definition: String,
-        /// The statement (CSV).
+        /// The statement: CSV, or ISO 20022 semt.002 (positions) or camt.053 (cash).
         #[arg(long)]
         statement: std::path::PathBuf,
         /// The statement date, YYYY-MM-DD.

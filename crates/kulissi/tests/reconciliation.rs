@@ -215,3 +215,58 @@ fn a_bad_statement_names_its_line_and_reconciles_nothing() {
         o.stderr
     );
 }
+
+/// A custodian's semt.002 statement of holdings (the hand-written fixture): our 1,000 Nokia
+/// in SAFE1 match; the two ISINs we do not know are reference-data breaks. A statement of
+/// another date than --as-of is refused.
+#[test]
+fn a_semt_002_statement_reconciles_house_positions() {
+    let desk = Desk::new("semt002");
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../kulissi-iso20022/tests/fixtures/semt002-holdings.xml");
+    let fixture = fixture.to_str().unwrap();
+    let wrong_day = desk.run(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            fixture,
+            "--as-of",
+            "2025-07-17",
+        ],
+    );
+    assert!(
+        wrong_day
+            .stderr
+            .contains("is a statement of 2025-07-18, not of --as-of 2025-07-17"),
+        "{}",
+        wrong_day.stderr
+    );
+    let said = desk.ok(
+        "2026-06-22",
+        &[
+            "recon",
+            "run",
+            "--definition",
+            "house-positions",
+            "--statement",
+            fixture,
+            "--as-of",
+            "2025-07-18",
+        ],
+    );
+    assert!(
+        said.contains("1 of 3 items matched; 2 breaks opened"),
+        "{said}"
+    );
+    let csv = desk.ok("2026-06-22", &["recon", "breaks", "--format", "csv"]);
+    let classes: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(3).unwrap())
+        .collect();
+    assert_eq!(classes, ["reference_data", "reference_data"], "{csv}");
+}

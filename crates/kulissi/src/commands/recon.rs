@@ -1,5 +1,6 @@
 //! `kulissi recon run|breaks|assign|move|comment|resolve|write-off|approve-write-off`: a
-//! statement (CSV, `kulissi_formats::statement`) reconciled through the engine, the break
+//! statement (CSV, `kulissi_formats::statement`; or ISO 20022 semt.002 and camt.053,
+//! `kulissi_iso20022::statements`) reconciled through the engine, the break
 //! workbench (`kulissi_app::reports::recon_breaks`), and people working the breaks.
 //! (`recon files`, the file mode, is in `settle.rs` beside `settle net-file`.)
 
@@ -30,8 +31,25 @@ pub(crate) fn run(
     })?;
     let name = statement.display().to_string();
     let bytes = std::fs::read(statement).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
-    let lines = kulissi_formats::statement::read_statement_csv(&bytes, &name, definition)
-        .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let lines = if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        // semt.002 for positions, camt.053 for cash.
+        let (lines, dated) = kulissi_iso20022::statements::recon_lines(&text, &name, definition)
+            .map_err(|e| anyhow::anyhow!("{e}\nnothing was reconciled"))?;
+        if dated != as_of {
+            anyhow::bail!(
+                "{name} is a statement of {dated}, not of --as-of {as_of}\nnothing was reconciled"
+            );
+        }
+        lines
+    } else {
+        kulissi_formats::statement::read_statement_csv(&bytes, &name, definition)
+            .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?
+    };
     let digest = kulissi_formats::statement::statement_digest(&bytes);
     let (events, open) = ctx.execute_and(
         |state| {
