@@ -316,6 +316,19 @@ pub(crate) enum ReconCommand {
         #[arg(long, default_value = "table", value_parser = format_parser())]
         format: Format,
     },
+    /// Set a reconciliation's tolerance: absolute, or relative to our value, whichever is
+    /// wider (quantities exact and amounts to the cent unless set).
+    Tolerance {
+        /// house-positions, client-assets, house-cash or client-money.
+        #[arg(long)]
+        definition: String,
+        /// Absolute (e.g. 1.00).
+        #[arg(long, default_value = "0")]
+        absolute: rust_decimal::Decimal,
+        /// Relative (e.g. 0.000001).
+        #[arg(long, default_value = "0")]
+        relative: rust_decimal::Decimal,
+    },
     /// Assign a break to a person.
     Assign {
         /// The break.

@@ -442,6 +442,16 @@ pub enum Command {
         /// The statement's lines: key, value, where (line or element).
         lines: Vec<crate::reconciliation::ReconLine>,
     },
+    /// Set the tolerance a reconciliation compares with: absolute, or relative to our
+    /// value, whichever is wider (quantities exact and amounts to the cent unless set).
+    SetReconTolerance {
+        /// Which reconciliation.
+        definition: crate::reconciliation::views::ReconDefinition,
+        /// Absolute (zero or more).
+        absolute: rust_decimal::Decimal,
+        /// Relative (zero or more; 0.000001 is 1e-6).
+        relative: rust_decimal::Decimal,
+    },
     /// Move a break by hand (assign it, start investigating, wait on a fix or the
     /// counterparty), with an optional assignee and comment.
     MoveBreak {

@@ -382,6 +382,13 @@ pub enum Event {
         /// Open breaks that now match.
         closed: Vec<u64>,
     },
+    /// A reconciliation's tolerance was set.
+    ReconToleranceSet {
+        /// Which reconciliation.
+        definition: crate::reconciliation::views::ReconDefinition,
+        /// The tolerance.
+        tolerance: crate::reconciliation::Tolerance,
+    },
     /// A break was moved by hand.
     BreakMoved {
         /// Its number.
@@ -509,6 +516,7 @@ impl Event {
             Event::PenaltyRateSet { .. } => "PenaltyRateSet",
             Event::ReconciliationRan { .. } => "ReconciliationRan",
             Event::BreakMoved { .. } => "BreakMoved",
+            Event::ReconToleranceSet { .. } => "ReconToleranceSet",
             Event::BreakCommented { .. } => "BreakCommented",
             Event::BreakResolved { .. } => "BreakResolved",
             Event::WriteOffRequested { .. } => "WriteOffRequested",

@@ -137,6 +137,7 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::ResolveSettlementException { .. }
         | Command::SetPenaltyRate { .. } => instructions::decide(state, envelope),
         Command::RunReconciliation { .. }
+        | Command::SetReconTolerance { .. }
         | Command::MoveBreak { .. }
         | Command::CommentBreak { .. }
         | Command::ResolveBreak { .. }

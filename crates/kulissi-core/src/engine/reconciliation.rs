@@ -54,6 +54,34 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
             run(state, *definition, entity, *as_of, statement, digest, lines)
         }
+        Command::SetReconTolerance {
+            definition,
+            absolute,
+            relative,
+        } => {
+            for (what, value) in [
+                ("an absolute tolerance", absolute),
+                ("a relative tolerance", relative),
+            ] {
+                if value.is_sign_negative() {
+                    return Err(Rejection::Negative {
+                        what,
+                        value: *value,
+                    });
+                }
+            }
+            let tolerance = crate::reconciliation::Tolerance {
+                absolute: *absolute,
+                relative: *relative,
+            };
+            if book.tolerance(*definition) == tolerance {
+                return Ok(Vec::new());
+            }
+            vec![Event::ReconToleranceSet {
+                definition: *definition,
+                tolerance,
+            }]
+        }
         Command::MoveBreak { id, to, assignee } => {
             let b = open_break(*id, "only an open break is moved")?;
             if !may_move(b.status, *to) || *to == BreakStatus::Resolved {
@@ -159,7 +187,7 @@ fn run(
         |k: &crate::reconciliation::ReconKey, d| explains(state, definition, entity, k, d);
     let rules = Rules {
         compared: definition.compared(),
-        tolerance: definition.tolerance(),
+        tolerance: state.reconciliations.tolerance(definition),
         aggregate: definition.aggregates(),
         known: &is_known,
         explains: &explained,
@@ -279,6 +307,12 @@ impl State {
                 book.statements
                     .insert(run.digest.clone(), run.statement.clone());
                 book.runs.push((**run).clone());
+            }
+            Event::ReconToleranceSet {
+                definition,
+                tolerance,
+            } => {
+                book.tolerances.insert(*definition, *tolerance);
             }
             Event::BreakMoved {
                 id, to, assignee, ..

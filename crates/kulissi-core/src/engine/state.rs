@@ -376,6 +376,7 @@ impl State {
             | Event::SettlementPenaltiesAccrued { .. }
             | Event::PenaltyRateSet { .. } => self.apply_instructions(event, journal)?,
             Event::ReconciliationRan { .. }
+            | Event::ReconToleranceSet { .. }
             | Event::BreakMoved { .. }
             | Event::BreakCommented { .. }
             | Event::BreakResolved { .. }

@@ -166,9 +166,19 @@ pub struct ReconBook {
     pub statements: BTreeMap<Arc<str>, Arc<str>>,
     /// Runs in order.
     pub runs: Vec<ReconRun>,
+    /// Tolerances set per reconciliation (the definition's own when not set).
+    pub tolerances: BTreeMap<ReconDefinition, super::matching::Tolerance>,
 }
 
 impl ReconBook {
+    /// The tolerance `definition` runs with.
+    pub fn tolerance(&self, definition: ReconDefinition) -> super::matching::Tolerance {
+        self.tolerances
+            .get(&definition)
+            .copied()
+            .unwrap_or_else(|| definition.tolerance())
+    }
+
     /// The break with `id`.
     pub fn get(&self, id: u64) -> Option<&Break> {
         id.checked_sub(1)

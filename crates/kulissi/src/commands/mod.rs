@@ -152,6 +152,11 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             as_of,
             format,
         }) => recon::breaks(&ctx()?, open, as_of, format, out),
+        Command::Recon(crate::cli::ReconCommand::Tolerance {
+            definition,
+            absolute,
+            relative,
+        }) => recon::tolerance(&ctx()?, &definition, absolute, relative, out),
         Command::Recon(crate::cli::ReconCommand::Assign { id, to }) => recon::act(
             &ctx()?,
             kulissi_core::engine::Command::MoveBreak {

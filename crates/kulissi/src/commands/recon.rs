@@ -13,6 +13,42 @@ use kulissi_core::reconciliation::views::ReconDefinition;
 
 use super::context::{Context, legal_entity};
 
+fn definition_named(name: &str) -> anyhow::Result<ReconDefinition> {
+    ReconDefinition::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = ReconDefinition::ALL.iter().map(|d| d.name()).collect();
+        anyhow::anyhow!("--definition {name}: expected one of {}", names.join(", "))
+    })
+}
+
+/// `recon tolerance`.
+pub(crate) fn tolerance(
+    ctx: &Context,
+    definition: &str,
+    absolute: rust_decimal::Decimal,
+    relative: rust_decimal::Decimal,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let definition = definition_named(definition)?;
+    let events = ctx.execute(|_| {
+        Ok(Command::SetReconTolerance {
+            definition,
+            absolute,
+            relative,
+        })
+    })?;
+    writeln!(
+        out,
+        "{}: tolerance {absolute} absolute or {relative} relative{}",
+        definition.name(),
+        if events.is_empty() {
+            " (already so)"
+        } else {
+            ""
+        }
+    )?;
+    Ok(0)
+}
+
 /// `recon run`.
 pub(crate) fn run(
     ctx: &Context,
@@ -22,13 +58,7 @@ pub(crate) fn run(
     lei: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
-    let definition = ReconDefinition::parse(definition).ok_or_else(|| {
-        let names: Vec<&str> = ReconDefinition::ALL.iter().map(|d| d.name()).collect();
-        anyhow::anyhow!(
-            "--definition {definition}: expected one of {}",
-            names.join(", ")
-        )
-    })?;
+    let definition = definition_named(definition)?;
     let name = statement.display().to_string();
     let bytes = std::fs::read(statement).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes);

@@ -296,6 +296,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         | Event::SettlementPenaltiesAccrued { .. }
         | Event::PenaltyRateSet { .. } => instructions::encode(event, &mut w),
         Event::ReconciliationRan { .. }
+        | Event::ReconToleranceSet { .. }
         | Event::BreakMoved { .. }
         | Event::BreakCommented { .. }
         | Event::BreakResolved { .. }
@@ -816,7 +817,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         },
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
         tag @ 39..=48 => instructions::decode(tag, &mut r)?,
-        tag @ 49..=54 => reconciliation::decode(tag, &mut r)?,
+        tag @ 49..=55 => reconciliation::decode(tag, &mut r)?,
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

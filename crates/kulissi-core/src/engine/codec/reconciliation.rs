@@ -1,5 +1,6 @@
 //! The log layout of reconciliation: runs (tag 49), breaks moved (50), commented (51),
-//! resolved (52), write-offs requested and approved (53, 54). The rules of `mod.rs` hold:
+//! resolved (52), write-offs requested and approved (53, 54), tolerances set (55). The
+//! rules of `mod.rs` hold:
 //! a layout never changes once written.
 
 use std::sync::Arc;
@@ -161,6 +162,15 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
             w.u64(*id);
             w.str(by);
         }
+        Event::ReconToleranceSet {
+            definition,
+            tolerance,
+        } => {
+            w.u8(55);
+            w.u8(definition.code());
+            w.decimal(tolerance.absolute);
+            w.decimal(tolerance.relative);
+        }
         _ => {}
     }
 }
@@ -231,6 +241,13 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
         54 => Event::WriteOffApproved {
             id: r.u64()?,
             by: shared(r)?,
+        },
+        55 => Event::ReconToleranceSet {
+            definition: read_definition(r)?,
+            tolerance: crate::reconciliation::Tolerance {
+                absolute: r.decimal()?,
+                relative: r.decimal()?,
+            },
         },
         n => return Err(r.error(format!("unknown event tag {n}"))),
     })

@@ -1,5 +1,6 @@
 //! The reconciliation book in a snapshot: every break with its finding (the log's layout),
-//! dates, status, owner, comments, resolution and write-off; the statements loaded; the runs.
+//! dates, status, owner, comments, resolution and write-off; the statements loaded; the runs;
+//! the tolerances set.
 
 use std::sync::Arc;
 
@@ -77,6 +78,12 @@ pub(super) fn reconciliations(state: &State, w: &mut Writer<'_>) {
         w.u64(run.matched);
         w.fixed64(run.result_digest);
     }
+    w.u64(book.tolerances.len() as u64);
+    for (definition, t) in &book.tolerances {
+        w.u8(definition.code());
+        w.decimal(t.absolute);
+        w.decimal(t.relative);
+    }
 }
 
 pub(super) fn read_reconciliations(
@@ -138,6 +145,16 @@ pub(super) fn read_reconciliations(
             matched: r.u64()?,
             result_digest: r.fixed64()?,
         });
+    }
+    for _ in 0..count(r)? {
+        let definition = read_definition(r)?;
+        book.tolerances.insert(
+            definition,
+            crate::reconciliation::Tolerance {
+                absolute: r.decimal()?,
+                relative: r.decimal()?,
+            },
+        );
     }
     Ok(())
 }

@@ -366,3 +366,63 @@ fn a_write_off_needs_a_second_person() {
     let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
     assert_eq!(decoded, s);
 }
+
+/// Tolerances per reconciliation (§8): the bank's 0.50 fee on house cash is an amount break
+/// at the default (to the cent); with 1.00 allowed it matches with a difference.
+#[test]
+fn a_reconciliations_tolerance_is_reference_data() {
+    let mut s = settled_position();
+    let cash = |s: &State| {
+        crate::reconciliation::views::our_lines(
+            s,
+            ReconDefinition::HouseCash,
+            s.refdata.legal_entities.id(&lei(OURS)).unwrap(),
+        )
+    };
+    let ours = cash(&s);
+    assert_eq!(ours.len(), 1);
+    let bank = |value: Decimal| ReconLine {
+        value,
+        source: "stmt".into(),
+        ..ours[0].clone()
+    };
+    run(
+        &mut s,
+        recon(
+            ReconDefinition::HouseCash,
+            date(2025, 7, 16),
+            "BANK-A",
+            vec![bank(ours[0].value - d("0.50"))],
+        ),
+    );
+    assert_eq!(
+        s.reconciliations.get(1).unwrap().finding.class,
+        BreakClass::Amount
+    );
+    let set = run(
+        &mut s,
+        Command::SetReconTolerance {
+            definition: ReconDefinition::HouseCash,
+            absolute: d("1.00"),
+            relative: Decimal::ZERO,
+        },
+    );
+    assert_round_trips(&set);
+    run(
+        &mut s,
+        recon(
+            ReconDefinition::HouseCash,
+            date(2025, 7, 17),
+            "BANK-B",
+            vec![bank(ours[0].value - d("0.50"))],
+        ),
+    );
+    assert_eq!(
+        s.reconciliations.get(1).unwrap().status,
+        BreakStatus::Closed,
+        "within the tolerance it matches (with a difference)"
+    );
+    assert_eq!(s.reconciliations.runs[1].matched, 1);
+    let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
+    assert_eq!(decoded, s);
+}
