@@ -50,8 +50,8 @@ use kulissi_core::settlement::lifecycle::StatusReport;
 
 use crate::error::Collector;
 use crate::fields::{FieldResult, date, decimal, parsed, text};
-use crate::trades::{CsvFields, Fields, message_id};
-use crate::{ImportErrors, Located, MAX_LINES};
+use crate::trades::{Fields, message_id};
+use crate::{ImportErrors, Located};
 
 /// The columns of the CSV status file.
 pub const STATUS_COLUMNS: [&str; 9] = [
@@ -181,79 +181,17 @@ pub fn read_settlement_status_csv(
     business_date: Date,
 ) -> Result<Vec<Located<Command>>, ImportErrors> {
     let mut errors = Collector::new(file);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            errors.push(1, None, format!("cannot read the header row: {e}"));
-            return errors.finish(Vec::new());
-        }
+    let columns = crate::csv_records::Columns {
+        allowed: Some(&STATUS_COLUMNS),
+        required: &REQUIRED,
+        hint: "",
     };
-    let mut index = HashMap::new();
-    for (i, name) in headers.iter().enumerate() {
-        let name = name.to_ascii_lowercase();
-        if !STATUS_COLUMNS.contains(&name.as_str()) {
-            errors.push(
-                1,
-                Some(&name),
-                format!(
-                    "unknown column, expected one of {}",
-                    STATUS_COLUMNS.join(", ")
-                ),
-            );
-        } else if index.insert(name.clone(), i).is_some() {
-            errors.push(1, Some(&name), "column appears twice");
-        }
-    }
-    for required in REQUIRED {
-        if !index.contains_key(required) {
-            errors.push(1, Some(required), "missing column");
-        }
-    }
-    if !errors.errors.is_empty() {
-        return errors.finish(Vec::new());
-    }
     let mut items = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if line > MAX_LINES {
-                    errors.push(
-                        line,
-                        None,
-                        format!("the file has more than {MAX_LINES} lines; split it"),
-                    );
-                    break;
-                }
-                let fields = CsvFields {
-                    index: &index,
-                    record: &record,
-                };
-                if let Some(command) =
-                    status_command(&fields, "event", line, &mut errors, Some(business_date))
-                {
-                    items.push(Located::command(line, command, message_id(&fields)));
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(line, None, format!("not a valid CSV record: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-            }
+    crate::csv_records::for_each_record(input, &mut errors, &columns, |line, fields, errors| {
+        if let Some(command) = status_command(fields, "event", line, errors, Some(business_date)) {
+            items.push(Located::command(line, command, message_id(fields)));
         }
-        if errors.full() {
-            break;
-        }
-    }
+    });
     errors.finish(items)
 }
 

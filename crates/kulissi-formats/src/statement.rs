@@ -12,8 +12,6 @@
 //! identity is the SHA-256 of its bytes ([`statement_digest`]): the engine refuses one
 //! loaded before, under whatever name.
 
-use std::collections::HashMap;
-
 use kulissi_core::reconciliation::ReconLine;
 use kulissi_core::reconciliation::views::ReconDefinition;
 use sha2::{Digest, Sha256};
@@ -21,6 +19,7 @@ use sha2::{Digest, Sha256};
 use crate::ImportErrors;
 use crate::error::Collector;
 use crate::fields::decimal;
+use crate::trades::Fields;
 
 /// The SHA-256 of a statement's bytes, in hex.
 pub fn statement_digest(bytes: &[u8]) -> String {
@@ -39,82 +38,36 @@ pub fn read_statement_csv(
 ) -> Result<Vec<ReconLine>, ImportErrors> {
     let (keys, value) = definition.columns();
     let mut errors = Collector::new(file);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(bytes);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            errors.push(1, None, format!("cannot read the header row: {e}"));
-            return errors.finish(Vec::new());
-        }
+    let required: Vec<&str> = keys.iter().copied().chain([value]).collect();
+    let hint = format!(
+        "a {} statement has {},{value}",
+        definition.name(),
+        keys.join(",")
+    );
+    let columns = crate::csv_records::Columns {
+        allowed: None,
+        required: &required,
+        hint: &hint,
     };
-    let index: HashMap<String, usize> = headers
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.to_ascii_lowercase(), i))
-        .collect();
-    for column in keys.iter().chain([&value]) {
-        if !index.contains_key(*column) {
-            errors.push(
-                1,
-                Some(column),
-                format!(
-                    "missing column: a {} statement has {},{value}",
-                    definition.name(),
-                    keys.join(",")
-                ),
-            );
-        }
-    }
-    if !errors.errors.is_empty() {
-        return errors.finish(Vec::new());
-    }
     let mut lines = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let field = |name: &str| {
-                    index
-                        .get(name)
-                        .and_then(|i| record.get(*i))
-                        .unwrap_or("")
-                        .to_owned()
-                };
-                let mut key = Vec::new();
-                for column in keys {
-                    let text = field(column);
-                    if text.is_empty() {
-                        errors.push(line, Some(column), "empty; a key column needs a value");
-                    }
-                    key.push(text);
-                }
-                match decimal(&field(value)) {
-                    Ok(v) => lines.push(ReconLine {
-                        key,
-                        value: v,
-                        source: format!("{file} line {line}"),
-                    }),
-                    Err(message) => errors.push(line, Some(value), message),
-                }
+    crate::csv_records::for_each_record(bytes, &mut errors, &columns, |line, fields, errors| {
+        let mut key = Vec::new();
+        for column in keys {
+            let text = fields.get(column).unwrap_or("").to_owned();
+            if text.is_empty() {
+                errors.push(line, Some(column), "empty; a key column needs a value");
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(line, None, format!("not a valid CSV record: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-            }
+            key.push(text);
         }
-        if errors.full() {
-            break;
+        match decimal(fields.get(value).unwrap_or("")) {
+            Ok(v) => lines.push(ReconLine {
+                key,
+                value: v,
+                source: format!("{file} line {line}"),
+            }),
+            Err(message) => errors.push(line, Some(value), message),
         }
-    }
+    });
     errors.finish(lines)
 }
 

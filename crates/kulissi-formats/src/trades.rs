@@ -28,7 +28,7 @@ use kulissi_core::trade::TradeInput;
 
 use crate::error::Collector;
 use crate::fields::{FieldResult, date, decimal, optional_date, parsed, text, timestamp};
-use crate::{ImportErrors, Located, MAX_LINES};
+use crate::{ImportErrors, Located};
 
 /// The columns of a trade file, in the documented order.
 pub const TRADE_COLUMNS: [&str; 19] = [
@@ -93,77 +93,22 @@ pub fn read_trades_csv(
     file: &str,
 ) -> Result<Vec<Located<Command>>, ImportErrors> {
     let mut errors = Collector::new(file);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(input);
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            errors.push(1, None, format!("cannot read the header row: {e}"));
-            return errors.finish(Vec::new());
-        }
+    let required: Vec<&str> = TRADE_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !OPTIONAL.contains(c))
+        .collect();
+    let columns = crate::csv_records::Columns {
+        allowed: Some(&TRADE_COLUMNS),
+        required: &required,
+        hint: "",
     };
-    let mut index = HashMap::new();
-    for (i, name) in headers.iter().enumerate() {
-        let name = name.to_ascii_lowercase();
-        if !TRADE_COLUMNS.contains(&name.as_str()) {
-            errors.push(
-                1,
-                Some(&name),
-                format!(
-                    "unknown column, expected one of {}",
-                    TRADE_COLUMNS.join(", ")
-                ),
-            );
-        } else if index.insert(name.clone(), i).is_some() {
-            errors.push(1, Some(&name), "column appears twice");
-        }
-    }
-    for required in TRADE_COLUMNS.iter().filter(|c| !OPTIONAL.contains(c)) {
-        if !index.contains_key(*required) {
-            errors.push(1, Some(required), "missing column");
-        }
-    }
-    if !errors.errors.is_empty() {
-        return errors.finish(Vec::new());
-    }
     let mut items = Vec::new();
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                if line > MAX_LINES {
-                    errors.push(
-                        line,
-                        None,
-                        format!("the file has more than {MAX_LINES} lines; split it"),
-                    );
-                    break;
-                }
-                let fields = CsvFields {
-                    index: &index,
-                    record: &record,
-                };
-                if let Some(command) = trade_command(&fields, line, &mut errors) {
-                    items.push(Located::command(line, command, message_id(&fields)));
-                }
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                errors.push(line, None, format!("not a valid CSV record: {e}"));
-                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
-                    break;
-                }
-            }
+    crate::csv_records::for_each_record(input, &mut errors, &columns, |line, fields, errors| {
+        if let Some(command) = trade_command(fields, line, errors) {
+            items.push(Located::command(line, command, message_id(fields)));
         }
-        if errors.full() {
-            break;
-        }
-    }
+    });
     errors.finish(items)
 }
 

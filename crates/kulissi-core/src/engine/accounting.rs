@@ -306,3 +306,28 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
         _ => return Err(super::wrong_family()),
     })
 }
+
+/// The proposed manual entry `id`, which the event `kind` approves or rejects.
+pub(super) fn proposed_entry<'a>(
+    entries: &'a crate::ledger::ManualEntries,
+    kind: &'static str,
+    id: u64,
+) -> Result<&'a crate::ledger::ManualEntry, super::ApplyError> {
+    let entry = entries.get(id).ok_or(super::ApplyError::Unknown {
+        event: kind,
+        what: "journal entry",
+        id,
+    })?;
+    let found = match entry.status {
+        crate::ledger::ManualEntryStatus::Proposed => return Ok(entry),
+        crate::ledger::ManualEntryStatus::Posted => "posted",
+        crate::ledger::ManualEntryStatus::Rejected => "rejected",
+    };
+    Err(super::ApplyError::WrongStatus {
+        event: kind,
+        what: "journal entry",
+        id,
+        found,
+        wanted: "proposed",
+    })
+}

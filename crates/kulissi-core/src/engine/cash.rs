@@ -351,3 +351,29 @@ impl State {
         });
     }
 }
+
+/// The pending cash movement `id`, which the event `kind` posts, voids or expires.
+pub(super) fn pending_movement<'a>(
+    cash: &'a crate::cash::CashLedger,
+    kind: &'static str,
+    id: u64,
+) -> Result<&'a crate::cash::CashMovement, super::ApplyError> {
+    let movement = cash.get(id).ok_or(super::ApplyError::Unknown {
+        event: kind,
+        what: "cash movement",
+        id,
+    })?;
+    let found = match movement.status {
+        crate::cash::CashMovementStatus::Pending => return Ok(movement),
+        crate::cash::CashMovementStatus::Posted => "posted",
+        crate::cash::CashMovementStatus::Voided => "voided",
+        crate::cash::CashMovementStatus::Expired => "expired",
+    };
+    Err(super::ApplyError::WrongStatus {
+        event: kind,
+        what: "cash movement",
+        id,
+        found,
+        wanted: "pending",
+    })
+}

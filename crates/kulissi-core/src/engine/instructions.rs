@@ -3,7 +3,7 @@
 //! issued again when a member trade changes before settlement begins, the custodian's
 //! statuses and confirmations (what does not fit goes to the exception queue), holds,
 //! resends, tolerances, central-bank rates, and the daily CSDR penalties posted to the
-//! ledger.
+//! ledger (their rule in `penalties.rs`).
 //!
 //! Net instructions do not allow partial settlement (NPAR): settling one settles every
 //! member in full. Gross instructions allow it (PART), and their parts settle the trade.
@@ -16,17 +16,13 @@ use rust_decimal::Decimal;
 
 use super::{ApplyError, Command, CommandEnvelope, Event, Rejection, State, text};
 use crate::ids::TradeId;
-use crate::ledger::{EntryHeader, EntryKind, Sink, codes};
+use crate::ledger::{EntryHeader, EntryKind};
 use crate::refdata::AccountOwner;
 use crate::settlement::instruction::reference_of;
 use crate::settlement::lifecycle::{
-    FailCause, FailKind, InstructionStatus, InstructionTerms, PenaltyAccrual, SettledPart,
-    StatusChange, fail_cause, next_status,
+    InstructionStatus, InstructionTerms, PenaltyAccrual, SettledPart, StatusChange, next_status,
 };
 use crate::settlement::netting::{NettingKey, Obligation, net};
-use crate::settlement::penalties::{
-    cash_penalty, class_of, penalised, reference_value, securities_penalty,
-};
 use crate::trade::{TradeRecord, TradeStatus};
 
 /// Decides the commands of this family; the dispatcher in `engine` routes them here.
@@ -185,7 +181,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             vec![Event::SettlementPenaltiesAccrued {
                 legal_entity: id,
                 through: *date,
-                penalties: penalties(state, id, *date),
+                penalties: super::penalties::due(state, id, *date),
             }]
         }
         Command::SetPenaltyRate {
@@ -245,9 +241,8 @@ fn exception(reference: &str, date: Date, detail: String) -> Vec<Event> {
     }]
 }
 
-/// Issues the instructions of `records` (plus the members of `released`, whose
-/// instructions the caller is cancelling): gross for counterparties without a netting set,
-/// netted by key for the others. A live net or gross instruction of a netted counterparty
+/// Issues the instructions of `records` (and appends them to `events`): gross for
+/// counterparties without a netting set, netted by key for the others. A live net or gross instruction of a netted counterparty
 /// that has not begun settling and shares a key with a new one is cancelled and its members
 /// net again with the new trades.
 fn issue<'s>(
@@ -541,96 +536,6 @@ fn confirm(
     events
 }
 
-/// The penalties of `legal_entity`'s instructions for every business day after the last
-/// accrual (or from each one's intended settlement date) through `through`.
-fn penalties(
-    state: &State,
-    legal_entity: crate::ids::LegalEntityId,
-    through: Date,
-) -> Vec<PenaltyAccrual> {
-    let after = state
-        .settlement
-        .penalties_through
-        .get(&legal_entity)
-        .copied();
-    let from = after.and_then(|a| a.tomorrow().ok()).unwrap_or(Date::MIN);
-    state
-        .settlement
-        .iter()
-        .filter(|i| i.terms.legal_entity == legal_entity)
-        .flat_map(|i| penalties_between(state, i, from, through))
-        .collect()
-}
-
-/// The CSDR penalties of `instruction` for each settlement-calendar business day in
-/// `from..=through` (none before its intended settlement date) on which it fails
-/// ([`Instruction::fails_on`]): the day's rate on the outstanding quantity at the day's
-/// reference price (the latest recorded on or before it), for lack of securities the
-/// class's rate, for lack of cash the central bank's; whose fail it is from the reasons of
-/// its status that day ([`fail_cause`]). None for instruments outside the EU/EEA CSDs, nor
-/// on days without a price. The one rule the end of day posts and the reports show.
-pub fn penalties_between(
-    state: &State,
-    instruction: &crate::settlement::lifecycle::Instruction,
-    from: Date,
-    through: Date,
-) -> Vec<PenaltyAccrual> {
-    let book = &state.settlement;
-    let t = &instruction.terms;
-    let mut out = Vec::new();
-    let Some(instrument) = state.refdata.instruments.get(t.instrument) else {
-        return out;
-    };
-    if !penalised(instrument.market) {
-        return out;
-    }
-    let calendar = instrument.market.settlement_calendar();
-    let class = class_of(instrument.kind.instrument_type());
-    let mut day = from.max(t.settlement_date);
-    while day <= through {
-        if calendar.is_business_day(day) && instruction.fails_on(day) {
-            let reasons = instruction
-                .status_on(day)
-                .map_or(&[][..], |c| c.reasons.as_slice());
-            let (cause, kind) = fail_cause(reasons, instruction.we_deliver());
-            let left = t.quantity.abs() - instruction.settled_by(day);
-            let price = state
-                .market_data
-                .latest_price(t.instrument, day)
-                .map(|(_, p)| p.price);
-            let amount = price.map_or(Decimal::ZERO, |price| {
-                let value = reference_value(left, price, instrument.multiplier);
-                match kind {
-                    FailKind::Securities => book
-                        .penalty_rates
-                        .basis_points(class, day)
-                        .map_or(Decimal::ZERO, |bp| {
-                            securities_penalty(value, bp, t.currency)
-                        }),
-                    FailKind::Cash => book
-                        .central_bank_rate(t.currency, day)
-                        .map_or(Decimal::ZERO, |rate| cash_penalty(value, rate, t.currency)),
-                }
-            });
-            if !amount.is_zero() {
-                out.push(PenaltyAccrual {
-                    reference: t.reference.clone(),
-                    date: day,
-                    amount,
-                    currency: t.currency,
-                    cause,
-                    kind,
-                });
-            }
-        }
-        match day.tomorrow() {
-            Ok(next) => day = next,
-            Err(_) => break,
-        }
-    }
-    out
-}
-
 impl State {
     /// Applies an event of the instruction lifecycle.
     pub(super) fn apply_instructions<J: crate::ledger::Journal>(
@@ -789,7 +694,7 @@ impl State {
                 };
                 self.ledger.apply(&header, journal, |sink| {
                     for (owner, p) in &lines {
-                        post_penalty(sink, *owner, p);
+                        super::penalties::post(sink, *owner, p);
                     }
                 });
                 self.settlement
@@ -799,32 +704,5 @@ impl State {
             _ => {}
         }
         Ok(())
-    }
-}
-
-/// A day's penalty in the ledger: ours Dr 5400 / Cr 2700 (a client's fail recharged to the
-/// client: Dr 1320 / Cr 5400); theirs Dr 1700 / Cr 5400 (on a client's trade, passed on to
-/// the client: Cr 2120 instead).
-fn post_penalty<S: Sink>(sink: &mut S, owner: AccountOwner, p: &PenaltyAccrual) {
-    let (c, a) = (p.currency, p.amount);
-    match (p.cause, owner) {
-        (FailCause::Ours, AccountOwner::House) => {
-            sink.post(codes::SETTLEMENT_PENALTIES, c, a);
-            sink.post(codes::PENALTIES_PAYABLE, c, -a);
-        }
-        (FailCause::Ours, AccountOwner::Client) => {
-            sink.post(codes::SETTLEMENT_PENALTIES, c, a);
-            sink.post(codes::PENALTIES_PAYABLE, c, -a);
-            sink.post(codes::RECEIVABLE_FROM_CLIENTS, c, a);
-            sink.post(codes::SETTLEMENT_PENALTIES, c, -a);
-        }
-        (FailCause::Theirs, AccountOwner::House) => {
-            sink.post(codes::PENALTIES_RECEIVABLE, c, a);
-            sink.post(codes::SETTLEMENT_PENALTIES, c, -a);
-        }
-        (FailCause::Theirs, AccountOwner::Client) => {
-            sink.post(codes::PENALTIES_RECEIVABLE, c, a);
-            sink.post(codes::PAYABLE_TO_CLIENTS, c, -a);
-        }
     }
 }

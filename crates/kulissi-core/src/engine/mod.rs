@@ -20,6 +20,7 @@ mod end_of_day;
 mod event;
 mod instructions;
 pub mod messages;
+mod penalties;
 mod reconciliation;
 mod reference_data;
 mod rejection;
@@ -37,7 +38,7 @@ pub use rejection::Rejection;
 pub use state::State;
 pub use trade_book::{Confirmation, StoredTrade, Trades};
 
-pub use instructions::penalties_between;
+pub use penalties::penalties_between;
 pub use trades::input_digest;
 
 /// Longest external id, source, code or free text accepted (put a limit on everything).

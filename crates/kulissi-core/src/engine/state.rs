@@ -413,7 +413,7 @@ impl State {
                 }
             }
             Event::CashMovementPosted { id } => {
-                let movement = pending_movement(&self.cash, kind, *id)?.clone();
+                let movement = super::cash::pending_movement(&self.cash, kind, *id)?.clone();
                 self.post_cash_movement(&movement, journal);
                 self.cash.post(*id);
             }
@@ -525,7 +525,7 @@ impl State {
                 self.manual_entries.propose(entry.clone())
             }
             Event::JournalEntryApproved { id, .. } => {
-                let entry = proposed_entry(&self.manual_entries, kind, *id)?;
+                let entry = super::accounting::proposed_entry(&self.manual_entries, kind, *id)?;
                 let header = EntryHeader {
                     kind: EntryKind::Manual { id: *id },
                     effective_date: entry.effective_date,
@@ -544,7 +544,7 @@ impl State {
                     .set_status(*id, ledger::ManualEntryStatus::Posted);
             }
             Event::JournalEntryRejected { id, .. } => {
-                proposed_entry(&self.manual_entries, kind, *id)?;
+                super::accounting::proposed_entry(&self.manual_entries, kind, *id)?;
                 self.manual_entries
                     .set_status(*id, ledger::ManualEntryStatus::Rejected)
             }
@@ -632,7 +632,7 @@ impl State {
 
     /// The pending movement `id`, which the event `kind` posts, voids or expires.
     fn pending_movement(&self, kind: &'static str, id: u64) -> Result<&CashMovement, ApplyError> {
-        pending_movement(&self.cash, kind, id)
+        super::cash::pending_movement(&self.cash, kind, id)
     }
 
     /// A legal entity's chart of accounts: the default broker-dealer chart with the entity's
@@ -715,57 +715,6 @@ impl State {
         let released = self.valuations.release(key, currency, before, after);
         (!released.is_zero()).then_some((currency, released))
     }
-}
-
-/// The pending cash movement `id`, which the event `kind` posts, voids or expires.
-fn pending_movement<'a>(
-    cash: &'a CashLedger,
-    kind: &'static str,
-    id: u64,
-) -> Result<&'a CashMovement, ApplyError> {
-    let movement = cash.get(id).ok_or(ApplyError::Unknown {
-        event: kind,
-        what: "cash movement",
-        id,
-    })?;
-    let found = match movement.status {
-        CashMovementStatus::Pending => return Ok(movement),
-        CashMovementStatus::Posted => "posted",
-        CashMovementStatus::Voided => "voided",
-        CashMovementStatus::Expired => "expired",
-    };
-    Err(ApplyError::WrongStatus {
-        event: kind,
-        what: "cash movement",
-        id,
-        found,
-        wanted: "pending",
-    })
-}
-
-/// The proposed manual entry `id`, which the event `kind` approves or rejects.
-fn proposed_entry<'a>(
-    entries: &'a ledger::ManualEntries,
-    kind: &'static str,
-    id: u64,
-) -> Result<&'a ledger::ManualEntry, ApplyError> {
-    let entry = entries.get(id).ok_or(ApplyError::Unknown {
-        event: kind,
-        what: "journal entry",
-        id,
-    })?;
-    let found = match entry.status {
-        ledger::ManualEntryStatus::Proposed => return Ok(entry),
-        ledger::ManualEntryStatus::Posted => "posted",
-        ledger::ManualEntryStatus::Rejected => "rejected",
-    };
-    Err(ApplyError::WrongStatus {
-        event: kind,
-        what: "journal entry",
-        id,
-        found,
-        wanted: "proposed",
-    })
 }
 
 /// The change a rule's lines make to the cash sub-ledger: the firm's cash (1100) and a
