@@ -8,6 +8,10 @@
 //! | `house-cash` | `cash_account,currency,amount` |
 //! | `client-money` | `currency,amount` (several accounts' lines are summed per currency) |
 //!
+//! Counterparty confirmations (for confirmation matching) have
+//! `counterparty,isin,side,quantity,price,trade_date,settlement_date,reference` (side as
+//! ours: `buy` or `sell`).
+//!
 //! Errors name the file, the line as an editor numbers it and the column. A statement's
 //! identity is the SHA-256 of its bytes ([`statement_digest`]): the engine refuses one
 //! loaded before, under whatever name.
@@ -66,6 +70,98 @@ pub fn read_statement_csv(
                 source: format!("{file} line {line}"),
             }),
             Err(message) => errors.push(line, Some(value), message),
+        }
+    });
+    errors.finish(lines)
+}
+
+/// The columns of a counterparty confirmation file.
+pub const CONFIRMATION_COLUMNS: [&str; 8] = [
+    "counterparty",
+    "isin",
+    "side",
+    "quantity",
+    "price",
+    "trade_date",
+    "settlement_date",
+    "reference",
+];
+
+/// Reads a counterparty confirmation file (CSV with [`CONFIRMATION_COLUMNS`], in any order;
+/// `side` is ours: `buy` or `sell`).
+pub fn read_confirmations_csv(
+    bytes: &[u8],
+    file: &str,
+) -> Result<Vec<kulissi_core::reconciliation::confirmations::ConfirmationLine>, ImportErrors> {
+    use crate::fields::{date, parsed, text};
+    let mut errors = Collector::new(file);
+    let columns = crate::csv_records::Columns {
+        allowed: None,
+        required: &CONFIRMATION_COLUMNS,
+        hint: "a confirmation file has counterparty,isin,side,quantity,price,trade_date,settlement_date,reference",
+    };
+    let mut lines = Vec::new();
+    crate::csv_records::for_each_record(bytes, &mut errors, &columns, |line, fields, errors| {
+        macro_rules! read {
+            ($name:literal, $parser:expr) => {{
+                let parser: fn(&str) -> crate::fields::FieldResult<_> = $parser;
+                match parser(fields.get($name).unwrap_or("")) {
+                    Ok(v) => Some(v),
+                    Err(message) => {
+                        errors.push(line, Some($name), message);
+                        None
+                    }
+                }
+            }};
+        }
+        let side = |s: &str| match s.to_ascii_lowercase().as_str() {
+            "buy" | "b" => Ok(kulissi_core::trade::Side::Buy),
+            "sell" | "s" => Ok(kulissi_core::trade::Side::Sell),
+            other => Err(format!("expected buy or sell, found '{other}'")),
+        };
+        let (counterparty, isin, side) = (
+            read!("counterparty", parsed),
+            read!("isin", parsed),
+            read!("side", side),
+        );
+        let (quantity, price) = (read!("quantity", decimal), read!("price", decimal));
+        let (trade_date, settlement_date, reference) = (
+            read!("trade_date", date),
+            read!("settlement_date", date),
+            read!("reference", text),
+        );
+        if let (
+            Some(counterparty),
+            Some(isin),
+            Some(side),
+            Some(quantity),
+            Some(price),
+            Some(trade_date),
+            Some(settlement_date),
+            Some(reference),
+        ) = (
+            counterparty,
+            isin,
+            side,
+            quantity,
+            price,
+            trade_date,
+            settlement_date,
+            reference,
+        ) {
+            lines.push(
+                kulissi_core::reconciliation::confirmations::ConfirmationLine {
+                    counterparty,
+                    isin,
+                    side,
+                    quantity,
+                    price,
+                    trade_date,
+                    settlement_date,
+                    reference,
+                    source: format!("{file} line {line}"),
+                },
+            );
         }
     });
     errors.finish(lines)

@@ -270,3 +270,95 @@ fn a_semt_002_statement_reconciles_house_positions() {
         .collect();
     assert_eq!(classes, ["reference_data", "reference_data"], "{csv}");
 }
+
+/// Confirmation matching from the command line: the broker's file confirms T2 with 390
+/// shares; with unconfirmed trades blocked, T2 is not instructed until a corrected file
+/// affirms it.
+#[test]
+fn a_confirmation_break_blocks_the_instruction_until_affirmed() {
+    let desk = Desk::new("confirmations");
+    let t2 = desk.write(
+        "t2.csv",
+        &format!(
+            "{HEADER}\nOMS,T2,5493001KJTIIGC8Y1R12,NEQ,aino,529900T8BM49AURSDO55,HOUSE-1,FI0009000681,buy,400,20.00,EUR,2026-06-18,2026-06-18T10:30:00Z,XHEL\n"
+        ),
+    );
+    desk.ok("2026-06-18", &["import", "trades", &t2]);
+    desk.ok("2026-06-18", &["recon", "block-unconfirmed", "true"]);
+    let header = "counterparty,isin,side,quantity,price,trade_date,settlement_date,reference";
+    let line = |quantity: &str, reference: &str| {
+        format!(
+            "529900T8BM49AURSDO55,FI0009000681,buy,{quantity},20.00,2026-06-18,2026-06-22,{reference}"
+        )
+    };
+    let first = desk.write(
+        "confirms-1.csv",
+        &format!(
+            "{header}\n{}\n{}\n",
+            line("1000", "NE-1"),
+            line("390", "NE-2")
+        ),
+    );
+    let said = desk.ok(
+        "2026-06-18",
+        &[
+            "recon",
+            "confirmations",
+            "--file",
+            &first,
+            "--as-of",
+            "2026-06-18",
+        ],
+    );
+    assert!(
+        said.contains("1 trades affirmed; 1 confirmation breaks opened"),
+        "{said}"
+    );
+    let breaks = desk.ok(
+        "2026-06-18",
+        &["recon", "breaks", "--open", "--format", "csv"],
+    );
+    assert!(
+        breaks.contains("1,confirmations,OMS:T2,quantity,400,390,-10,open"),
+        "{breaks}"
+    );
+    let instructed = desk.ok(
+        "2026-06-18",
+        &[
+            "settle",
+            "instructions",
+            "--date",
+            "2026-06-18",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(!instructed.contains("KUL2V1"), "T2 waits: {instructed}");
+    let second = desk.write(
+        "confirms-2.csv",
+        &format!("{header}\n{}\n", line("400", "NE-2")),
+    );
+    desk.ok(
+        "2026-06-19",
+        &[
+            "recon",
+            "confirmations",
+            "--file",
+            &second,
+            "--as-of",
+            "2026-06-18",
+        ],
+    );
+    let instructed = desk.ok(
+        "2026-06-19",
+        &[
+            "settle",
+            "instructions",
+            "--date",
+            "2026-06-19",
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(instructed.contains("KUL2V1"), "{instructed}");
+}

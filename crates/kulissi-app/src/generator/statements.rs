@@ -75,6 +75,8 @@ impl DemoFirm {
                     let i = pick(&mut rng, lines.len());
                     lines[i].value -= Decimal::ONE_HUNDRED;
                 }
+                // Not a statement of holdings or balances (ALL leaves it out).
+                ReconDefinition::Confirmations => continue,
             }
             commands.push(envelope(
                 Command::RunReconciliation {

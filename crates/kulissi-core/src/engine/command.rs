@@ -452,6 +452,26 @@ pub enum Command {
         /// Relative (zero or more; 0.000001 is 1e-6).
         relative: rust_decimal::Decimal,
     },
+    /// Affirm a day's trades against the counterparties' confirmations (a file loaded once):
+    /// mismatched and unknown confirmations and unconfirmed trades are confirmation breaks;
+    /// those affirmed now close theirs.
+    AffirmTrades {
+        /// The legal entity.
+        legal_entity: Lei,
+        /// The trade date confirmed.
+        as_of: Date,
+        /// The file's name.
+        statement: String,
+        /// The file's digest.
+        digest: String,
+        /// The confirmations.
+        confirmations: Vec<crate::reconciliation::confirmations::ConfirmationLine>,
+    },
+    /// Whether trades with an open confirmation break wait before they are instructed.
+    SetConfirmationBlocking {
+        /// Wait (true) or not.
+        block: bool,
+    },
     /// Move a break by hand (assign it, start investigating, wait on a fix or the
     /// counterparty), with an optional assignee and comment.
     MoveBreak {

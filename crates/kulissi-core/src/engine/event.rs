@@ -381,6 +381,9 @@ pub enum Event {
         updated: Vec<(u64, crate::reconciliation::breaks::BreakFinding)>,
         /// Open breaks that now match.
         closed: Vec<u64>,
+        /// Trades affirmed by this run (confirmation matching only): a later file that does
+        /// not confirm them again does not make them unconfirmed.
+        affirmed: Vec<String>,
     },
     /// A reconciliation's tolerance was set.
     ReconToleranceSet {
@@ -388,6 +391,11 @@ pub enum Event {
         definition: crate::reconciliation::views::ReconDefinition,
         /// The tolerance.
         tolerance: crate::reconciliation::Tolerance,
+    },
+    /// Whether unconfirmed trades wait before they are instructed was set.
+    ConfirmationBlockingSet {
+        /// Wait (true) or not.
+        block: bool,
     },
     /// A break was moved by hand.
     BreakMoved {
@@ -517,6 +525,7 @@ impl Event {
             Event::ReconciliationRan { .. } => "ReconciliationRan",
             Event::BreakMoved { .. } => "BreakMoved",
             Event::ReconToleranceSet { .. } => "ReconToleranceSet",
+            Event::ConfirmationBlockingSet { .. } => "ConfirmationBlockingSet",
             Event::BreakCommented { .. } => "BreakCommented",
             Event::BreakResolved { .. } => "BreakResolved",
             Event::WriteOffRequested { .. } => "WriteOffRequested",

@@ -31,6 +31,23 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
     let book = &state.settlement;
     Ok(match &envelope.command {
         Command::InstructSettlement { date } => {
+            // Trades with an open confirmation break wait, when the desk says so.
+            let waiting: std::collections::HashSet<&str> =
+                if state.reconciliations.block_unconfirmed {
+                    state
+                        .reconciliations
+                        .breaks
+                        .iter()
+                        .filter(|b| {
+                            b.status.is_open()
+                                && b.definition
+                                    == crate::reconciliation::views::ReconDefinition::Confirmations
+                        })
+                        .filter_map(|b| b.finding.key.first().map(String::as_str))
+                        .collect()
+                } else {
+                    std::collections::HashSet::new()
+                };
             let records: Vec<&TradeRecord> = state
                 .trades
                 .iter()
@@ -40,6 +57,8 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                         && r.terms.trade_date <= *date
                         && r.settled_quantity < r.terms.quantity.value()
                         && book.of_trade(r.trade_id).is_none()
+                        && (waiting.is_empty()
+                            || !waiting.contains(super::reconciliation::trade_key(r).as_str()))
                 })
                 .collect();
             issue(state, records, *date, Vec::new())

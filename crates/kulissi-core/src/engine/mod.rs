@@ -139,6 +139,8 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::SetPenaltyRate { .. } => instructions::decide(state, envelope),
         Command::RunReconciliation { .. }
         | Command::SetReconTolerance { .. }
+        | Command::AffirmTrades { .. }
+        | Command::SetConfirmationBlocking { .. }
         | Command::MoveBreak { .. }
         | Command::CommentBreak { .. }
         | Command::ResolveBreak { .. }

@@ -82,6 +82,34 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 tolerance,
             }]
         }
+        Command::AffirmTrades {
+            legal_entity,
+            as_of,
+            statement,
+            digest,
+            confirmations,
+        } => {
+            text("statement name", statement)?;
+            text("statement digest", digest)?;
+            if let Some(first) = book.statements.get(digest.as_str()) {
+                return Err(Rejection::StatementLoaded {
+                    name: statement.clone(),
+                    first: first.to_string(),
+                });
+            }
+            let entity = state
+                .refdata
+                .legal_entities
+                .id(legal_entity)
+                .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
+            affirm_trades(state, entity, *as_of, statement, digest, confirmations)
+        }
+        Command::SetConfirmationBlocking { block } => {
+            if book.block_unconfirmed == *block {
+                return Ok(Vec::new());
+            }
+            vec![Event::ConfirmationBlockingSet { block: *block }]
+        }
         Command::MoveBreak { id, to, assignee } => {
             let b = open_break(*id, "only an open break is moved")?;
             if !may_move(b.status, *to) || *to == BreakStatus::Resolved {
@@ -193,13 +221,37 @@ fn run(
         explains: &explained,
     };
     let results: Vec<ReconResult> = reconcile(&ours, lines, &rules);
+    ran(
+        state, definition, entity, as_of, statement, digest, &results, None,
+    )
+}
+
+/// The keys a confirmation run answers for, and the trades it affirmed.
+struct Scope<'a> {
+    keys: &'a std::collections::BTreeSet<crate::reconciliation::ReconKey>,
+    affirmed: Vec<String>,
+}
+
+/// The event of a run with `results`: breaks opened, updated and closed against the open
+/// breaks of `definition` (only those whose key is in `scope`, when given, may close).
+#[allow(clippy::too_many_arguments)]
+fn ran(
+    state: &State,
+    definition: ReconDefinition,
+    entity: crate::ids::LegalEntityId,
+    as_of: jiff::civil::Date,
+    statement: &str,
+    digest: &str,
+    results: &[ReconResult],
+    scope: Option<Scope<'_>>,
+) -> Vec<Event> {
     let book = &state.reconciliations;
     let mut opened = Vec::new();
     let mut updated = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let mut canonical = format!("{}|{}|{as_of}|{digest}", definition.name(), entity.0);
     let mut matched = 0u64;
-    for r in &results {
+    for r in results {
         canonical.push_str(&format!(
             "|{}={:?}/{:?}/{:?}",
             r.key.join(","),
@@ -243,6 +295,9 @@ fn run(
                 && b.definition == definition
                 && b.legal_entity == entity
                 && !seen.contains(&b.id)
+                && scope
+                    .as_ref()
+                    .is_none_or(|s| s.keys.contains(&b.finding.key))
         })
         .map(|b| b.id)
         .collect();
@@ -260,7 +315,137 @@ fn run(
         opened,
         updated,
         closed,
+        affirmed: scope.map(|s| s.affirmed).unwrap_or_default(),
     }]
+}
+
+/// The key of a trade's confirmation break: its source and external id.
+pub(super) fn trade_key(record: &crate::trade::TradeRecord) -> String {
+    format!("{}:{}", record.source, record.external_id)
+}
+
+/// Affirms the trades of `entity` dated `as_of` against `confirmations`.
+fn affirm_trades(
+    state: &State,
+    entity: crate::ids::LegalEntityId,
+    as_of: jiff::civil::Date,
+    statement: &str,
+    digest: &str,
+    confirmations: &[crate::reconciliation::confirmations::ConfirmationLine],
+) -> Vec<Event> {
+    use crate::reconciliation::confirmations::{Affirmation, OurTrade, affirm};
+    let refdata = &state.refdata;
+    let trades: Vec<OurTrade> = state
+        .trades
+        .iter()
+        .map(|s| &s.record)
+        .filter(|r| {
+            r.status == crate::trade::TradeStatus::Live
+                && r.terms.trade_date == as_of
+                && r.terms.legal_entity == entity
+                && !state.reconciliations.affirmed.contains(&trade_key(r))
+        })
+        .filter_map(|r| {
+            Some(OurTrade {
+                trade: r.trade_id,
+                name: trade_key(r),
+                counterparty: refdata.counterparties.get(r.terms.counterparty)?.lei,
+                isin: refdata.instruments.get(r.terms.instrument)?.isin,
+                side: r.terms.side,
+                quantity: r.terms.quantity.value(),
+                price: r.terms.price.value(),
+                trade_date: r.terms.trade_date,
+                settlement_date: r.terms.settlement_date,
+            })
+        })
+        .collect();
+    let outcomes = affirm(&trades, confirmations, rust_decimal::Decimal::new(5, 3));
+    let mut scope = std::collections::BTreeSet::new();
+    let mut affirmed = Vec::new();
+    let mut results = Vec::new();
+    for a in outcomes {
+        let (key, outcome, ours, theirs, sources) = match a {
+            Affirmation::Affirmed {
+                trade,
+                confirmation,
+            } => {
+                let (t, c) = (&trades[trade], &confirmations[confirmation]);
+                affirmed.push(t.name.clone());
+                (
+                    vec![t.name.clone()],
+                    Outcome::Matched,
+                    Some(t.quantity),
+                    Some(c.quantity),
+                    vec![c.source.clone()],
+                )
+            }
+            Affirmation::Mismatched {
+                trade,
+                confirmation,
+                fields,
+            } => {
+                let (t, c) = (&trades[trade], &confirmations[confirmation]);
+                let (class, ours, theirs) = if fields.contains(&"quantity") {
+                    (BreakClass::Quantity, t.quantity, c.quantity)
+                } else if fields.contains(&"price") {
+                    (BreakClass::Amount, t.price, c.price)
+                } else {
+                    (BreakClass::Timing, t.quantity, c.quantity)
+                };
+                (
+                    vec![t.name.clone()],
+                    Outcome::Break(class),
+                    Some(ours),
+                    Some(theirs),
+                    vec![c.source.clone()],
+                )
+            }
+            Affirmation::Unknown { confirmation } => {
+                let c = &confirmations[confirmation];
+                (
+                    vec![format!("confirmation {}", c.reference)],
+                    Outcome::Break(BreakClass::MissingInternal),
+                    None,
+                    Some(c.quantity),
+                    vec![c.source.clone()],
+                )
+            }
+            Affirmation::Unconfirmed { trade } => {
+                let t = &trades[trade];
+                (
+                    vec![t.name.clone()],
+                    Outcome::Break(BreakClass::MissingExternal),
+                    Some(t.quantity),
+                    None,
+                    Vec::new(),
+                )
+            }
+        };
+        scope.insert(key.clone());
+        let difference = theirs.unwrap_or_default() - ours.unwrap_or_default();
+        results.push(ReconResult {
+            key,
+            ours,
+            theirs,
+            difference,
+            outcome,
+            sources,
+        });
+    }
+    results.sort_by(|a, b| a.key.cmp(&b.key));
+    ran(
+        state,
+        ReconDefinition::Confirmations,
+        entity,
+        as_of,
+        statement,
+        digest,
+        &results,
+        Some(Scope {
+            keys: &scope,
+            affirmed,
+        }),
+    )
 }
 
 impl State {
@@ -279,7 +464,9 @@ impl State {
                 opened,
                 updated,
                 closed,
+                affirmed,
             } => {
+                book.affirmed.extend(affirmed.iter().cloned());
                 for (id, finding) in updated {
                     let b = book.get_mut(*id).ok_or_else(|| unknown(*id))?;
                     b.finding = finding.clone();
@@ -313,6 +500,9 @@ impl State {
                 tolerance,
             } => {
                 book.tolerances.insert(*definition, *tolerance);
+            }
+            Event::ConfirmationBlockingSet { block } => {
+                book.block_unconfirmed = *block;
             }
             Event::BreakMoved {
                 id, to, assignee, ..

@@ -377,6 +377,7 @@ impl State {
             | Event::PenaltyRateSet { .. } => self.apply_instructions(event, journal)?,
             Event::ReconciliationRan { .. }
             | Event::ReconToleranceSet { .. }
+            | Event::ConfirmationBlockingSet { .. }
             | Event::BreakMoved { .. }
             | Event::BreakCommented { .. }
             | Event::BreakResolved { .. }

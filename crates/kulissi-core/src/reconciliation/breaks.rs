@@ -166,6 +166,11 @@ pub struct ReconBook {
     pub statements: BTreeMap<Arc<str>, Arc<str>>,
     /// Runs in order.
     pub runs: Vec<ReconRun>,
+    /// Trades affirmed by a counterparty's confirmation (source:external id).
+    pub affirmed: std::collections::BTreeSet<String>,
+    /// Whether trades with an open confirmation break wait for it before they are
+    /// instructed.
+    pub block_unconfirmed: bool,
     /// Tolerances set per reconciliation (the definition's own when not set).
     pub tolerances: BTreeMap<ReconDefinition, super::matching::Tolerance>,
 }

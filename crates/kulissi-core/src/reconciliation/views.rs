@@ -30,10 +30,13 @@ pub enum ReconDefinition {
     /// Client money (1150, equal to the clients' 2500) against the client money bank
     /// accounts.
     ClientMoney,
+    /// Our trades against the counterparties' confirmations (`reconciliation::confirmations`;
+    /// not one of the key-and-value reconciliations of [`ReconDefinition::ALL`]).
+    Confirmations,
 }
 
 impl ReconDefinition {
-    /// Every definition.
+    /// The key-and-value reconciliations (statements of holdings and balances).
     pub const ALL: [ReconDefinition; 4] = [
         ReconDefinition::HousePositions,
         ReconDefinition::ClientAssets,
@@ -48,12 +51,16 @@ impl ReconDefinition {
             ReconDefinition::ClientAssets => "client-assets",
             ReconDefinition::HouseCash => "house-cash",
             ReconDefinition::ClientMoney => "client-money",
+            ReconDefinition::Confirmations => "confirmations",
         }
     }
 
     /// The definition named `name`.
     pub fn parse(name: &str) -> Option<ReconDefinition> {
-        Self::ALL.into_iter().find(|d| d.name() == name)
+        Self::ALL
+            .into_iter()
+            .chain([ReconDefinition::Confirmations])
+            .find(|d| d.name() == name)
     }
 
     /// The statement's key columns, then its value column.
@@ -64,6 +71,7 @@ impl ReconDefinition {
             }
             ReconDefinition::HouseCash => (&["cash_account", "currency"], "amount"),
             ReconDefinition::ClientMoney => (&["currency"], "amount"),
+            ReconDefinition::Confirmations => (&["reference"], "quantity"),
         }
     }
 
@@ -94,7 +102,10 @@ impl ReconDefinition {
 
     /// The definition with code `code`.
     pub fn from_code(code: u8) -> Option<ReconDefinition> {
-        Self::ALL.get(usize::from(code)).copied()
+        match code {
+            4 => Some(ReconDefinition::Confirmations),
+            _ => Self::ALL.get(usize::from(code)).copied(),
+        }
     }
 
     fn owner(self) -> AccountOwner {
@@ -157,6 +168,7 @@ pub fn our_lines(
                 );
             }
         }
+        ReconDefinition::Confirmations => {}
         ReconDefinition::ClientMoney => {
             let code = crate::ledger::codes::CLIENT_MONEY_AT_BANKS;
             for currency in state.ledger.entity_currencies(legal_entity, &[code]) {
@@ -209,6 +221,7 @@ pub fn known(
         ReconDefinition::ClientMoney => {
             key.len() == 1 && crate::identifiers::Currency::parse(&key[0]).is_ok()
         }
+        ReconDefinition::Confirmations => true,
     }
 }
 
@@ -256,6 +269,7 @@ pub fn explains(
                 key.len() == 2 && key[0] == account.cash_account && key[1] == t.currency.code()
             }
             ReconDefinition::ClientMoney => key.len() == 1 && key[0] == t.currency.code(),
+            ReconDefinition::Confirmations => false,
         };
         if !on_key {
             continue;

@@ -27,6 +27,27 @@ pub(crate) enum ReconCommand {
         #[arg(long)]
         legal_entity: Option<String>,
     },
+    /// Affirm a day's trades against a counterparty confirmation file (CSV:
+    /// counterparty,isin,side,quantity,price,trade_date,settlement_date,reference, side as
+    /// ours: buy or sell). Mismatched and unknown confirmations and unconfirmed trades are
+    /// confirmation breaks. A file is loaded once.
+    Confirmations {
+        /// The confirmation file (CSV).
+        #[arg(long)]
+        file: std::path::PathBuf,
+        /// The trade date confirmed, YYYY-MM-DD.
+        #[arg(long, value_parser = parse_date)]
+        as_of: Date,
+        /// The legal entity (LEI), when there are several.
+        #[arg(long)]
+        legal_entity: Option<String>,
+    },
+    /// Whether trades with an open confirmation break wait before they are instructed.
+    BlockUnconfirmed {
+        /// true or false.
+        #[arg(action = clap::ArgAction::Set)]
+        block: bool,
+    },
     /// The breaks: both sides, status, owner, age in business days, bucket, escalation;
     /// and the runs' auto-match rates.
     Breaks {

@@ -152,6 +152,14 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             as_of,
             format,
         }) => recon::breaks(&ctx()?, open, as_of, format, out),
+        Command::Recon(crate::cli::ReconCommand::Confirmations {
+            file,
+            as_of,
+            legal_entity,
+        }) => recon::confirmations(&ctx()?, &file, as_of, legal_entity.as_deref(), out),
+        Command::Recon(crate::cli::ReconCommand::BlockUnconfirmed { block }) => {
+            recon::block_unconfirmed(&ctx()?, block, out)
+        }
         Command::Recon(crate::cli::ReconCommand::Tolerance {
             definition,
             absolute,

@@ -107,6 +107,7 @@ pub(crate) fn run(
             opened,
             updated,
             closed,
+            ..
         } = event
         {
             writeln!(
@@ -123,6 +124,66 @@ pub(crate) fn run(
             writeln!(out, "  result digest {:016x}", run.result_digest)?;
         }
     }
+    Ok(0)
+}
+
+/// `recon confirmations`: a day's trades affirmed against a counterparty confirmation file.
+pub(crate) fn confirmations(
+    ctx: &Context,
+    file: &Path,
+    as_of: Date,
+    lei: Option<&str>,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let name = file.display().to_string();
+    let bytes = std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
+    let confirmations = kulissi_formats::statement::read_confirmations_csv(&bytes, &name)
+        .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was affirmed"))?;
+    let digest = kulissi_formats::statement::statement_digest(&bytes);
+    let events = ctx.execute(|state| {
+        Ok(Command::AffirmTrades {
+            legal_entity: legal_entity(state, lei)?,
+            as_of,
+            statement: name.clone(),
+            digest,
+            confirmations,
+        })
+    })?;
+    for event in &events {
+        if let Event::ReconciliationRan {
+            run,
+            opened,
+            updated,
+            closed,
+            affirmed,
+        } = event
+        {
+            writeln!(
+                out,
+                "confirmations of {}: {} trades affirmed; {} confirmation breaks opened, {} still open, {} closed (kulissi recon breaks --open)",
+                run.as_of,
+                affirmed.len(),
+                opened.len(),
+                updated.len(),
+                closed.len()
+            )?;
+        }
+    }
+    Ok(0)
+}
+
+/// `recon block-unconfirmed`.
+pub(crate) fn block_unconfirmed(
+    ctx: &Context,
+    block: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    ctx.execute(|_| Ok(Command::SetConfirmationBlocking { block }))?;
+    writeln!(
+        out,
+        "trades with an open confirmation break {} before they are instructed",
+        if block { "wait" } else { "do not wait" }
+    )?;
     Ok(0)
 }
 

@@ -297,6 +297,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         | Event::PenaltyRateSet { .. } => instructions::encode(event, &mut w),
         Event::ReconciliationRan { .. }
         | Event::ReconToleranceSet { .. }
+        | Event::ConfirmationBlockingSet { .. }
         | Event::BreakMoved { .. }
         | Event::BreakCommented { .. }
         | Event::BreakResolved { .. }
@@ -817,7 +818,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         },
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
         tag @ 39..=48 => instructions::decode(tag, &mut r)?,
-        tag @ 49..=55 => reconciliation::decode(tag, &mut r)?,
+        tag @ 49..=56 => reconciliation::decode(tag, &mut r)?,
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

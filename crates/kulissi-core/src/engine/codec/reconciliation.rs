@@ -1,5 +1,6 @@
 //! The log layout of reconciliation: runs (tag 49), breaks moved (50), commented (51),
-//! resolved (52), write-offs requested and approved (53, 54), tolerances set (55). The
+//! resolved (52), write-offs requested and approved (53, 54), tolerances set (55),
+//! confirmation blocking set (56). The
 //! rules of `mod.rs` hold:
 //! a layout never changes once written.
 
@@ -91,6 +92,7 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
             opened,
             updated,
             closed,
+            affirmed,
         } => {
             w.u8(49);
             w.u8(run.definition.code());
@@ -113,6 +115,10 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
             w.u64(closed.len() as u64);
             for id in closed {
                 w.u64(*id);
+            }
+            w.u64(affirmed.len() as u64);
+            for key in affirmed {
+                w.str(key);
             }
         }
         Event::BreakMoved {
@@ -162,6 +168,10 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
             w.u64(*id);
             w.str(by);
         }
+        Event::ConfirmationBlockingSet { block } => {
+            w.u8(56);
+            w.u8(u8::from(*block));
+        }
         Event::ReconToleranceSet {
             definition,
             tolerance,
@@ -205,11 +215,16 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
             for _ in 0..r.u64()? {
                 closed.push(r.u64()?);
             }
+            let mut affirmed = Vec::new();
+            for _ in 0..r.u64()? {
+                affirmed.push(r.string()?);
+            }
             Event::ReconciliationRan {
                 run: Box::new(run),
                 opened,
                 updated,
                 closed,
+                affirmed,
             }
         }
         50 => Event::BreakMoved {
@@ -242,6 +257,7 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
             id: r.u64()?,
             by: shared(r)?,
         },
+        56 => Event::ConfirmationBlockingSet { block: r.bool()? },
         55 => Event::ReconToleranceSet {
             definition: read_definition(r)?,
             tolerance: crate::reconciliation::Tolerance {

@@ -78,6 +78,11 @@ pub(super) fn reconciliations(state: &State, w: &mut Writer<'_>) {
         w.u64(run.matched);
         w.fixed64(run.result_digest);
     }
+    w.u8(u8::from(book.block_unconfirmed));
+    w.u64(book.affirmed.len() as u64);
+    for key in &book.affirmed {
+        w.str(key);
+    }
     w.u64(book.tolerances.len() as u64);
     for (definition, t) in &book.tolerances {
         w.u8(definition.code());
@@ -145,6 +150,10 @@ pub(super) fn read_reconciliations(
             matched: r.u64()?,
             result_digest: r.fixed64()?,
         });
+    }
+    book.block_unconfirmed = r.bool()?;
+    for _ in 0..count(r)? {
+        book.affirmed.insert(r.string()?);
     }
     for _ in 0..count(r)? {
         let definition = read_definition(r)?;

@@ -426,3 +426,113 @@ fn a_reconciliations_tolerance_is_reference_data() {
     let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
     assert_eq!(decoded, s);
 }
+
+/// Confirmation matching: the broker confirms T1 as booked and T2 with 390 shares; T2's
+/// confirmation break holds its instruction back while the desk blocks unconfirmed trades,
+/// and a corrected confirmation the next day affirms it and lets it be instructed.
+#[test]
+fn a_mismatched_confirmation_holds_its_trade_back_until_it_is_affirmed() {
+    use crate::reconciliation::confirmations::ConfirmationLine;
+    let mut s = firm();
+    for (id, quantity) in [("T1", "1000"), ("T2", "400")] {
+        run(
+            &mut s,
+            Command::BookTrade(trade(
+                id,
+                FI_SHARE,
+                Side::Buy,
+                quantity,
+                "20.00",
+                "EUR",
+                date(2025, 7, 14),
+            )),
+        );
+    }
+    let confirm = |reference: &str, quantity: &str| ConfirmationLine {
+        counterparty: lei(BROKER),
+        isin: Isin::parse(FI_SHARE).unwrap(),
+        side: Side::Buy,
+        quantity: d(quantity),
+        price: d("20.00"),
+        trade_date: date(2025, 7, 14),
+        settlement_date: date(2025, 7, 16),
+        reference: reference.into(),
+        source: format!("confirms.csv {reference}"),
+    };
+    let affirm = |digest: &str, confirmations| Command::AffirmTrades {
+        legal_entity: lei(OURS),
+        as_of: date(2025, 7, 14),
+        statement: format!("{digest}.csv"),
+        digest: digest.into(),
+        confirmations,
+    };
+    let events = run(&mut s, Command::SetConfirmationBlocking { block: true });
+    assert_round_trips(&events);
+    let events = run(
+        &mut s,
+        affirm(
+            "CONF-1",
+            vec![confirm("B-1", "1000"), confirm("B-2", "390"), {
+                let mut other = confirm("B-3", "5");
+                other.isin = Isin::parse(UK_SHARE).unwrap();
+                other
+            }],
+        ),
+    );
+    assert_round_trips(&events);
+    let book = &s.reconciliations;
+    let found: Vec<(Vec<String>, BreakClass)> = book
+        .breaks
+        .iter()
+        .map(|b| (b.finding.key.clone(), b.finding.class))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (vec!["TEST:T2".to_owned()], BreakClass::Quantity),
+            (
+                vec!["confirmation B-3".to_owned()],
+                BreakClass::MissingInternal
+            ),
+        ]
+    );
+    assert_eq!((book.runs[0].items, book.runs[0].matched), (3, 1));
+    run(
+        &mut s,
+        Command::InstructSettlement {
+            date: date(2025, 7, 14),
+        },
+    );
+    assert!(s.settlement.get("KUL1V1").is_some(), "T1 is affirmed");
+    assert!(
+        s.settlement.get("KUL2V1").is_none(),
+        "T2 waits for its confirmation"
+    );
+
+    run(&mut s, affirm("CONF-2", vec![confirm("B-2", "400")]));
+    let book = &s.reconciliations;
+    assert_eq!(
+        book.breaks.len(),
+        2,
+        "T1, affirmed before, is not unconfirmed now"
+    );
+    assert_eq!(
+        book.get(1).unwrap().status,
+        BreakStatus::Closed,
+        "affirmed now"
+    );
+    assert_eq!(
+        book.get(2).unwrap().status,
+        BreakStatus::Open,
+        "not in this file's scope"
+    );
+    run(
+        &mut s,
+        Command::InstructSettlement {
+            date: date(2025, 7, 14),
+        },
+    );
+    assert!(s.settlement.get("KUL2V1").is_some());
+    let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
+    assert_eq!(decoded, s);
+}
