@@ -19,6 +19,8 @@ pub(crate) struct Columns<'a> {
     pub(crate) required: &'a [&'a str],
     /// Said after "missing column" (what a file of this kind has), when not empty.
     pub(crate) hint: &'a str,
+    /// The file's names for our columns (its name, lower case → ours), when it has its own.
+    pub(crate) rename: &'a [(String, String)],
 }
 
 /// Calls `each` with every record's line and fields; header problems are pushed to
@@ -44,6 +46,11 @@ pub(crate) fn for_each_record(
     let mut index = HashMap::new();
     for (i, name) in headers.iter().enumerate() {
         let name = name.to_ascii_lowercase();
+        let name = columns
+            .rename
+            .iter()
+            .find(|(theirs, _)| *theirs == name)
+            .map_or(name, |(_, ours)| ours.clone());
         if let Some(allowed) = columns.allowed
             && !allowed.contains(&name.as_str())
         {

@@ -185,6 +185,7 @@ pub fn read_settlement_status_csv(
         allowed: Some(&STATUS_COLUMNS),
         required: &REQUIRED,
         hint: "",
+        rename: &[],
     };
     let mut items = Vec::new();
     crate::csv_records::for_each_record(input, &mut errors, &columns, |line, fields, errors| {

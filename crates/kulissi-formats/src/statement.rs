@@ -40,6 +40,22 @@ pub fn read_statement_csv(
     file: &str,
     definition: ReconDefinition,
 ) -> Result<Vec<ReconLine>, ImportErrors> {
+    read_mapped_statement_csv(bytes, file, definition, &[])
+}
+
+/// [`read_statement_csv`] for a source that names the columns its own way: `mapping` gives
+/// (our column, its column) for those it names otherwise (a saved mapping, see
+/// `DefineStatementMapping`).
+pub fn read_mapped_statement_csv(
+    bytes: &[u8],
+    file: &str,
+    definition: ReconDefinition,
+    mapping: &[(String, String)],
+) -> Result<Vec<ReconLine>, ImportErrors> {
+    let rename: Vec<(String, String)> = mapping
+        .iter()
+        .map(|(ours, theirs)| (theirs.to_ascii_lowercase(), ours.clone()))
+        .collect();
     let (keys, value) = definition.columns();
     let mut errors = Collector::new(file);
     let required: Vec<&str> = keys.iter().copied().chain([value]).collect();
@@ -52,6 +68,7 @@ pub fn read_statement_csv(
         allowed: None,
         required: &required,
         hint: &hint,
+        rename: &rename,
     };
     let mut lines = Vec::new();
     crate::csv_records::for_each_record(bytes, &mut errors, &columns, |line, fields, errors| {
@@ -99,6 +116,7 @@ pub fn read_confirmations_csv(
         allowed: None,
         required: &CONFIRMATION_COLUMNS,
         hint: "a confirmation file has counterparty,isin,side,quantity,price,trade_date,settlement_date,reference",
+        rename: &[],
     };
     let mut lines = Vec::new();
     crate::csv_records::for_each_record(bytes, &mut errors, &columns, |line, fields, errors| {

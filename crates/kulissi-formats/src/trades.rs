@@ -102,6 +102,7 @@ pub fn read_trades_csv(
         allowed: Some(&TRADE_COLUMNS),
         required: &required,
         hint: "",
+        rename: &[],
     };
     let mut items = Vec::new();
     crate::csv_records::for_each_record(input, &mut errors, &columns, |line, fields, errors| {

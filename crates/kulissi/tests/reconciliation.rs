@@ -362,3 +362,64 @@ fn a_confirmation_break_blocks_the_instruction_until_affirmed() {
     );
     assert!(instructed.contains("KUL2V1"), "{instructed}");
 }
+
+/// A custodian that names its columns its own way: the mapping is saved once and its files
+/// load as they come; without the mapping the file is refused naming the missing column.
+#[test]
+fn a_sources_saved_column_mapping_reads_its_statements() {
+    let desk = Desk::new("mapping");
+    let file = desk.write(
+        "pohjola.csv",
+        "Account,ISIN Code,Position,Note\nSAFE1,FI0009000681,1000,ok\n",
+    );
+    let args = |source: Option<&str>| {
+        let mut a = vec![
+            "recon".to_owned(),
+            "run".into(),
+            "--definition".into(),
+            "house-positions".into(),
+            "--statement".into(),
+            file.clone(),
+            "--as-of".into(),
+            "2026-06-22".into(),
+        ];
+        if let Some(s) = source {
+            a.extend(["--source".into(), s.into()]);
+        }
+        a
+    };
+    let plain = args(None);
+    let plain: Vec<&str> = plain.iter().map(String::as_str).collect();
+    let refused = desk.run("2026-06-22", &plain);
+    assert!(
+        refused
+            .stderr
+            .contains("column safekeeping_account: missing column"),
+        "{}",
+        refused.stderr
+    );
+    desk.ok(
+        "2026-06-22",
+        &[
+            "recon",
+            "mapping",
+            "--source",
+            "POHJOLA",
+            "--definition",
+            "house-positions",
+            "--map",
+            "safekeeping_account=Account",
+            "--map",
+            "isin=ISIN Code",
+            "--map",
+            "quantity=Position",
+        ],
+    );
+    let mapped = args(Some("POHJOLA"));
+    let mapped: Vec<&str> = mapped.iter().map(String::as_str).collect();
+    let said = desk.ok("2026-06-22", &mapped);
+    assert!(
+        said.contains("1 of 1 items matched; 0 breaks opened"),
+        "{said}"
+    );
+}

@@ -467,6 +467,16 @@ pub enum Command {
         /// The confirmations.
         confirmations: Vec<crate::reconciliation::confirmations::ConfirmationLine>,
     },
+    /// Save how a statement source names the columns of a reconciliation (our column, its
+    /// column), so its CSV files load as they come.
+    DefineStatementMapping {
+        /// The source (a custodian's or bank's name for its files).
+        source: String,
+        /// The reconciliation.
+        definition: crate::reconciliation::views::ReconDefinition,
+        /// Our column and the source's, for each column it names otherwise.
+        columns: Vec<(String, String)>,
+    },
     /// Whether trades with an open confirmation break wait before they are instructed.
     SetConfirmationBlocking {
         /// Wait (true) or not.

@@ -392,6 +392,15 @@ pub enum Event {
         /// The tolerance.
         tolerance: crate::reconciliation::Tolerance,
     },
+    /// A statement source's column mapping was saved.
+    StatementMappingDefined {
+        /// The source.
+        source: Arc<str>,
+        /// The reconciliation.
+        definition: crate::reconciliation::views::ReconDefinition,
+        /// Our column and the source's.
+        columns: Vec<(Arc<str>, Arc<str>)>,
+    },
     /// Whether unconfirmed trades wait before they are instructed was set.
     ConfirmationBlockingSet {
         /// Wait (true) or not.
@@ -526,6 +535,7 @@ impl Event {
             Event::BreakMoved { .. } => "BreakMoved",
             Event::ReconToleranceSet { .. } => "ReconToleranceSet",
             Event::ConfirmationBlockingSet { .. } => "ConfirmationBlockingSet",
+            Event::StatementMappingDefined { .. } => "StatementMappingDefined",
             Event::BreakCommented { .. } => "BreakCommented",
             Event::BreakResolved { .. } => "BreakResolved",
             Event::WriteOffRequested { .. } => "WriteOffRequested",

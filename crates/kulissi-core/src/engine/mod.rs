@@ -141,6 +141,7 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::SetReconTolerance { .. }
         | Command::AffirmTrades { .. }
         | Command::SetConfirmationBlocking { .. }
+        | Command::DefineStatementMapping { .. }
         | Command::MoveBreak { .. }
         | Command::CommentBreak { .. }
         | Command::ResolveBreak { .. }

@@ -104,6 +104,36 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
             affirm_trades(state, entity, *as_of, statement, digest, confirmations)
         }
+        Command::DefineStatementMapping {
+            source,
+            definition,
+            columns,
+        } => {
+            text("statement source", source)?;
+            let (keys, value) = definition.columns();
+            for (our, their) in columns {
+                text("column", their)?;
+                if !keys.contains(&our.as_str()) && our != value {
+                    return Err(Rejection::UnknownStatementColumn {
+                        column: our.clone(),
+                        definition: definition.name(),
+                        expected: format!("{},{value}", keys.join(",")),
+                    });
+                }
+            }
+            let columns: Vec<(Arc<str>, Arc<str>)> = columns
+                .iter()
+                .map(|(o, t)| (Arc::from(o.as_str()), Arc::from(t.as_str())))
+                .collect();
+            if book.mappings.get(source.as_str()) == Some(&(*definition, columns.clone())) {
+                return Ok(Vec::new());
+            }
+            vec![Event::StatementMappingDefined {
+                source: source.as_str().into(),
+                definition: *definition,
+                columns,
+            }]
+        }
         Command::SetConfirmationBlocking { block } => {
             if book.block_unconfirmed == *block {
                 return Ok(Vec::new());
@@ -503,6 +533,14 @@ impl State {
             }
             Event::ConfirmationBlockingSet { block } => {
                 book.block_unconfirmed = *block;
+            }
+            Event::StatementMappingDefined {
+                source,
+                definition,
+                columns,
+            } => {
+                book.mappings
+                    .insert(source.clone(), (*definition, columns.clone()));
             }
             Event::BreakMoved {
                 id, to, assignee, ..

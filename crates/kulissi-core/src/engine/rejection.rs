@@ -606,6 +606,16 @@ pub enum Rejection {
         /// The name it was loaded under.
         first: String,
     },
+    /// A statement mapping names a column the reconciliation does not have.
+    #[error("{definition} has no column '{column}': its columns are {expected}")]
+    UnknownStatementColumn {
+        /// The column.
+        column: String,
+        /// The reconciliation.
+        definition: &'static str,
+        /// Its columns.
+        expected: String,
+    },
     /// No break has this number.
     #[error("no reconciliation break has number {0}")]
     UnknownBreak(u64),

@@ -378,6 +378,7 @@ impl State {
             Event::ReconciliationRan { .. }
             | Event::ReconToleranceSet { .. }
             | Event::ConfirmationBlockingSet { .. }
+            | Event::StatementMappingDefined { .. }
             | Event::BreakMoved { .. }
             | Event::BreakCommented { .. }
             | Event::BreakResolved { .. }

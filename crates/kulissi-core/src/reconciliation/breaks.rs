@@ -157,6 +157,9 @@ pub struct ReconRun {
     pub result_digest: u64,
 }
 
+/// A source's names for our columns: (our column, its column).
+pub type ColumnMapping = Vec<(Arc<str>, Arc<str>)>;
+
 /// Every break, statement and run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReconBook {
@@ -166,6 +169,9 @@ pub struct ReconBook {
     pub statements: BTreeMap<Arc<str>, Arc<str>>,
     /// Runs in order.
     pub runs: Vec<ReconRun>,
+    /// Saved column mappings of statement sources: source → (reconciliation, our column →
+    /// the source's column).
+    pub mappings: BTreeMap<Arc<str>, (ReconDefinition, ColumnMapping)>,
     /// Trades affirmed by a counterparty's confirmation (source:external id).
     pub affirmed: std::collections::BTreeSet<String>,
     /// Whether trades with an open confirmation break wait for it before they are

@@ -26,6 +26,22 @@ pub(crate) enum ReconCommand {
         /// The legal entity (LEI), when there are several.
         #[arg(long)]
         legal_entity: Option<String>,
+        /// The statement's source, whose saved column mapping reads a CSV statement.
+        #[arg(long)]
+        source: Option<String>,
+    },
+    /// Save how a source names a reconciliation's columns, e.g. --map
+    /// safekeeping_account=Account --map quantity=Position (then recon run --source NAME).
+    Mapping {
+        /// The source's name.
+        #[arg(long)]
+        source: String,
+        /// The reconciliation.
+        #[arg(long)]
+        definition: String,
+        /// OUR_COLUMN=THEIR_COLUMN, once per column it names otherwise.
+        #[arg(long = "map")]
+        maps: Vec<String>,
     },
     /// Affirm a day's trades against a counterparty confirmation file (CSV:
     /// counterparty,isin,side,quantity,price,trade_date,settlement_date,reference, side as

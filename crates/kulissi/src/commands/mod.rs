@@ -139,14 +139,21 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             statement,
             as_of,
             legal_entity,
+            source,
         }) => recon::run(
             &ctx()?,
             &definition,
             &statement,
             as_of,
             legal_entity.as_deref(),
+            source.as_deref(),
             out,
         ),
+        Command::Recon(crate::cli::ReconCommand::Mapping {
+            source,
+            definition,
+            maps,
+        }) => recon::mapping(&ctx()?, &source, &definition, &maps, out),
         Command::Recon(crate::cli::ReconCommand::Breaks {
             open,
             as_of,

@@ -20,6 +20,43 @@ fn definition_named(name: &str) -> anyhow::Result<ReconDefinition> {
     })
 }
 
+/// `recon mapping`.
+pub(crate) fn mapping(
+    ctx: &Context,
+    source: &str,
+    definition: &str,
+    maps: &[String],
+    out: &mut impl Write,
+) -> anyhow::Result<u8> {
+    let definition = definition_named(definition)?;
+    let columns = maps
+        .iter()
+        .map(|m| {
+            m.split_once('=')
+                .map(|(o, t)| (o.trim().to_owned(), t.trim().to_owned()))
+                .ok_or_else(|| anyhow::anyhow!("--map {m}: expected OUR_COLUMN=THEIR_COLUMN"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let events = ctx.execute(|_| {
+        Ok(Command::DefineStatementMapping {
+            source: source.to_owned(),
+            definition,
+            columns,
+        })
+    })?;
+    writeln!(
+        out,
+        "{source}: {} statements mapped{}",
+        definition.name(),
+        if events.is_empty() {
+            " (already so)"
+        } else {
+            ""
+        }
+    )?;
+    Ok(0)
+}
+
 /// `recon tolerance`.
 pub(crate) fn tolerance(
     ctx: &Context,
@@ -56,33 +93,59 @@ pub(crate) fn run(
     statement: &Path,
     as_of: Date,
     lei: Option<&str>,
+    source: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     let definition = definition_named(definition)?;
     let name = statement.display().to_string();
     let bytes = std::fs::read(statement).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
     let text = String::from_utf8_lossy(&bytes);
-    let lines = if text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .starts_with('<')
-    {
-        // semt.002 for positions, camt.053 for cash.
-        let (lines, dated) = kulissi_iso20022::statements::recon_lines(&text, &name, definition)
-            .map_err(|e| anyhow::anyhow!("{e}\nnothing was reconciled"))?;
-        if dated != as_of {
-            anyhow::bail!(
-                "{name} is a statement of {dated}, not of --as-of {as_of}\nnothing was reconciled"
-            );
-        }
-        lines
-    } else {
-        kulissi_formats::statement::read_statement_csv(&bytes, &name, definition)
-            .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?
-    };
     let digest = kulissi_formats::statement::statement_digest(&bytes);
     let (events, open) = ctx.execute_and(
         |state| {
+            let lines = if text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('<')
+            {
+                // semt.002 for positions, camt.053 for cash.
+                let (lines, dated) =
+                    kulissi_iso20022::statements::recon_lines(&text, &name, definition)
+                        .map_err(|e| anyhow::anyhow!("{e}\nnothing was reconciled"))?;
+                if dated != as_of {
+                    anyhow::bail!(
+                        "{name} is a statement of {dated}, not of --as-of {as_of}\nnothing was reconciled"
+                    );
+                }
+                lines
+            } else {
+                // A source's saved column mapping, when one is named.
+                let mapping: Vec<(String, String)> = match source {
+                    None => Vec::new(),
+                    Some(source) => {
+                        let (mapped, columns) = state
+                            .reconciliations
+                            .mappings
+                            .get(source)
+                            .ok_or_else(|| anyhow::anyhow!("--source {source}: no mapping is saved under that name (kulissi recon mapping)"))?;
+                        if *mapped != definition {
+                            anyhow::bail!(
+                                "--source {source}: its mapping is for {}, not {}",
+                                mapped.name(),
+                                definition.name()
+                            );
+                        }
+                        columns
+                            .iter()
+                            .map(|(o, t)| (o.to_string(), t.to_string()))
+                            .collect()
+                    }
+                };
+                kulissi_formats::statement::read_mapped_statement_csv(
+                    &bytes, &name, definition, &mapping,
+                )
+                .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?
+            };
             Ok(Command::RunReconciliation {
                 definition,
                 legal_entity: legal_entity(state, lei)?,

@@ -298,6 +298,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         Event::ReconciliationRan { .. }
         | Event::ReconToleranceSet { .. }
         | Event::ConfirmationBlockingSet { .. }
+        | Event::StatementMappingDefined { .. }
         | Event::BreakMoved { .. }
         | Event::BreakCommented { .. }
         | Event::BreakResolved { .. }
@@ -818,7 +819,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         },
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
         tag @ 39..=48 => instructions::decode(tag, &mut r)?,
-        tag @ 49..=56 => reconciliation::decode(tag, &mut r)?,
+        tag @ 49..=57 => reconciliation::decode(tag, &mut r)?,
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

@@ -1,6 +1,6 @@
 //! The log layout of reconciliation: runs (tag 49), breaks moved (50), commented (51),
 //! resolved (52), write-offs requested and approved (53, 54), tolerances set (55),
-//! confirmation blocking set (56). The
+//! confirmation blocking set (56), statement mappings defined (57). The
 //! rules of `mod.rs` hold:
 //! a layout never changes once written.
 
@@ -172,6 +172,20 @@ pub(super) fn encode(event: &Event, w: &mut Writer<'_>) {
             w.u8(56);
             w.u8(u8::from(*block));
         }
+        Event::StatementMappingDefined {
+            source,
+            definition,
+            columns,
+        } => {
+            w.u8(57);
+            w.str(source);
+            w.u8(definition.code());
+            w.u64(columns.len() as u64);
+            for (ours, theirs) in columns {
+                w.str(ours);
+                w.str(theirs);
+            }
+        }
         Event::ReconToleranceSet {
             definition,
             tolerance,
@@ -258,6 +272,19 @@ pub(super) fn decode(tag: u8, r: &mut Reader<'_>) -> Result<Event, DecodeError> 
             by: shared(r)?,
         },
         56 => Event::ConfirmationBlockingSet { block: r.bool()? },
+        57 => {
+            let source = shared(r)?;
+            let definition = read_definition(r)?;
+            let mut columns = Vec::new();
+            for _ in 0..r.u64()? {
+                columns.push((shared(r)?, shared(r)?));
+            }
+            Event::StatementMappingDefined {
+                source,
+                definition,
+                columns,
+            }
+        }
         55 => Event::ReconToleranceSet {
             definition: read_definition(r)?,
             tolerance: crate::reconciliation::Tolerance {

@@ -79,6 +79,16 @@ pub(super) fn reconciliations(state: &State, w: &mut Writer<'_>) {
         w.fixed64(run.result_digest);
     }
     w.u8(u8::from(book.block_unconfirmed));
+    w.u64(book.mappings.len() as u64);
+    for (source, (definition, columns)) in &book.mappings {
+        w.str(source);
+        w.u8(definition.code());
+        w.u64(columns.len() as u64);
+        for (ours, theirs) in columns {
+            w.str(ours);
+            w.str(theirs);
+        }
+    }
     w.u64(book.affirmed.len() as u64);
     for key in &book.affirmed {
         w.str(key);
@@ -152,6 +162,15 @@ pub(super) fn read_reconciliations(
         });
     }
     book.block_unconfirmed = r.bool()?;
+    for _ in 0..count(r)? {
+        let source: Arc<str> = Arc::from(r.string()?);
+        let definition = read_definition(r)?;
+        let mut columns = Vec::new();
+        for _ in 0..count(r)? {
+            columns.push((Arc::from(r.string()?), Arc::from(r.string()?)));
+        }
+        book.mappings.insert(source, (definition, columns));
+    }
     for _ in 0..count(r)? {
         book.affirmed.insert(r.string()?);
     }

@@ -536,3 +536,42 @@ fn a_mismatched_confirmation_holds_its_trade_back_until_it_is_affirmed() {
     let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
     assert_eq!(decoded, s);
 }
+
+#[test]
+fn a_statement_mapping_is_reference_data() {
+    let mut s = firm();
+    let events = run(
+        &mut s,
+        Command::DefineStatementMapping {
+            source: "POHJOLA".into(),
+            definition: ReconDefinition::HouseCash,
+            columns: vec![("amount".into(), "Saldo".into())],
+        },
+    );
+    assert_round_trips(&events);
+    assert!(
+        run(
+            &mut s,
+            Command::DefineStatementMapping {
+                source: "POHJOLA".into(),
+                definition: ReconDefinition::HouseCash,
+                columns: vec![("amount".into(), "Saldo".into())],
+            },
+        )
+        .is_empty(),
+        "the same again changes nothing"
+    );
+    assert!(matches!(
+        decide(
+            &s,
+            &envelope(Command::DefineStatementMapping {
+                source: "POHJOLA".into(),
+                definition: ReconDefinition::HouseCash,
+                columns: vec![("isin".into(), "ISIN".into())],
+            })
+        ),
+        Err(Rejection::UnknownStatementColumn { .. })
+    ));
+    let decoded = snapshot::decode(&snapshot::encode(&s)).unwrap();
+    assert_eq!(decoded, s);
+}
