@@ -184,6 +184,7 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
         });
     }
     // Trades past their intended settlement date that were never instructed fail too.
+    let mut settled_by_trade = None;
     for stored in state.trades.iter() {
         let r = &stored.record;
         let t = &r.terms;
@@ -193,12 +194,21 @@ pub fn fails(state: &State, as_of: Date) -> FailsReport {
         {
             continue;
         }
-        let settled: Decimal = state
-            .trades
-            .confirmations()
-            .filter(|c| c.trade_id == r.trade_id && c.settlement_date <= as_of)
-            .map(|c| c.quantity)
-            .sum();
+        let settled = settled_by_trade
+            .get_or_insert_with(|| {
+                // Once, on the first trade never instructed: every confirmation by trade.
+                let mut settled: std::collections::HashMap<u64, Decimal> =
+                    std::collections::HashMap::new();
+                for c in state.trades.confirmations() {
+                    if c.settlement_date <= as_of {
+                        *settled.entry(c.trade_id.0).or_default() += c.quantity;
+                    }
+                }
+                settled
+            })
+            .get(&r.trade_id.0)
+            .copied()
+            .unwrap_or_default();
         let outstanding = t.quantity.value() - settled;
         if outstanding <= Decimal::ZERO {
             continue;

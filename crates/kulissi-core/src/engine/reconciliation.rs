@@ -39,19 +39,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             digest,
             lines,
         } => {
-            text("statement name", statement)?;
-            text("statement digest", digest)?;
-            if let Some(first) = book.statements.get(digest.as_str()) {
-                return Err(Rejection::StatementLoaded {
-                    name: statement.clone(),
-                    first: first.to_string(),
-                });
-            }
-            let entity = state
-                .refdata
-                .legal_entities
-                .id(legal_entity)
-                .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
+            let entity = new_statement(state, statement, digest, legal_entity)?;
             run(state, *definition, entity, *as_of, statement, digest, lines)
         }
         Command::SetReconTolerance {
@@ -89,19 +77,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             digest,
             confirmations,
         } => {
-            text("statement name", statement)?;
-            text("statement digest", digest)?;
-            if let Some(first) = book.statements.get(digest.as_str()) {
-                return Err(Rejection::StatementLoaded {
-                    name: statement.clone(),
-                    first: first.to_string(),
-                });
-            }
-            let entity = state
-                .refdata
-                .legal_entities
-                .id(legal_entity)
-                .ok_or(Rejection::UnknownLegalEntity(*legal_entity))?;
+            let entity = new_statement(state, statement, digest, legal_entity)?;
             affirm_trades(state, entity, *as_of, statement, digest, confirmations)
         }
         Command::DefineStatementMapping {
@@ -221,6 +197,29 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
         }
         _ => return Err(super::wrong_family()),
     })
+}
+
+/// A statement not loaded before, and the legal entity it is for: its name and digest
+/// checked, the digest refused when loaded under any name.
+fn new_statement(
+    state: &State,
+    statement: &str,
+    digest: &str,
+    legal_entity: &crate::identifiers::Lei,
+) -> Result<crate::ids::LegalEntityId, Rejection> {
+    text("statement name", statement)?;
+    text("statement digest", digest)?;
+    if let Some(first) = state.reconciliations.statements.get(digest) {
+        return Err(Rejection::StatementLoaded {
+            name: statement.to_owned(),
+            first: first.to_string(),
+        });
+    }
+    state
+        .refdata
+        .legal_entities
+        .id(legal_entity)
+        .ok_or(Rejection::UnknownLegalEntity(*legal_entity))
 }
 
 /// FNV-1a over text: the run's result digest, the same on every machine.
