@@ -1,11 +1,13 @@
 //! [`GroupCommit`]: a writer thread with a bounded queue in front. Callers on any thread
 //! submit a command and block until the batch it joined is committed; the thread drains up to
 //! [`MAX_BATCH`] queued commands per transaction, so durability costs one commit per batch.
+//! Reads ([`GroupCommit::query`]) queue behind the commands before them and run on the
+//! writer thread between batches, on the committed state.
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
-use kulissi_core::engine::CommandEnvelope;
+use kulissi_core::engine::{CommandEnvelope, State};
 use kulissi_store::EventStore;
 
 use crate::{Answer, AppError, Writer};
@@ -16,7 +18,15 @@ pub const MAX_BATCH: usize = 10_000;
 /// How many commands may wait in the queue before submitters block.
 const QUEUE_CAPACITY: usize = 4 * MAX_BATCH;
 
-type Request = (CommandEnvelope, SyncSender<Result<Answer, String>>);
+/// A read of the committed state and the store, run on the writer thread between batches.
+type Query = Box<dyn FnOnce(&State, &dyn EventStore) + Send>;
+
+// Commands are the hot path and queries rare: boxing the command would allocate per command.
+#[allow(clippy::large_enum_variant)]
+enum Request {
+    Command(CommandEnvelope, SyncSender<Result<Answer, String>>),
+    Query(Query),
+}
 
 /// A handle to the writer thread. Cloneable; the thread stops when every handle is dropped.
 #[derive(Debug, Clone)]
@@ -47,9 +57,30 @@ impl GroupCommit {
     pub fn submit_async(&self, command: CommandEnvelope) -> Result<Ticket, AppError> {
         let (reply, answer) = sync_channel(1);
         self.queue
-            .send((command, reply))
+            .send(Request::Command(command, reply))
             .map_err(|_| AppError::WriterStopped("the queue is closed".into()))?;
         Ok(Ticket(answer))
+    }
+}
+
+impl GroupCommit {
+    /// Reads the committed state (and the store) on the writer thread, after the commands
+    /// queued before it are committed: every read sees a state that is in the log. The
+    /// writer runs nothing else meanwhile, so a read should be quick.
+    pub fn query<R: Send + 'static>(
+        &self,
+        read: impl FnOnce(&State, &dyn EventStore) -> R + Send + 'static,
+    ) -> Result<R, AppError> {
+        let (reply, answer) = sync_channel(1);
+        let job: Query = Box::new(move |state, store| {
+            let _ = reply.send(read(state, store));
+        });
+        self.queue
+            .send(Request::Query(job))
+            .map_err(|_| AppError::WriterStopped("the queue is closed".into()))?;
+        answer
+            .recv()
+            .map_err(|_| AppError::WriterStopped("no answer".into()))
     }
 }
 
@@ -69,11 +100,25 @@ impl Ticket {
 
 fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>) -> Writer<S> {
     let mut closed = false;
+    let mut query: Option<Query> = None;
     while !closed {
+        if let Some(q) = query.take() {
+            q(writer.state(), writer.store());
+        }
         let batches = std::iter::from_fn(|| {
-            let Ok((command, reply)) = requests.recv() else {
-                closed = true;
+            if query.is_some() {
                 return None;
+            }
+            let (command, reply) = match requests.recv() {
+                Ok(Request::Command(command, reply)) => (command, reply),
+                Ok(Request::Query(q)) => {
+                    query = Some(q);
+                    return None;
+                }
+                Err(_) => {
+                    closed = true;
+                    return None;
+                }
             };
             let mut commands = Vec::with_capacity(MAX_BATCH);
             let mut replies = Vec::with_capacity(MAX_BATCH);
@@ -81,9 +126,14 @@ fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>)
             replies.push(reply);
             while commands.len() < MAX_BATCH {
                 match requests.try_recv() {
-                    Ok((command, reply)) => {
+                    Ok(Request::Command(command, reply)) => {
                         commands.push(command);
                         replies.push(reply);
+                    }
+                    Ok(Request::Query(q)) => {
+                        // Answered once the batches before it are committed.
+                        query = Some(q);
+                        break;
                     }
                     Err(_) => break,
                 }

@@ -30,6 +30,9 @@
 //!   requirement).
 //! - [`ledger`]: the chart of accounts, journal entries, the posting rules the engine runs on
 //!   its events, valuations, periods, manual entries and financial statements.
+//! - [`controls`]: internal control, compliance and HR: the staff directory, users, roles
+//!   and API tokens, the permission table, maker-checker requests, the restricted list and
+//!   surveillance alerts.
 //! - [`engine`]: commands and events, `decide` (one module per command family) and `apply`,
 //!   exactly once by message id, the versioned event codec and state snapshots.
 //!
@@ -52,6 +55,7 @@
 pub mod calendar;
 pub mod cash;
 pub mod client_money;
+pub mod controls;
 pub mod corporate_actions;
 pub mod daycount;
 pub mod engine;

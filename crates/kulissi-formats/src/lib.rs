@@ -22,6 +22,7 @@
 //! Decimals are read exactly: JSON numbers keep their digits (serde_json's arbitrary
 //! precision), never passing through floating point.
 
+mod controls;
 mod csv_records;
 mod error;
 mod fields;

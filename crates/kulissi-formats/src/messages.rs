@@ -284,7 +284,7 @@ pub fn command_object(command: &Command) -> Option<Value> {
         Command::RunEndOfDay { legal_entity, date } => json!({
             "type": "end_of_day", "legal_entity": s(legal_entity), "date": s(date),
         }),
-        _ => return None,
+        other => return crate::controls::command_object(other),
     })
 }
 

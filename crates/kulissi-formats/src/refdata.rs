@@ -485,13 +485,17 @@ fn refdata_command(
         settlement if crate::settlement_status::JSON_KINDS.contains(&settlement) => {
             crate::settlement_status::json_command(settlement, o, line, errors)?
         }
+        control if crate::controls::JSON_KINDS.contains(&control) => {
+            crate::controls::json_command(control, o, line, errors)?
+        }
         other => {
             errors.push(
                 line,
                 Some("$.type"),
                 format!(
-                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, netting_set, corporate_action, end_of_day, {}, found '{other}'",
-                    crate::settlement_status::JSON_KINDS.join(", ")
+                    "expected legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account, price, fx_rate, cash_movement, trade, settlement, netting_set, corporate_action, end_of_day, {}, {}, found '{other}'",
+                    crate::settlement_status::JSON_KINDS.join(", "),
+                    crate::controls::JSON_KINDS.join(", ")
                 ),
             );
             return None;

@@ -240,3 +240,73 @@ impl<T: EventStore + ?Sized> EventStore for Box<T> {
         (**self).delete_snapshot(seq)
     }
 }
+
+/// A store seen through a shared reference: every read, and no write (a write is a
+/// [`StoreError`]). What a reader on the writer's thread gets, so the reports, which take
+/// any store, run on it.
+#[derive(Clone, Copy)]
+pub struct ReadOnly<'a>(pub &'a dyn EventStore);
+
+impl std::fmt::Debug for ReadOnly<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ReadOnly")
+    }
+}
+
+impl ReadOnly<'_> {
+    fn refused() -> StoreError {
+        StoreError::database("a read-only view of the store does not write")
+    }
+}
+
+impl EventStore for ReadOnly<'_> {
+    fn head(&self) -> Result<Option<ChainHead>, StoreError> {
+        self.0.head()
+    }
+    fn append(&mut self, _batch: &CommitBatch) -> Result<(), StoreError> {
+        Err(Self::refused())
+    }
+    fn read_log(
+        &self,
+        from_seq: u64,
+        until_seq: Option<u64>,
+        visit: &mut dyn FnMut(LogRecord) -> Result<bool, StoreError>,
+    ) -> Result<(), StoreError> {
+        self.0.read_log(from_seq, until_seq, visit)
+    }
+    fn read_models(&self) -> Result<ReadModels, StoreError> {
+        self.0.read_models()
+    }
+    fn ledger_balances(&self) -> Result<Vec<LedgerBalanceRow>, StoreError> {
+        self.0.ledger_balances()
+    }
+    fn trade_id_by_external(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<u64>, StoreError> {
+        self.0.trade_id_by_external(source, external_id)
+    }
+    fn trade_versions(&self, trade_id: u64) -> Result<Vec<TradeVersionRow>, StoreError> {
+        self.0.trade_versions(trade_id)
+    }
+    fn current_trades(
+        &self,
+        after_trade_id: u64,
+        limit: usize,
+    ) -> Result<Vec<TradeVersionRow>, StoreError> {
+        self.0.current_trades(after_trade_id, limit)
+    }
+    fn save_snapshot(&mut self, _snapshot: &Snapshot, _keep: usize) -> Result<(), StoreError> {
+        Err(Self::refused())
+    }
+    fn snapshot_seqs(&self) -> Result<Vec<u64>, StoreError> {
+        self.0.snapshot_seqs()
+    }
+    fn load_snapshot(&self, seq: u64) -> Result<Option<Snapshot>, StoreError> {
+        self.0.load_snapshot(seq)
+    }
+    fn delete_snapshot(&mut self, _seq: u64) -> Result<(), StoreError> {
+        Err(Self::refused())
+    }
+}

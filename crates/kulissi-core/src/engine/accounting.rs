@@ -226,6 +226,13 @@ pub(super) fn decide_proposal(
         });
     }
     let checker_name = checker.to_string();
+    let maker = entry.maker.strip_prefix("person:").unwrap_or(&entry.maker);
+    super::controls::check_checker(
+        state,
+        checker,
+        maker,
+        crate::controls::approvals::ApprovalKind::ManualJournal,
+    )?;
     if *entry.maker == *checker_name {
         return Err(Rejection::FourEyes {
             reference: reference.to_owned(),

@@ -32,6 +32,15 @@ pub enum ApplyError {
         /// The id the state gives it: the next new one, or the one its key has.
         expected: u64,
     },
+    /// The event names something, by a key that is not a dense id, that the state does not
+    /// have (an employee, a user, a request).
+    #[error("{event} names {what} the state does not have")]
+    Missing {
+        /// The event's kind.
+        event: &'static str,
+        /// What it names.
+        what: &'static str,
+    },
     /// The event changes something that is not in the state the change starts from (a
     /// cancelled trade, a movement no longer pending, an entry already decided).
     #[error("{event} names {what} {id}, which is {found}, not {wanted}")]

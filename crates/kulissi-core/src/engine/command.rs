@@ -530,4 +530,6 @@ pub enum Command {
         /// Basis points per business day of fail.
         basis_points: rust_decimal::Decimal,
     },
+    /// Internal control: staff, users, roles, tokens, approvals, compliance.
+    Control(crate::controls::commands::ControlCommand),
 }

@@ -481,6 +481,8 @@ pub enum Event {
         /// The trade the command answered with, if any.
         trade_id: Option<TradeId>,
     },
+    /// Internal control: staff, users, roles, tokens, approvals, compliance.
+    Control(crate::controls::commands::ControlEvent),
 }
 
 impl Event {
@@ -540,6 +542,7 @@ impl Event {
             Event::BreakResolved { .. } => "BreakResolved",
             Event::WriteOffRequested { .. } => "WriteOffRequested",
             Event::WriteOffApproved { .. } => "WriteOffApproved",
+            Event::Control(e) => e.kind(),
         }
     }
 

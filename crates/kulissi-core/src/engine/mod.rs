@@ -16,6 +16,7 @@ mod asset_servicing;
 mod cash;
 pub mod codec;
 mod command;
+pub mod controls;
 mod end_of_day;
 mod event;
 mod instructions;
@@ -64,6 +65,7 @@ fn text(field: &'static str, value: &str) -> Result<(), Rejection> {
 /// content is the same, and refused if not; a new one that changes anything is remembered
 /// by a [`Event::MessageAccepted`] after its events (see [`messages`]).
 pub fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event>, Rejection> {
+    controls::four_eyes(state, envelope)?;
     let Some(message_id) = &envelope.message_id else {
         return decide_command(state, envelope);
     };
@@ -105,9 +107,17 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::DefineSsi { .. }
         | Command::DefineFeeSchedule(_)
         | Command::DefineNettingSet { .. } => reference_data::decide(state, envelope),
-        Command::BookTrade(_) | Command::AmendTrade(_) | Command::CancelTrade { .. } => {
+        Command::BookTrade(input) => {
+            controls::screen(state, input)?;
+            let mut events = trades::decide(state, envelope)?;
+            controls::surveil(state, envelope, &mut events);
+            Ok(events)
+        }
+        Command::AmendTrade(input) => {
+            controls::screen(state, input)?;
             trades::decide(state, envelope)
         }
+        Command::CancelTrade { .. } => trades::decide(state, envelope),
         Command::ConfirmSettlement { .. } => settlement::decide(state, envelope),
         Command::RecordCashMovement { .. }
         | Command::PostCashMovement { .. }
@@ -147,6 +157,7 @@ fn decide_command(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Event
         | Command::ResolveBreak { .. }
         | Command::RequestWriteOff { .. }
         | Command::ApproveWriteOff { .. } => reconciliation::decide(state, envelope),
+        Command::Control(_) => controls::decide(state, envelope),
     }
 }
 

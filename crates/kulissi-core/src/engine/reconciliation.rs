@@ -187,6 +187,12 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                     checker: envelope.actor.clone(),
                 });
             }
+            super::controls::check_checker(
+                state,
+                &envelope.actor,
+                maker.strip_prefix("person:").unwrap_or(maker),
+                crate::controls::approvals::ApprovalKind::WriteOff,
+            )?;
             if **maker == *by {
                 return Err(Rejection::FourEyes {
                     reference,

@@ -13,6 +13,10 @@ use crate::settlement::{Market, SettlementError};
 /// Why a command was refused. A rejected command changes nothing.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
+    /// Internal control refused it (segregation of duties, approvals, the restricted list,
+    /// the staff directory).
+    #[error(transparent)]
+    Control(#[from] crate::controls::ControlError),
     /// A required text field is empty.
     #[error("{field} must not be empty")]
     Empty {

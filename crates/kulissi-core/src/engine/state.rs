@@ -47,6 +47,8 @@ pub struct State {
     pub settlement: crate::settlement::lifecycle::SettlementBook,
     /// Reconciliation breaks, the statements loaded and the runs made.
     pub reconciliations: crate::reconciliation::breaks::ReconBook,
+    /// Internal control: the staff directory, users and tokens, approvals, compliance.
+    pub controls: crate::controls::Controls,
 }
 
 impl State {
@@ -191,6 +193,15 @@ impl State {
                         expected: booked.0,
                     });
                 }
+                self.controls.compliance.remember(
+                    (terms.book, terms.instrument),
+                    crate::controls::compliance::RecentExecution {
+                        trade: *trade_id,
+                        side: terms.side,
+                        quantity: terms.quantity.value(),
+                        time: terms.trade_time,
+                    },
+                );
                 self.trades.trades.push(StoredTrade {
                     record,
                     input_digest: *input_digest,
@@ -384,6 +395,7 @@ impl State {
             | Event::BreakResolved { .. }
             | Event::WriteOffRequested { .. }
             | Event::WriteOffApproved { .. } => self.apply_reconciliation(event)?,
+            Event::Control(e) => self.apply_control(e)?,
             Event::CorporateActionAnnounced { .. }
             | Event::SplitApplied { .. }
             | Event::DividendEntitled { .. }

@@ -24,6 +24,7 @@ use crate::refdata::{
     Instrument, InstrumentKind, LegalEntity, SsiKey, StandingSettlementInstruction,
 };
 
+pub(crate) mod controls;
 mod instructions;
 pub(crate) mod reconciliation;
 mod servicing;
@@ -304,6 +305,7 @@ pub fn encode_into(event: &Event, out: &mut Vec<u8>) {
         | Event::BreakResolved { .. }
         | Event::WriteOffRequested { .. }
         | Event::WriteOffApproved { .. } => reconciliation::encode(event, &mut w),
+        Event::Control(e) => controls::encode(e, &mut w),
         Event::CashMovementRecorded(m) => {
             w.u8(15);
             w.u64(m.id);
@@ -820,6 +822,7 @@ pub fn decode(bytes: &[u8]) -> Result<Event, DecodeError> {
         tag @ 32..=38 => servicing::decode(tag, &mut r)?,
         tag @ 39..=48 => instructions::decode(tag, &mut r)?,
         tag @ 49..=57 => reconciliation::decode(tag, &mut r)?,
+        controls::TAG => Event::Control(controls::decode(&mut r)?),
         n => return Err(r.error(format!("unknown event tag {n}"))),
     };
     if r.offset != bytes.len() {

@@ -13,6 +13,7 @@
 //! [`DecodeError`] saying what and where.
 
 mod books;
+mod controls;
 mod reconciliation;
 mod settlement;
 mod trades;
@@ -22,6 +23,7 @@ use books::{
     read_corporate_actions, read_ledger, read_market_data, read_messages, read_reference_data,
     reference_data,
 };
+use controls::{controls, read_controls};
 use reconciliation::{read_reconciliations, reconciliations};
 use settlement::{read_settlement, settlement};
 use trades::{holdings, read_holdings, read_trades, trades};
@@ -31,7 +33,7 @@ use super::codec::{self, DecodeError};
 use super::{Event, State};
 
 /// The snapshot format this build writes and reads.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 
 const MAGIC: &[u8; 4] = b"KSNP";
 
@@ -81,6 +83,7 @@ pub fn encode(state: &State) -> Vec<u8> {
         corporate_actions(state, w);
         settlement(state, w);
         reconciliations(state, w);
+        controls(state, w);
     });
     out
 }
@@ -164,6 +167,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
             read_corporate_actions(&mut part, &mut rest)?;
             read_settlement(&mut part, &mut rest)?;
             read_reconciliations(&mut part, &mut rest)?;
+            read_controls(&mut part, &mut rest)?;
             finished(&rest)?;
             Ok(part)
         },
@@ -185,6 +189,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         corporate_actions,
         settlement,
         reconciliations,
+        controls,
     } = rest?;
     Ok(State {
         trades: trades?.trades,
@@ -199,6 +204,7 @@ pub fn decode_with(bytes: &[u8], join: &impl Join) -> Result<State, DecodeError>
         corporate_actions,
         settlement,
         reconciliations,
+        controls,
         ..state
     })
 }
