@@ -21,10 +21,27 @@ const QUEUE_CAPACITY: usize = 4 * MAX_BATCH;
 /// A read of the committed state and the store, run on the writer thread between batches.
 type Query = Box<dyn FnOnce(&State, &dyn EventStore) + Send>;
 
+/// Where a command's answer goes: a waiting thread, or a callback (an async door).
+enum Reply {
+    Channel(SyncSender<Result<Answer, String>>),
+    Callback(Box<dyn FnOnce(Result<Answer, String>) + Send>),
+}
+
+impl Reply {
+    fn send(self, answer: Result<Answer, String>) {
+        match self {
+            Reply::Channel(channel) => {
+                let _ = channel.send(answer);
+            }
+            Reply::Callback(callback) => callback(answer),
+        }
+    }
+}
+
 // Commands are the hot path and queries rare: boxing the command would allocate per command.
 #[allow(clippy::large_enum_variant)]
 enum Request {
-    Command(CommandEnvelope, SyncSender<Result<Answer, String>>),
+    Command(CommandEnvelope, Reply),
     Query(Query),
 }
 
@@ -57,13 +74,50 @@ impl GroupCommit {
     pub fn submit_async(&self, command: CommandEnvelope) -> Result<Ticket, AppError> {
         let (reply, answer) = sync_channel(1);
         self.queue
-            .send(Request::Command(command, reply))
+            .send(Request::Command(command, Reply::Channel(reply)))
             .map_err(|_| AppError::WriterStopped("the queue is closed".into()))?;
         Ok(Ticket(answer))
     }
 }
 
 impl GroupCommit {
+    /// Queues one command without blocking; `then` receives its answer after the commit, on
+    /// the writer's commit thread (so it must be quick: hand the answer on). A full queue is
+    /// [`AppError::Busy`], for the door to answer "try again".
+    pub fn submit_then(
+        &self,
+        command: CommandEnvelope,
+        then: impl FnOnce(Result<Answer, AppError>) + Send + 'static,
+    ) -> Result<(), AppError> {
+        let callback = Box::new(move |answer: Result<Answer, String>| {
+            then(answer.map_err(AppError::WriterStopped));
+        });
+        self.queue
+            .try_send(Request::Command(command, Reply::Callback(callback)))
+            .map_err(|e| match e {
+                std::sync::mpsc::TrySendError::Full(_) => AppError::Busy,
+                std::sync::mpsc::TrySendError::Disconnected(_) => {
+                    AppError::WriterStopped("the queue is closed".into())
+                }
+            })
+    }
+
+    /// Queues a read without blocking (see [`GroupCommit::query`]); the read hands its
+    /// result on itself.
+    pub fn query_then(
+        &self,
+        read: impl FnOnce(&State, &dyn EventStore) + Send + 'static,
+    ) -> Result<(), AppError> {
+        self.queue
+            .try_send(Request::Query(Box::new(read)))
+            .map_err(|e| match e {
+                std::sync::mpsc::TrySendError::Full(_) => AppError::Busy,
+                std::sync::mpsc::TrySendError::Disconnected(_) => {
+                    AppError::WriterStopped("the queue is closed".into())
+                }
+            })
+    }
+
     /// Reads the committed state (and the store) on the writer thread, after the commands
     /// queued before it are committed: every read sees a state that is in the log. The
     /// writer runs nothing else meanwhile, so a read should be quick.
@@ -140,22 +194,20 @@ fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>)
             }
             Some((commands, replies))
         });
-        let answered = writer.execute_stream(
-            batches,
-            |replies: Vec<SyncSender<Result<Answer, String>>>, outcome| match outcome {
+        let answered =
+            writer.execute_stream(batches, |replies: Vec<Reply>, outcome| match outcome {
                 Ok(answers) => {
                     for (reply, answer) in replies.into_iter().zip(answers) {
-                        let _ = reply.send(Ok(answer));
+                        reply.send(Ok(answer));
                     }
                 }
                 Err(e) => {
                     let message = e.to_string();
                     for reply in replies {
-                        let _ = reply.send(Err(message.clone()));
+                        reply.send(Err(message.clone()));
                     }
                 }
-            },
-        );
+            });
         if let Err(e) = answered {
             // Every caller of the failed batches has been told; the writer reloaded its
             // state from the log and carries on with the next requests.

@@ -60,6 +60,9 @@ pub enum AppError {
         /// What did not fit.
         error: kulissi_core::engine::ApplyError,
     },
+    /// The writer's queue is full: try again shortly.
+    #[error("the writer is busy (its queue is full): try again")]
+    Busy,
     /// The writer thread is gone (it failed, and said so to the callers of that batch).
     #[error("the writer has stopped: {0}")]
     WriterStopped(String),

@@ -10,7 +10,9 @@ use kulissi_core::identifiers::IdentifierKind;
 use kulissi_core::settlement::Market;
 
 mod recon;
+mod server;
 pub(crate) use recon::ReconCommand;
+pub(crate) use server::{DocsCommand, TokenCommand, UserCommand};
 
 /// Kulissi: the back office for banks, brokers and asset managers.
 #[derive(Debug, Parser)]
@@ -141,6 +143,25 @@ pub(crate) enum Command {
     /// Snapshots of the engine state (taken every `--snapshot-every` events anyway).
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Serve the REST API (and its OpenAPI document at /api/openapi.json) until stopped
+    /// (Ctrl-C or SIGTERM: requests in flight finish first).
+    Serve {
+        /// Address to listen on (overrides the configuration).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+        /// A TOML configuration file (see docs/configuration.md).
+        #[arg(long)]
+        config: Option<std::path::PathBuf>,
+    },
+    /// Users of the staff directory (operators' commands; people use the API).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Documentation generated from the code.
+    #[command(subcommand)]
+    Docs(DocsCommand),
 }
 
 /// `settle`: a confirmation (the arguments) or a subcommand, not both.

@@ -10,6 +10,7 @@ mod demo;
 mod id;
 mod ledger;
 mod recon;
+mod server;
 mod settle;
 mod startup;
 
@@ -42,7 +43,16 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             }
             demo::run(&ctx, trades, out)
         }
-        Command::Init => database::init(&ctx()?, out),
+        Command::Init => {
+            let ctx = ctx()?;
+            let status = database::init(&ctx, out)?;
+            server::first_administrator(&ctx, out)?;
+            Ok(status)
+        }
+        Command::Serve { listen, config } => server::serve(&ctx()?, listen, config, out),
+        Command::User(command) => server::user(&ctx()?, command, out),
+        Command::Token(command) => server::token(&ctx()?, command, out),
+        Command::Docs(command) => server::docs(command, out),
         Command::Import(ImportCommand::Refdata { file }) => {
             database::import(&ctx()?, &file, database::ImportKind::Refdata, out)
         }

@@ -1,0 +1,1 @@
+//! The HTTP load benchmark (to be written).

@@ -1,0 +1,197 @@
+//! Signing in and out, who am I, and the unauthenticated probes (`/health`, `/ready`,
+//! `/metrics`).
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::connect_info::ConnectInfo;
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::app::{AppState, Caller, SESSION_COOKIE};
+use crate::problem::{ApiError, Problem};
+
+/// A sign-in.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct Login {
+    /// Login name.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A session opened.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionOpened {
+    /// Login name.
+    pub username: String,
+    /// Echo it in `X-CSRF-Token` on every state-changing request of this session.
+    pub csrf_token: String,
+}
+
+/// Who the caller is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// Login name.
+    pub username: String,
+    /// Department.
+    pub department: String,
+    /// Roles in force (a token's scope narrows its user's).
+    pub roles: Vec<String>,
+    /// Permissions those roles hold.
+    pub permissions: Vec<String>,
+}
+
+/// Sign in with a user name and password: a session cookie (HttpOnly, SameSite=Strict) and
+/// the session's CSRF token. Failed attempts are throttled per user and per address.
+#[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
+    responses((status = 200, body = SessionOpened), (status = 401, body = Problem), (status = 429, body = Problem)))]
+pub async fn login(
+    State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    Json(body): Json<Login>,
+) -> Result<Response, ApiError> {
+    let address = peer.map_or_else(
+        || "unknown".to_owned(),
+        |Extension(ConnectInfo(a))| a.ip().to_string(),
+    );
+    let user_key = format!("user:{}", body.username);
+    let keys = [user_key.clone(), format!("addr:{address}")];
+    if let Some(wait) = app.throttle.blocked(&keys) {
+        tracing::warn!(user = %body.username, %address, "login throttled");
+        return Err(ApiError::throttled(wait));
+    }
+    let hash = app
+        .directory()
+        .active_user(&body.username)
+        .map(|(u, _)| u.password_hash.clone());
+    let passwords = app.passwords.clone();
+    let password = body.password;
+    // A missing user costs the same as a wrong password: hash against a dummy.
+    let ok = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => passwords.verify(&password, &hash),
+        None => {
+            let _ = passwords.verify(&password, DUMMY);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        app.throttle.fail(&keys);
+        tracing::warn!(user = %body.username, %address, "login failed");
+        return Err(ApiError::bad_credentials());
+    }
+    app.throttle.succeed(&user_key);
+    let (cookie, csrf) = app
+        .sessions
+        .open(&body.username)
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    tracing::info!(user = %body.username, %address, "signed in");
+    let secure = if app.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let set_cookie = format!(
+        "{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}",
+        u64::from(app.config.session_idle_minutes) * 60
+    );
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&set_cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok((
+        headers,
+        Json(SessionOpened {
+            username: body.username,
+            csrf_token: csrf,
+        }),
+    )
+        .into_response())
+}
+
+/// An Argon2id hash of nothing anyone knows, so that an unknown user costs one verification.
+const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J1dqIuQqTCS+OGW4ljWlHRUaHA3dhI3cpdFQD5lRHmg";
+
+/// Sign out: the session ends.
+#[utoipa::path(post, path = "/api/v1/logout", tag = "session",
+    responses((status = 204), (status = 401, body = Problem)), security(("bearer" = []), ("session" = [])))]
+pub async fn logout(State(app): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
+    if let Some(cookie) = &caller.session {
+        app.sessions.close(cookie);
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("kulissi_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+    );
+    (StatusCode::NO_CONTENT, headers).into_response()
+}
+
+/// Who am I.
+#[utoipa::path(get, path = "/api/v1/me", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = []), ("session" = [])))]
+pub async fn me(Extension(caller): Extension<Caller>) -> Json<Me> {
+    let p = &caller.principal;
+    Json(Me {
+        username: p.username.clone(),
+        department: p.department.name().to_owned(),
+        roles: p.roles.iter().map(|r| r.name().to_owned()).collect(),
+        permissions: kulissi_core::controls::roles::GRANTS
+            .iter()
+            .filter(|(perm, _, _)| caller.can(*perm))
+            .map(|(perm, _, _)| perm.name())
+            .collect(),
+    })
+}
+
+/// Health: the process answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: String,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "operations", responses((status = 200, body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+    })
+}
+
+/// Readiness: the writer answers, with the log's length.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ready {
+    /// `ready`.
+    pub status: String,
+    /// Trades in the book.
+    pub trades: u64,
+}
+
+/// The writer answers.
+#[utoipa::path(get, path = "/ready", tag = "operations",
+    responses((status = 200, body = Ready), (status = 503, body = Problem)))]
+pub async fn ready(State(app): State<AppState>) -> Result<Json<Ready>, ApiError> {
+    let trades = app.read(|s| s.trades.len() as u64).await?;
+    Ok(Json(Ready {
+        status: "ready".into(),
+        trades,
+    }))
+}
+
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, content_type = "text/plain", body = String)))]
+pub async fn metrics(State(app): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        app.metrics.render(),
+    )
+        .into_response()
+}
