@@ -12,6 +12,7 @@ pub mod app;
 pub mod auth;
 pub mod config;
 pub mod endpoints;
+pub mod extract;
 pub mod load;
 pub mod metrics;
 pub mod openapi;

@@ -3,8 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use jiff::Timestamp;
 use kulissi_core::controls::approvals::{ApprovalKind, ApprovalRequest, RequestStatus};
 use kulissi_core::controls::commands::ControlCommand;

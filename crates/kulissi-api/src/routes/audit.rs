@@ -2,8 +2,9 @@
 //! verification of its hash chain and read models (`kulissi verify` over HTTP). Secrets
 //! (password and token hashes) are shown as redacted.
 
-use axum::Json;
-use axum::extract::{Query, State};
+use crate::extract::Json;
+use axum::extract::{State};
+use crate::extract::{Query};
 use jiff::Timestamp;
 use kulissi_core::controls::commands::ControlEvent;
 use kulissi_core::engine::{Event, codec};

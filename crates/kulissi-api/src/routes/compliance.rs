@@ -1,8 +1,9 @@
 //! Compliance: the restricted list (checked before booking), surveillance alerts and their
 //! workflow, and the surveillance thresholds.
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use kulissi_core::controls::commands::ControlCommand;
 use kulissi_core::controls::compliance::{AlertAction, SurveillanceSettings};

@@ -1,7 +1,8 @@
 //! Positions, cash, the ledger's reports, manual journals, period close and the end of day.
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use kulissi_app::reports::{

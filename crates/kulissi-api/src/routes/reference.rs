@@ -1,7 +1,8 @@
 //! Reference data: read by kind; changes (reference data and SSIs) go through approval.
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 

@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 
-use axum::Json;
+use crate::extract::Json;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -1,8 +1,9 @@
 //! Settlement (the queue, exceptions, fails, instructing a day) and the reconciliation break
 //! workbench (assign, comment, resolve, write-off with four eyes).
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use kulissi_app::reports::{

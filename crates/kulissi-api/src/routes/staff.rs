@@ -1,8 +1,9 @@
 //! The staff directory (joiners, movers, leavers) and users (created without roles; roles
 //! by approval; passwords set by HR or IT, hashed here and never logged).
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use kulissi_core::controls::commands::ControlCommand;

@@ -1,8 +1,9 @@
 //! API tokens: issued by a person for themselves (shown once; only the hash is kept),
 //! scoped to some of their roles, expiring, revocable by them or by a system administrator.
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use kulissi_core::controls::commands::ControlCommand;

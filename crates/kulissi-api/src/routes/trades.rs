@@ -1,8 +1,9 @@
 //! Trades: the blotter, a trade's versions, booking, amending and cancelling. A trade that
 //! was instructed for settlement is amended or cancelled through an approval request.
 
-use axum::Json;
-use axum::extract::{Extension, Path, Query, State};
+use crate::extract::Json;
+use axum::extract::{Extension, State};
+use crate::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use kulissi_app::reports::{TradeRef, trade_history, trade_list};
 use kulissi_core::engine::{Command, MessageId};
