@@ -253,14 +253,14 @@ pub async fn gate(
     use axum::response::IntoResponse;
     let started = Instant::now();
     let method = request.method().clone();
-    let path = matched.as_str().to_owned();
-    let response = match check(&app, &method, &path, &mut request) {
+    let path = matched.as_str();
+    let response = match check(&app, &method, path, &mut request) {
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     };
     app.metrics.record(
         &method,
-        &path,
+        path,
         response.status().as_u16(),
         started.elapsed(),
     );

@@ -400,11 +400,15 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
 ];
 
-/// The row of a route.
+/// The row of a route (an index built on first use: the gate asks on every request).
 pub fn endpoint(method: &Method, path: &str) -> Option<&'static Endpoint> {
-    ENDPOINTS
-        .iter()
-        .find(|e| e.method == method.as_str() && e.path == path)
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<(&'static str, &'static str), &'static Endpoint>,
+    > = std::sync::OnceLock::new();
+    INDEX
+        .get_or_init(|| ENDPOINTS.iter().map(|e| ((e.method, e.path), e)).collect())
+        .get(&(method.as_str(), path))
+        .copied()
 }
 
 /// Whether a role may call an endpoint.

@@ -25,7 +25,8 @@ struct Route {
 /// The counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    routes: Mutex<BTreeMap<(String, String), Route>>,
+    /// By route, then method.
+    routes: Mutex<BTreeMap<String, BTreeMap<String, Route>>>,
 }
 
 fn seconds(us: u64) -> String {
@@ -39,11 +40,17 @@ impl Metrics {
         let Ok(mut routes) = self.routes.lock() else {
             return;
         };
-        let route = match routes.get_mut(&(method.as_str().to_owned(), path.to_owned())) {
-            Some(r) => r,
-            None => routes
-                .entry((method.as_str().to_owned(), path.to_owned()))
-                .or_default(),
+        if !routes.contains_key(path) {
+            routes.insert(path.to_owned(), BTreeMap::new());
+        }
+        let Some(methods) = routes.get_mut(path) else {
+            return;
+        };
+        if !methods.contains_key(method.as_str()) {
+            methods.insert(method.as_str().to_owned(), Route::default());
+        }
+        let Some(route) = methods.get_mut(method.as_str()) else {
+            return;
         };
         *route.by_status.entry(status).or_default() += 1;
         route.count += 1;
@@ -63,7 +70,11 @@ impl Metrics {
             "# HELP kulissi_http_requests_total HTTP requests by route, method and status.\n",
         );
         out.push_str("# TYPE kulissi_http_requests_total counter\n");
-        for ((method, path), route) in &routes {
+        let flat: Vec<(&String, &String, &Route)> = routes
+            .iter()
+            .flat_map(|(path, methods)| methods.iter().map(move |(m, r)| (m, path, r)))
+            .collect();
+        for (method, path, route) in &flat {
             for (status, n) in &route.by_status {
                 let _ = writeln!(
                     out,
@@ -73,7 +84,7 @@ impl Metrics {
         }
         out.push_str("# HELP kulissi_http_request_duration_seconds Time to answer, by route.\n");
         out.push_str("# TYPE kulissi_http_request_duration_seconds histogram\n");
-        for ((method, path), route) in &routes {
+        for (method, path, route) in &flat {
             let labels = format!("method=\"{method}\",route=\"{path}\"");
             for (i, bound) in BUCKETS_US.iter().enumerate() {
                 let _ = writeln!(

@@ -12,7 +12,12 @@ use serde_json::{Value, json};
 
 /// An SSI change: the demo firm's first SSI with another cash account from a new date.
 fn ssi_change(server: &Server, cash_account: &str) -> Value {
-    let r = server.as_user("auditor", "GET", "/api/v1/reference-data/ssis?sort=id", None);
+    let r = server.as_user(
+        "auditor",
+        "GET",
+        "/api/v1/reference-data/ssis?sort=id",
+        None,
+    );
     let mut ssi = r.json()["items"][0].clone();
     let object = ssi.as_object_mut().unwrap();
     object.remove("id");
@@ -26,7 +31,12 @@ fn ssi_change(server: &Server, cash_account: &str) -> Value {
 }
 
 fn events_of_kind(server: &Server, kind: &str) -> Vec<Value> {
-    let r = server.as_user("auditor", "GET", &format!("/api/v1/audit/events?kind={kind}&limit=1000"), None);
+    let r = server.as_user(
+        "auditor",
+        "GET",
+        &format!("/api/v1/audit/events?kind={kind}&limit=1000"),
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     r.json()["items"].as_array().unwrap().clone()
 }
@@ -42,7 +52,12 @@ fn ssis_with_cash(server: &Server, cash_account: &str) -> usize {
 }
 
 fn request_change(server: &Server, maker: &str, cash_account: &str) -> u64 {
-    let r = server.as_user(maker, "POST", "/api/v1/reference-data", Some(&ssi_change(server, cash_account)));
+    let r = server.as_user(
+        maker,
+        "POST",
+        "/api/v1/reference-data",
+        Some(&ssi_change(server, cash_account)),
+    );
     assert_eq!(r.status, 202, "{}", r.text);
     assert_eq!(r.json()["status"], "pending_approval");
     r.json()["request_id"].as_u64().unwrap()
@@ -52,27 +67,56 @@ fn request_change(server: &Server, maker: &str, cash_account: &str) -> u64 {
 fn an_ssi_change_waits_for_a_second_person_and_runs_once() {
     let server = Server::start("maker-checker");
     let id = request_change(&server, "settlements", "CASH-NEW-1");
-    assert_eq!(ssis_with_cash(&server, "CASH-NEW-1"), 0, "a pending change is not in force");
+    assert_eq!(
+        ssis_with_cash(&server, "CASH-NEW-1"),
+        0,
+        "a pending change is not in force"
+    );
     let pending = server.as_user("risk", "GET", &format!("/api/v1/approvals/{id}"), None);
     assert_eq!(pending.json()["status"], "pending");
     assert_eq!(pending.json()["maker"], "settlements");
     assert_eq!(pending.json()["command"]["cash_account"], "CASH-NEW-1");
 
     // The maker cannot approve their own request.
-    let r = server.as_user("settlements", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
-    assert_eq!(r.status, 403, "{}", r.text);
-    assert!(r.json()["detail"].as_str().unwrap().contains("made this request"), "{}", r.text);
-
-    // A front-office desk assistant holds the operations role but not the department.
-    let r = server.as_user("desk_assistant", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
+    let r = server.as_user(
+        "settlements",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
     assert_eq!(r.status, 403, "{}", r.text);
     assert!(
-        r.json()["detail"].as_str().unwrap().contains("is in front_office, which does not check ssi changes"),
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("made this request"),
+        "{}",
+        r.text
+    );
+
+    // A front-office desk assistant holds the operations role but not the department.
+    let r = server.as_user(
+        "desk_assistant",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is in front_office, which does not check ssi changes"),
         "{}",
         r.text
     );
     // Risk may check reference data but not SSIs: the wrong department for this kind.
-    let r = server.as_user("risk", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
+    let r = server.as_user(
+        "risk",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
     assert_eq!(r.status, 403, "{}", r.text);
     assert_eq!(ssis_with_cash(&server, "CASH-NEW-1"), 0);
 
@@ -93,13 +137,33 @@ fn an_ssi_change_waits_for_a_second_person_and_runs_once() {
             })
         })
         .collect();
-    let mut statuses: Vec<u16> = approvals.into_iter().map(|t| t.join().unwrap().status).collect();
+    let mut statuses: Vec<u16> = approvals
+        .into_iter()
+        .map(|t| t.join().unwrap().status)
+        .collect();
     statuses.sort();
-    assert_eq!(statuses, [200, 409], "one approval executes, the other is refused");
-    let again = server.as_user("settlements2", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
+    assert_eq!(
+        statuses,
+        [200, 409],
+        "one approval executes, the other is refused"
+    );
+    let again = server.as_user(
+        "settlements2",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
     assert_eq!(again.status, 409, "{}", again.text);
-    assert!(again.text.contains("is approved, not pending"), "{}", again.text);
-    assert_eq!(events_of_kind(&server, "SsiDefined").len(), before + 1, "executed exactly once");
+    assert!(
+        again.text.contains("is approved, not pending"),
+        "{}",
+        again.text
+    );
+    assert_eq!(
+        events_of_kind(&server, "SsiDefined").len(),
+        before + 1,
+        "executed exactly once"
+    );
     assert_eq!(ssis_with_cash(&server, "CASH-NEW-1"), 1);
 
     // Both people are in the log: the request by the maker, the approval by the checker,
@@ -114,7 +178,13 @@ fn an_ssi_change_waits_for_a_second_person_and_runs_once() {
     assert_eq!(last["seq"], approved[0]["seq"].as_u64().unwrap() + 1);
     assert_eq!(last["actor"], "person:settlements2");
     let done = server.as_user("risk", "GET", &format!("/api/v1/approvals/{id}"), None);
-    assert_eq!((done.json()["status"].clone(), done.json()["checker"].clone()), (json!("approved"), json!("settlements2")));
+    assert_eq!(
+        (
+            done.json()["status"].clone(),
+            done.json()["checker"].clone()
+        ),
+        (json!("approved"), json!("settlements2"))
+    );
 }
 
 #[test]
@@ -122,13 +192,25 @@ fn a_rejected_request_leaves_only_the_request_and_the_rejection() {
     let server = Server::start("rejection");
     let head = |server: &Server| {
         let r = server.as_user("auditor", "GET", "/api/v1/audit/events?limit=1000", None);
-        r.json()["items"].as_array().unwrap().last().unwrap()["seq"].as_u64().unwrap()
+        r.json()["items"].as_array().unwrap().last().unwrap()["seq"]
+            .as_u64()
+            .unwrap()
     };
     let start = head(&server);
     let id = request_change(&server, "settlements", "CASH-REJECTED");
-    let r = server.as_user("settlements2", "POST", &format!("/api/v1/approvals/{id}/reject"), Some(&json!({"reason": "wrong account"})));
+    let r = server.as_user(
+        "settlements2",
+        "POST",
+        &format!("/api/v1/approvals/{id}/reject"),
+        Some(&json!({"reason": "wrong account"})),
+    );
     assert_eq!(r.status, 200, "{}", r.text);
-    let after = server.as_user("auditor", "GET", &format!("/api/v1/audit/events?after={start}"), None);
+    let after = server.as_user(
+        "auditor",
+        "GET",
+        &format!("/api/v1/audit/events?after={start}"),
+        None,
+    );
     let kinds: Vec<String> = after.json()["items"]
         .as_array()
         .unwrap()
@@ -137,8 +219,17 @@ fn a_rejected_request_leaves_only_the_request_and_the_rejection() {
         .collect();
     assert_eq!(kinds, ["ApprovalRequested", "RequestRejected"]);
     assert_eq!(ssis_with_cash(&server, "CASH-REJECTED"), 0);
-    let r = server.as_user("settlements2", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
-    assert_eq!(r.status, 409, "a rejected request cannot be approved after: {}", r.text);
+    let r = server.as_user(
+        "settlements2",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
+    assert_eq!(
+        r.status, 409,
+        "a rejected request cannot be approved after: {}",
+        r.text
+    );
     let shown = server.as_user("risk", "GET", &format!("/api/v1/approvals/{id}"), None);
     assert_eq!(shown.json()["status"], "rejected");
     assert_eq!(shown.json()["reason"], "wrong account");
@@ -148,29 +239,67 @@ fn a_rejected_request_leaves_only_the_request_and_the_rejection() {
 fn no_one_grants_themselves_a_role_and_roles_change_by_approval() {
     let server = Server::start("roles");
     let body = json!({"roles": ["hr_administrator", "auditor"]});
-    let r = server.as_user("hr_administrator", "POST", "/api/v1/staff/users/hr_administrator/roles", Some(&body));
+    let r = server.as_user(
+        "hr_administrator",
+        "POST",
+        "/api/v1/staff/users/hr_administrator/roles",
+        Some(&body),
+    );
     assert_eq!(r.status, 403, "{}", r.text);
-    assert!(r.text.contains("cannot change their own roles"), "{}", r.text);
+    assert!(
+        r.text.contains("cannot change their own roles"),
+        "{}",
+        r.text
+    );
     // HR asks for another person's roles; the same person cannot approve; a second HR
     // administrator does, and the new role is in force at once.
     let body = json!({"roles": ["settlements", "reconciliations"]});
-    let r = server.as_user("hr_administrator", "POST", "/api/v1/staff/users/settlements/roles", Some(&body));
+    let r = server.as_user(
+        "hr_administrator",
+        "POST",
+        "/api/v1/staff/users/settlements/roles",
+        Some(&body),
+    );
     assert_eq!(r.status, 202, "{}", r.text);
     let id = r.json()["request_id"].as_u64().unwrap();
-    let r = server.as_user("hr_administrator", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
+    let r = server.as_user(
+        "hr_administrator",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
     assert_eq!(r.status, 403);
     let comment = json!({"text": "looking"});
     let path = "/api/v1/reconciliation/breaks/999999/comment";
     let r = server.as_user("settlements", "POST", path, Some(&comment));
-    assert_eq!((r.status, r.problem().as_str()), (403, "forbidden"), "not yet a reconciler");
-    let r = server.as_user("hr2", "POST", &format!("/api/v1/approvals/{id}/approve"), None);
+    assert_eq!(
+        (r.status, r.problem().as_str()),
+        (403, "forbidden"),
+        "not yet a reconciler"
+    );
+    let r = server.as_user(
+        "hr2",
+        "POST",
+        &format!("/api/v1/approvals/{id}/approve"),
+        None,
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     let me = server.as_user("settlements", "GET", "/api/v1/me", None);
-    assert_eq!(me.json()["roles"], json!(["settlements"]), "a token keeps its scope");
+    assert_eq!(
+        me.json()["roles"],
+        json!(["settlements"]),
+        "a token keeps its scope"
+    );
     let (cookie, csrf) = server.login("settlements");
-    let session = [("Cookie".to_owned(), cookie), ("X-CSRF-Token".to_owned(), csrf)];
+    let session = [
+        ("Cookie".to_owned(), cookie),
+        ("X-CSRF-Token".to_owned(), csrf),
+    ];
     let me = common::request(server.address, "GET", "/api/v1/me", &session, None);
-    assert_eq!(me.json()["roles"], json!(["settlements", "reconciliations"]));
+    assert_eq!(
+        me.json()["roles"],
+        json!(["settlements", "reconciliations"])
+    );
     let r = common::request(server.address, "POST", path, &session, Some(&comment));
     assert_ne!(r.problem(), "forbidden", "a reconciler now: {}", r.text);
     assert_eq!(r.status, 409, "no such break: {}", r.text);
@@ -181,11 +310,25 @@ fn a_leavers_token_and_session_stop_at_once() {
     let server = Server::start("leaver");
     let (cookie, _) = server.login("leaver");
     let session = [("Cookie".to_owned(), cookie)];
-    assert_eq!(server.as_user("leaver", "GET", "/api/v1/me", None).status, 200);
-    assert_eq!(common::request(server.address, "GET", "/api/v1/me", &session, None).status, 200);
+    assert_eq!(
+        server.as_user("leaver", "GET", "/api/v1/me", None).status,
+        200
+    );
+    assert_eq!(
+        common::request(server.address, "GET", "/api/v1/me", &session, None).status,
+        200
+    );
     let employee = {
-        let r = server.as_user("hr_administrator", "GET", "/api/v1/staff/users?filter=username:leaver", None);
-        r.json()["items"][0]["employee"].as_str().unwrap().to_owned()
+        let r = server.as_user(
+            "hr_administrator",
+            "GET",
+            "/api/v1/staff/users?filter=username:leaver",
+            None,
+        );
+        r.json()["items"][0]["employee"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
     let r = server.as_user(
         "hr_administrator",
@@ -206,6 +349,11 @@ fn a_leavers_token_and_session_stop_at_once() {
         Some(&json!({"username": "leaver", "password": common::PASSWORD})),
     );
     assert_eq!(login.status, 401);
-    let users = server.as_user("hr_administrator", "GET", "/api/v1/staff/users?filter=username:leaver", None);
+    let users = server.as_user(
+        "hr_administrator",
+        "GET",
+        "/api/v1/staff/users?filter=username:leaver",
+        None,
+    );
     assert_eq!(users.json()["items"][0]["active"], false);
 }

@@ -78,7 +78,13 @@ fn every_endpoint_as_every_role_gets_what_the_table_says() {
                 r.status,
                 r.text
             );
-            assert!(r.status < 500, "{} {path} as {}: {}", endpoint.method, role.name(), r.text);
+            assert!(
+                r.status < 500,
+                "{} {path} as {}: {}",
+                endpoint.method,
+                role.name(),
+                r.text
+            );
             checked += 1;
         }
     }
@@ -121,12 +127,35 @@ fn a_session_needs_its_csrf_token_to_change_anything() {
     let body = json!({"isin": isin, "reason": "mandate"});
     let me = common::request(server.address, "GET", "/api/v1/me", &headers(false), None);
     assert_eq!(me.status, 200, "a read needs no CSRF token");
-    let r = common::request(server.address, "POST", "/api/v1/compliance/restricted", &headers(false), Some(&body));
-    assert_eq!((r.status, r.problem().as_str()), (403, "forbidden"), "{}", r.text);
-    let r = common::request(server.address, "POST", "/api/v1/compliance/restricted", &headers(true), Some(&body));
+    let r = common::request(
+        server.address,
+        "POST",
+        "/api/v1/compliance/restricted",
+        &headers(false),
+        Some(&body),
+    );
+    assert_eq!(
+        (r.status, r.problem().as_str()),
+        (403, "forbidden"),
+        "{}",
+        r.text
+    );
+    let r = common::request(
+        server.address,
+        "POST",
+        "/api/v1/compliance/restricted",
+        &headers(true),
+        Some(&body),
+    );
     assert_eq!(r.status, 200, "{}", r.text);
     // Logging out ends the session.
-    let r = common::request(server.address, "POST", "/api/v1/logout", &headers(true), None);
+    let r = common::request(
+        server.address,
+        "POST",
+        "/api/v1/logout",
+        &headers(true),
+        None,
+    );
     assert_eq!(r.status, 204);
     let r = common::request(server.address, "GET", "/api/v1/me", &headers(false), None);
     assert_eq!(r.status, 401);

@@ -38,7 +38,7 @@ mod trades;
 pub use error::{ImportError, ImportErrors};
 pub use refdata::read_refdata_jsonl;
 pub use settlement_status::read_settlement_status_csv;
-pub use trades::{TRADE_COLUMNS, read_trades_csv, read_trades_jsonl};
+pub use trades::{TRADE_COLUMNS, read_trades_csv, read_trades_jsonl, trade_from_fields};
 
 use kulissi_core::engine::{Command, MessageId};
 

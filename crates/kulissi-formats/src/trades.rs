@@ -149,6 +149,43 @@ pub(crate) fn message_id(fields: &dyn Fields) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// A trade's fields by name, from a caller that already has them apart (the API's body).
+struct NamedFields<'a, F: Fn(&str) -> Option<&'a str>> {
+    get: F,
+    action: &'a str,
+}
+
+impl<'a, F: Fn(&str) -> Option<&'a str>> Fields for NamedFields<'a, F> {
+    fn get(&self, name: &str) -> Option<&str> {
+        if name == "action" {
+            return Some(self.action);
+        }
+        (self.get)(name)
+    }
+    fn label(&self, name: &str) -> String {
+        format!("$.{name}")
+    }
+}
+
+/// One booking (`action` `book`) or amendment (`amend`) from fields by name, as a trade
+/// file's line is read: the same checks, errors naming the fields as `$.name` in
+/// `source` (line 1).
+pub fn trade_from_fields<'a>(
+    get: impl Fn(&str) -> Option<&'a str>,
+    action: &'a str,
+    source: &str,
+) -> Result<Command, ImportErrors> {
+    let mut errors = Collector::new(source);
+    let command = trade_command(&NamedFields { get, action }, 1, &mut errors);
+    match command {
+        Some(c) => errors.finish(vec![c]).map(|mut v| v.remove(0)),
+        None => Err(errors
+            .finish(Vec::<Command>::new())
+            .err()
+            .unwrap_or(ImportErrors(Vec::new()))),
+    }
+}
+
 /// Builds the command of one record, or records every error it has and returns `None`.
 pub(crate) fn trade_command(
     fields: &dyn Fields,

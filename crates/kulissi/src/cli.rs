@@ -586,6 +586,25 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// The server over HTTP on loopback: a trivial authenticated GET, then booking trades
+    /// with an API token; throughput and p50/p99 of each, and their ratio.
+    Http {
+        /// Trades to book (the load stops earlier at --seconds).
+        #[arg(long, default_value_t = 400_000)]
+        trades: u64,
+        /// Keep-alive connections.
+        #[arg(long, default_value_t = 64)]
+        connections: usize,
+        /// The most seconds each load runs.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+        /// Seed of the generator.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Directory for the scratch database (default: the system temp directory).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Start-up on the database as it is: replay from the first event, write a snapshot,
     /// open from it (medians of RUNS).
     Startup {

@@ -103,7 +103,11 @@ fn end_state(db: &Path) -> (Vec<(String, Vec<u8>)>, String) {
     let mut events = Vec::new();
     store
         .read_log(1, None, &mut |r| {
-            events.push((r.kind.to_string(), r.payload.clone()));
+            // `kulissi init` creates the first administrator, whose password hash has a
+            // random salt: every database's differs, and no import touches it.
+            if !matches!(&*r.kind, "EmployeeHired" | "UserCreated") {
+                events.push((r.kind.to_string(), r.payload.clone()));
+            }
             Ok(true)
         })
         .unwrap();

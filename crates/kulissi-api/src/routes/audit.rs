@@ -3,8 +3,8 @@
 //! (password and token hashes) are shown as redacted.
 
 use crate::extract::Json;
-use axum::extract::{State};
-use crate::extract::{Query};
+use crate::extract::Query;
+use axum::extract::State;
 use jiff::Timestamp;
 use kulissi_core::controls::commands::ControlEvent;
 use kulissi_core::engine::{Event, codec};
@@ -83,7 +83,7 @@ pub fn describe(event: &Event) -> String {
 /// The event log, oldest first from the cursor. `total` counts the matches read up to the
 /// page's end (the log is read forward and stops when the page is full).
 #[utoipa::path(get, path = "/api/v1/audit/events", tag = "audit", params(AuditQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn events(
     State(app): State<AppState>,
@@ -151,7 +151,7 @@ pub struct Verification {
 
 /// Verify the hash chain, replaying the log and comparing the read models.
 #[utoipa::path(get, path = "/api/v1/audit/verify", tag = "audit",
-    responses((status = 200, body = Verification), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Verification), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn verify(State(app): State<AppState>) -> Result<Json<Verification>, ApiError> {
     let report = app

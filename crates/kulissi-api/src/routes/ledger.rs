@@ -1,8 +1,8 @@
 //! Positions, cash, the ledger's reports, manual journals, period close and the end of day.
 
 use crate::extract::Json;
-use axum::extract::{Extension, State};
 use crate::extract::{Path, Query};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use kulissi_app::reports::{
@@ -61,7 +61,7 @@ fn report_error(e: impl std::fmt::Display) -> ApiError {
 
 /// Positions by book and instrument as of a date (default today).
 #[utoipa::path(get, path = "/api/v1/positions", tag = "positions", params(ReportQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn positions(
     State(app): State<AppState>,
@@ -81,7 +81,7 @@ pub async fn positions(
 
 /// Cash balances by account and currency.
 #[utoipa::path(get, path = "/api/v1/cash", tag = "positions", params(ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn cash(
     State(app): State<AppState>,
@@ -93,7 +93,7 @@ pub async fn cash(
 
 /// The trial balance, by account and currency.
 #[utoipa::path(get, path = "/api/v1/ledger/trial-balance", tag = "ledger", params(ReportQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn trial(
     State(app): State<AppState>,
@@ -117,7 +117,7 @@ pub async fn trial(
 
 /// The balance sheet.
 #[utoipa::path(get, path = "/api/v1/ledger/balance-sheet", tag = "ledger", params(ReportQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn balance(
     State(app): State<AppState>,
@@ -138,7 +138,7 @@ pub async fn balance(
 
 /// The income statement between two dates (default: the year to date).
 #[utoipa::path(get, path = "/api/v1/ledger/income-statement", tag = "ledger", params(ReportQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn income(
     State(app): State<AppState>,
@@ -187,7 +187,7 @@ pub struct JournalLine {
 
 /// Propose a manual journal entry; a second person of finance approves it.
 #[utoipa::path(post, path = "/api/v1/ledger/journal-entries", tag = "ledger", request_body = JournalRequest,
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn propose(
     State(app): State<AppState>,
@@ -225,7 +225,7 @@ pub async fn propose(
 /// Approve a manual journal entry (a person of finance other than its maker).
 #[utoipa::path(post, path = "/api/v1/ledger/journal-entries/{reference}/approve", tag = "ledger",
     params(("reference" = String, Path, description = "the entry's reference")),
-    responses((status = 200, body = Outcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn approve_journal(
     State(app): State<AppState>,
@@ -246,7 +246,7 @@ pub struct PeriodCloseRequest {
 
 /// Request a period close (approved by a second person of finance).
 #[utoipa::path(post, path = "/api/v1/ledger/period-close", tag = "ledger", request_body = PeriodCloseRequest,
-    responses((status = 202, body = Outcome), (status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 202, body = Outcome), (status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn close_period(
     State(app): State<AppState>,
@@ -274,7 +274,7 @@ pub struct EndOfDayRequest {
 /// Run a legal entity's end of day: asset servicing, settlement penalties, then marks,
 /// accruals and revaluation, each exactly once.
 #[utoipa::path(post, path = "/api/v1/end-of-day", tag = "end of day", request_body = EndOfDayRequest,
-    responses((status = 200, body = [Outcome]), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = [Outcome]), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn end_of_day(
     State(app): State<AppState>,

@@ -1,8 +1,8 @@
 //! Reference data: read by kind; changes (reference data and SSIs) go through approval.
 
 use crate::extract::Json;
-use axum::extract::{Extension, State};
 use crate::extract::{Path, Query};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -84,7 +84,7 @@ fn items(state: &EngineState, kind: &str) -> Option<Vec<Value>> {
 /// `accounts` or `ssis`.
 #[utoipa::path(get, path = "/api/v1/reference-data/{kind}", tag = "reference data",
     params(("kind" = String, Path, description = "legal-entities, counterparties, instruments, books, accounts or ssis"), ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     State(app): State<AppState>,
@@ -108,8 +108,7 @@ pub async fn list(
 /// otherwise.
 #[utoipa::path(post, path = "/api/v1/reference-data", tag = "reference data",
     request_body(content = Object, description = "a reference-data message line: type legal_entity, counterparty, instrument, book, account, ssi, fee_schedule, ledger_account or netting_set, and its fields"),
-    responses((status = 202, body = Outcome), (status = 200, body = Outcome), (status = 400, body = Problem),
-        (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)),
+    responses((status = 202, body = Outcome), (status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn change(
     State(app): State<AppState>,

@@ -48,7 +48,7 @@ pub struct Me {
 /// Sign in with a user name and password: a session cookie (HttpOnly, SameSite=Strict) and
 /// the session's CSRF token. Failed attempts are throttled per user and per address.
 #[utoipa::path(post, path = "/api/v1/login", tag = "session", request_body = Login,
-    responses((status = 200, body = SessionOpened), (status = 401, body = Problem), (status = 429, body = Problem)))]
+    responses((status = 200, body = SessionOpened), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")))]
 pub async fn login(
     State(app): State<AppState>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
@@ -120,7 +120,7 @@ const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$J1dqI
 
 /// Sign out: the session ends.
 #[utoipa::path(post, path = "/api/v1/logout", tag = "session",
-    responses((status = 204), (status = 401, body = Problem)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 204), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")), security(("bearer" = []), ("session" = [])))]
 pub async fn logout(State(app): State<AppState>, Extension(caller): Extension<Caller>) -> Response {
     if let Some(cookie) = &caller.session {
         app.sessions.close(cookie);
@@ -135,7 +135,7 @@ pub async fn logout(State(app): State<AppState>, Extension(caller): Extension<Ca
 
 /// Who am I.
 #[utoipa::path(get, path = "/api/v1/me", tag = "session",
-    responses((status = 200, body = Me), (status = 401, body = Problem)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 200, body = Me), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")), security(("bearer" = []), ("session" = [])))]
 pub async fn me(Extension(caller): Extension<Caller>) -> Json<Me> {
     let p = &caller.principal;
     Json(Me {
@@ -176,7 +176,7 @@ pub struct Ready {
 
 /// The writer answers.
 #[utoipa::path(get, path = "/ready", tag = "operations",
-    responses((status = 200, body = Ready), (status = 503, body = Problem)))]
+    responses((status = 200, body = Ready), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")))]
 pub async fn ready(State(app): State<AppState>) -> Result<Json<Ready>, ApiError> {
     let trades = app.read(|s| s.trades.len() as u64).await?;
     Ok(Json(Ready {

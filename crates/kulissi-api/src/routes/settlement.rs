@@ -2,8 +2,8 @@
 //! workbench (assign, comment, resolve, write-off with four eyes).
 
 use crate::extract::Json;
-use axum::extract::{Extension, State};
 use crate::extract::{Path, Query};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use jiff::civil::Date;
 use kulissi_app::reports::{
@@ -49,7 +49,7 @@ fn parse_date(field: &str, value: Option<&str>) -> Result<Option<Date>, ApiError
 
 /// The settlement queue: instructions by status, date and counterparty.
 #[utoipa::path(get, path = "/api/v1/settlement/instructions", tag = "settlement", params(QueueQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn queue(
     State(app): State<AppState>,
@@ -69,7 +69,7 @@ pub async fn queue(
 
 /// The settlement exception queue.
 #[utoipa::path(get, path = "/api/v1/settlement/exceptions", tag = "settlement", params(QueueQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn exceptions(
     State(app): State<AppState>,
@@ -85,7 +85,7 @@ pub async fn exceptions(
 
 /// Fails as of a date, with their age bucket and CSDR penalties.
 #[utoipa::path(get, path = "/api/v1/settlement/fails", tag = "settlement", params(QueueQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn fails_list(
     State(app): State<AppState>,
@@ -107,7 +107,7 @@ pub struct InstructRequest {
 
 /// Instruct a day's trades for settlement (gross or net by the counterparties' netting sets).
 #[utoipa::path(post, path = "/api/v1/settlement/instruct", tag = "settlement", request_body = InstructRequest,
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn instruct(
     State(app): State<AppState>,
@@ -121,7 +121,7 @@ pub async fn instruct(
 
 /// Reconciliation breaks.
 #[utoipa::path(get, path = "/api/v1/reconciliation/breaks", tag = "reconciliation", params(QueueQuery, ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn breaks(
     State(app): State<AppState>,
@@ -163,7 +163,7 @@ pub struct ResolveRequest {
 /// Assign a break.
 #[utoipa::path(post, path = "/api/v1/reconciliation/breaks/{id}/assign", tag = "reconciliation", request_body = AssignRequest,
     params(("id" = u64, Path, description = "the break")),
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn assign(
     State(app): State<AppState>,
@@ -182,7 +182,7 @@ pub async fn assign(
 /// Comment on a break.
 #[utoipa::path(post, path = "/api/v1/reconciliation/breaks/{id}/comment", tag = "reconciliation", request_body = TextRequest,
     params(("id" = u64, Path, description = "the break")),
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn comment(
     State(app): State<AppState>,
@@ -200,7 +200,7 @@ pub async fn comment(
 /// Resolve a break with a code and a comment.
 #[utoipa::path(post, path = "/api/v1/reconciliation/breaks/{id}/resolve", tag = "reconciliation", request_body = ResolveRequest,
     params(("id" = u64, Path, description = "the break")),
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn resolve(
     State(app): State<AppState>,
@@ -219,7 +219,7 @@ pub async fn resolve(
 /// Ask to write a break off (a second person of finance approves).
 #[utoipa::path(post, path = "/api/v1/reconciliation/breaks/{id}/write-off", tag = "reconciliation", request_body = TextRequest,
     params(("id" = u64, Path, description = "the break")),
-    responses((status = 200, body = Outcome), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn write_off(
     State(app): State<AppState>,
@@ -237,7 +237,7 @@ pub async fn write_off(
 /// Approve a write-off (a person of finance other than the one who asked).
 #[utoipa::path(post, path = "/api/v1/reconciliation/breaks/{id}/approve-write-off", tag = "reconciliation",
     params(("id" = u64, Path, description = "the break")),
-    responses((status = 200, body = Outcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn approve_write_off(
     State(app): State<AppState>,

@@ -2,8 +2,8 @@
 //! scoped to some of their roles, expiring, revocable by them or by a system administrator.
 
 use crate::extract::Json;
-use axum::extract::{Extension, State};
 use crate::extract::{Path, Query};
+use axum::extract::{Extension, State};
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use kulissi_core::controls::commands::ControlCommand;
@@ -60,7 +60,7 @@ pub struct IssuedToken {
 
 /// API tokens: one's own, or everyone's with manage_all_tokens.
 #[utoipa::path(get, path = "/api/v1/tokens", tag = "tokens", params(ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     State(app): State<AppState>,
@@ -87,7 +87,7 @@ pub async fn list(
 
 /// Issue an API token for oneself; the secret is in the answer, once.
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "tokens", request_body = NewToken,
-    responses((status = 201, body = IssuedToken), (status = 400, body = Problem), (status = 401, body = Problem), (status = 409, body = Problem)),
+    responses((status = 201, body = IssuedToken), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn issue(
     State(app): State<AppState>,
@@ -142,7 +142,7 @@ pub async fn issue(
 /// Revoke a token: it stops working at once.
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "tokens",
     params(("id" = u64, Path, description = "the token")),
-    responses((status = 200, body = Outcome), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn revoke(
     State(app): State<AppState>,

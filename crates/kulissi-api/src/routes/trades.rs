@@ -2,17 +2,16 @@
 //! was instructed for settlement is amended or cancelled through an approval request.
 
 use crate::extract::Json;
-use axum::extract::{Extension, State};
 use crate::extract::{Path, Query};
+use axum::extract::{Extension, State};
 use axum::http::{HeaderMap, StatusCode};
 use kulissi_app::reports::{TradeRef, trade_history, trade_list};
 use kulissi_core::engine::{Command, MessageId};
 use kulissi_store::ReadOnly;
 use serde::Deserialize;
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{Outcome, command_of, execute_or_request};
+use super::{Outcome, execute_or_request};
 use crate::app::{AppState, Caller};
 use crate::paging::{ListQuery, Page, report_items};
 use crate::problem::{ApiError, Problem};
@@ -61,15 +60,43 @@ pub struct CancelRequest {
     pub reason: String,
 }
 
-fn trade_object(t: &TradeRequest, action: &str) -> Result<Map<String, Value>, ApiError> {
-    let mut map = match serde_json::to_value(t) {
-        Ok(Value::Object(map)) => map,
-        _ => return Err(ApiError::bad_request("the trade is not an object")),
+/// The command of a trade body, read as a trade file's line is (the same checks; errors
+/// name the fields).
+fn trade_command(t: &TradeRequest, action: &'static str) -> Result<Command, ApiError> {
+    let get = |name: &str| -> Option<&str> {
+        Some(match name {
+            "source" => &t.source,
+            "external_id" => &t.external_id,
+            "legal_entity" => &t.legal_entity,
+            "book" => &t.book,
+            "trader" => &t.trader,
+            "counterparty" => &t.counterparty,
+            "account" => &t.account,
+            "isin" => &t.isin,
+            "side" => &t.side,
+            "quantity" => &t.quantity,
+            "price" => &t.price,
+            "currency" => &t.currency,
+            "trade_date" => &t.trade_date,
+            "trade_time" => &t.trade_time,
+            "venue" => &t.venue,
+            "settlement_date" => return t.settlement_date.as_deref(),
+            _ => return None,
+        })
     };
-    map.retain(|_, v| !v.is_null());
-    map.insert("type".into(), "trade".into());
-    map.insert("action".into(), action.into());
-    Ok(map)
+    kulissi_formats::trade_from_fields(get, action, "request body").map_err(|errors| {
+        ApiError::invalid_body(
+            "the body is not a valid trade",
+            errors
+                .0
+                .into_iter()
+                .map(|e| crate::problem::FieldError {
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        )
+    })
 }
 
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<MessageId>, ApiError> {
@@ -88,9 +115,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<MessageId>, ApiError> {
 /// duplicate; an `Idempotency-Key` header makes any resubmission safe.
 #[utoipa::path(post, path = "/api/v1/trades", tag = "trades", request_body = TradeRequest,
     params(("Idempotency-Key" = Option<String>, Header, description = "the sender's idempotency key")),
-    responses((status = 201, body = Outcome), (status = 200, body = Outcome, description = "a duplicate"),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 409, body = Problem)),
+    responses((status = 201, body = Outcome), (status = 200, body = Outcome, description = "a duplicate"), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn book(
     State(app): State<AppState>,
@@ -98,7 +123,7 @@ pub async fn book(
     headers: HeaderMap,
     Json(body): Json<TradeRequest>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
-    let (command, _) = command_of(trade_object(&body, "book")?)?;
+    let command = trade_command(&body, "book")?;
     let mut envelope = app.envelope(&caller, command);
     if let Some(key) = idempotency_key(&headers)? {
         envelope = envelope.with_message_id(key);
@@ -115,7 +140,7 @@ pub async fn book(
 
 /// The blotter: every trade's current version.
 #[utoipa::path(get, path = "/api/v1/trades", tag = "trades", params(ListQuery),
-    responses((status = 200, body = Page), (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn list(
     State(app): State<AppState>,
@@ -150,7 +175,7 @@ pub async fn list(
 /// A trade's versions, oldest first, with the event that made each.
 #[utoipa::path(get, path = "/api/v1/trades/{id}", tag = "trades",
     params(("id" = u64, Path, description = "Kulissi's trade id"), ListQuery),
-    responses((status = 200, body = Page), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)),
+    responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn history(
     State(app): State<AppState>,
@@ -184,9 +209,7 @@ async fn keys_of(app: &AppState, id: u64) -> Result<(String, String), ApiError> 
 /// Amend a trade: its new terms. After settlement instruction, an approval request.
 #[utoipa::path(post, path = "/api/v1/trades/{id}/amend", tag = "trades", request_body = TradeRequest,
     params(("id" = u64, Path, description = "Kulissi's trade id")),
-    responses((status = 200, body = Outcome), (status = 202, body = Outcome, description = "waits for approval"),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 202, body = Outcome, description = "waits for approval"), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn amend(
     State(app): State<AppState>,
@@ -201,16 +224,14 @@ pub async fn amend(
             body.source, body.external_id
         )));
     }
-    let (command, _) = command_of(trade_object(&body, "amend")?)?;
+    let command = trade_command(&body, "amend")?;
     answer(execute_or_request(&app, &caller, command).await?)
 }
 
 /// Cancel a trade. After settlement instruction, an approval request.
 #[utoipa::path(post, path = "/api/v1/trades/{id}/cancel", tag = "trades", request_body = CancelRequest,
     params(("id" = u64, Path, description = "Kulissi's trade id")),
-    responses((status = 200, body = Outcome), (status = 202, body = Outcome, description = "waits for approval"),
-        (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
-        (status = 404, body = Problem), (status = 409, body = Problem)),
+    responses((status = 200, body = Outcome), (status = 202, body = Outcome, description = "waits for approval"), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
     security(("bearer" = []), ("session" = [])))]
 pub async fn cancel(
     State(app): State<AppState>,

@@ -2,7 +2,13 @@
 //! reference data and one person per role, the writer on its thread, the API on a Tokio
 //! runtime on a loopback port; and a small HTTP/1.1 client over a TCP socket.
 
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -140,7 +146,9 @@ impl Server {
                 name: "tests".into(),
                 hash: sha256_hex(&token),
                 roles,
-                expires_at: now.checked_add(jiff::SignedDuration::from_hours(24)).unwrap(),
+                expires_at: now
+                    .checked_add(jiff::SignedDuration::from_hours(24))
+                    .unwrap(),
             }));
             tokens.insert(person.username.to_owned(), token);
         }
@@ -166,7 +174,9 @@ impl Server {
             .build()
             .unwrap();
         let address = runtime.block_on(async {
-            let state = kulissi_api::app_state(engine, readers, config).await.unwrap();
+            let state = kulissi_api::app_state(engine, readers, config)
+                .await
+                .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let address = listener.local_addr().unwrap();
             tokio::spawn(kulissi_api::serve(listener, state, std::future::pending()));
@@ -183,7 +193,12 @@ impl Server {
 
     /// The ISIN of the n-th instrument of the demo firm.
     pub fn isin(&self, n: usize) -> String {
-        let r = self.as_user("auditor", "GET", "/api/v1/reference-data/instruments?sort=id", None);
+        let r = self.as_user(
+            "auditor",
+            "GET",
+            "/api/v1/reference-data/instruments?sort=id",
+            None,
+        );
         r.json()["items"][n]["isin"].as_str().unwrap().to_owned()
     }
 
@@ -193,7 +208,13 @@ impl Server {
     }
 
     /// A request with a bearer token (or none).
-    pub fn call(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> Response {
+    pub fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
         let mut headers = Vec::new();
         if let Some(t) = token {
             headers.push(("Authorization".to_owned(), format!("Bearer {t}")));
@@ -202,7 +223,13 @@ impl Server {
     }
 
     /// A request as a test person (by their token).
-    pub fn as_user(&self, username: &str, method: &str, path: &str, body: Option<&Value>) -> Response {
+    pub fn as_user(
+        &self,
+        username: &str,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Response {
         self.call(method, path, Some(&self.token(username)), body)
     }
 
@@ -288,7 +315,11 @@ pub fn request(
     let chunked = headers
         .iter()
         .any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-    let text = if chunked { dechunk(rest) } else { rest.to_owned() };
+    let text = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
     Response {
         status,
         headers,

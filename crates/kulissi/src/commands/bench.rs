@@ -240,7 +240,7 @@ fn raw_baseline(path: &Path, rows: u64, bytes: usize) -> anyhow::Result<f64> {
     Ok(started.elapsed().as_secs_f64())
 }
 
-fn scratch_dir(dir: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
+pub(crate) fn scratch_dir(dir: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
     let base = dir.map_or_else(std::env::temp_dir, Path::to_path_buf);
     let scratch = base.join(format!("kulissi-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);

@@ -2,6 +2,7 @@
 //! production, a buffer in tests) and return the process exit status.
 
 mod bench;
+mod bench_http;
 mod calendar;
 mod cash;
 mod context;
@@ -333,6 +334,13 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         }
         Command::Snapshot(crate::cli::SnapshotCommand::Take) => startup::take(&ctx()?, out),
         Command::Snapshot(crate::cli::SnapshotCommand::List) => startup::list(&ctx()?, out),
+        Command::Bench(crate::cli::BenchCommand::Http {
+            trades,
+            connections,
+            seconds,
+            seed,
+            dir,
+        }) => bench_http::http(trades, connections, seconds, seed, dir.as_deref(), out),
         Command::Bench(crate::cli::BenchCommand::Booking { trades, seed, dir }) => {
             bench::booking(trades, seed, dir.as_deref(), &cli.db, out)
         }

@@ -670,6 +670,7 @@ fn codec_round_trips_every_event_of_a_session() {
 
 mod agency;
 mod apply_errors;
+mod controls;
 mod cost_methods;
 mod income;
 mod instructions;
