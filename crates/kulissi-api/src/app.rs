@@ -258,12 +258,8 @@ pub async fn gate(
         Ok(()) => next.run(request).await,
         Err(e) => e.into_response(),
     };
-    app.metrics.record(
-        &method,
-        path,
-        response.status().as_u16(),
-        started.elapsed(),
-    );
+    app.metrics
+        .record(&method, path, response.status().as_u16(), started.elapsed());
     response
 }
 

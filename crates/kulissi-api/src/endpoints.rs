@@ -387,6 +387,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "set the surveillance thresholds",
     ),
     e(
+        "POST",
+        "/api/v1/messages",
+        Needs(P::Authenticated),
+        "send any message line (prices, cash, corporate actions, settlement, ...): the command's own permission applies",
+    ),
+    e(
         "GET",
         "/api/v1/audit/events",
         Needs(P::ViewAudit),
@@ -460,6 +466,19 @@ pub fn permissions_markdown() -> String {
         out.push_str(&format!(
             "| {} | `{}` | {permission} | {roles} | {} |\n",
             e.method, e.path, e.summary
+        ));
+    }
+    out.push_str("\n## Commands\n\nEvery command the engine takes, and the permission a person needs to send it (through its endpoint, or as a message line to `POST /api/v1/messages`); a request for approval needs its command's.\n\n| command | permission | roles |\n|---|---|---|\n");
+    for (name, permission) in kulissi_core::controls::roles::COMMANDS {
+        out.push_str(&format!(
+            "| `{name}` | `{}` | {} |\n",
+            permission.name(),
+            Role::ALL
+                .into_iter()
+                .filter(|r| permission.roles().contains(r))
+                .map(Role::name)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     out.push_str("\n## Segregation of duties (enforced by the engine)\n\n");

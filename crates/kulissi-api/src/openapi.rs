@@ -6,7 +6,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    approvals, audit, compliance, ledger, reference, session, settlement, staff, tokens, trades,
+    approvals, audit, compliance, ledger, messages, reference, session, settlement, staff, tokens,
+    trades,
 };
 
 /// The document.
@@ -33,6 +34,7 @@ use crate::routes::{
         tokens::list, tokens::issue, tokens::revoke,
         compliance::restricted, compliance::restrict, compliance::lift, compliance::alerts,
         compliance::work, compliance::surveillance,
+        messages::send,
         audit::events, audit::verify,
     ),
     modifiers(&Security)

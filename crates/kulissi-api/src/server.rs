@@ -19,7 +19,8 @@ use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::problem::ApiError;
 use crate::routes::{
-    approvals, audit, compliance, ledger, reference, session, settlement, staff, tokens, trades,
+    approvals, audit, compliance, ledger, messages, reference, session, settlement, staff, tokens,
+    trades,
 };
 
 /// The shared state of a server over a writer and a way to open readers.
@@ -148,6 +149,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/compliance/surveillance",
             put(compliance::surveillance),
         )
+        .route("/api/v1/messages", post(messages::send))
         .route("/api/v1/audit/events", get(audit::events))
         .route("/api/v1/audit/verify", get(audit::verify))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()));

@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod audit;
 pub mod compliance;
 pub mod ledger;
+pub mod messages;
 pub mod reference;
 pub mod session;
 pub mod settlement;

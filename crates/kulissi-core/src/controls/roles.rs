@@ -158,6 +158,12 @@ pub enum Permission {
     ViewAudit,
     /// Set the approval policy.
     Administer,
+    /// Record prices, FX rates and central-bank rates.
+    RecordMarketData,
+    /// Record, post, void and expire cash movements.
+    MoveCash,
+    /// Announce corporate actions.
+    AnnounceCorporateActions,
 }
 
 use Permission as P;
@@ -371,7 +377,177 @@ pub const GRANTS: &[(Permission, &str, &[Role])] = &[
         "set the approval policy",
         &[R::SystemAdministrator],
     ),
+    (
+        P::RecordMarketData,
+        "record prices, FX rates and central-bank rates",
+        &[R::Risk],
+    ),
+    (
+        P::MoveCash,
+        "record, post, void and expire cash movements",
+        &[R::Settlements, R::Accountant],
+    ),
+    (
+        P::AnnounceCorporateActions,
+        "announce corporate actions",
+        &[R::Settlements],
+    ),
 ];
+/// Every command by name, and the permission a person needs to send it (the one table of
+/// `docs/permissions.md`'s commands). A request for approval needs its command's; an
+/// approval, the kind's checker permission (checked by the engine).
+pub const COMMANDS: &[(&str, Permission)] = &[
+    ("DefineLegalEntity", P::ChangeReferenceData),
+    ("DefineCounterparty", P::ChangeReferenceData),
+    ("DefineInstrument", P::ChangeReferenceData),
+    ("DefineBook", P::ChangeReferenceData),
+    ("DefineAccount", P::ChangeReferenceData),
+    ("DefineSsi", P::ChangeReferenceData),
+    ("DefineFeeSchedule", P::ChangeReferenceData),
+    ("DefineNettingSet", P::ChangeReferenceData),
+    ("SetPenaltyRate", P::ChangeReferenceData),
+    ("DefineStatementMapping", P::ChangeReferenceData),
+    ("BookTrade", P::BookTrades),
+    ("AmendTrade", P::AmendTrades),
+    ("CancelTrade", P::AmendTrades),
+    ("ConfirmSettlement", P::WorkSettlement),
+    ("InstructSettlement", P::WorkSettlement),
+    ("RecordSettlementStatus", P::WorkSettlement),
+    ("ConfirmInstruction", P::WorkSettlement),
+    ("ResendInstruction", P::WorkSettlement),
+    ("HoldInstruction", P::WorkSettlement),
+    ("ResolveSettlementException", P::WorkSettlement),
+    ("RecordPrice", P::RecordMarketData),
+    ("RecordFxRate", P::RecordMarketData),
+    ("RecordCentralBankRate", P::RecordMarketData),
+    ("RunEndOfDay", P::RunEndOfDay),
+    ("ServiceAssets", P::RunEndOfDay),
+    ("AccrueSettlementPenalties", P::RunEndOfDay),
+    ("RecordCashMovement", P::MoveCash),
+    ("PostCashMovement", P::MoveCash),
+    ("VoidCashMovement", P::MoveCash),
+    ("ExpireCashMovements", P::MoveCash),
+    ("SetOverdraftLimit", P::SetLimits),
+    ("SetSettlementTolerance", P::SetLimits),
+    ("SetReconTolerance", P::SetLimits),
+    ("SetConfirmationBlocking", P::SetLimits),
+    ("ClosePeriod", P::ClosePeriods),
+    ("ReopenPeriod", P::ClosePeriods),
+    ("CloseYear", P::ClosePeriods),
+    ("DefineLedgerAccount", P::PostJournals),
+    ("ProposeJournalEntry", P::PostJournals),
+    ("ApproveJournalEntry", P::ApproveJournals),
+    ("RejectJournalEntry", P::ApproveJournals),
+    ("AnnounceCorporateAction", P::AnnounceCorporateActions),
+    ("RunReconciliation", P::WorkBreaks),
+    ("AffirmTrades", P::WorkBreaks),
+    ("MoveBreak", P::WorkBreaks),
+    ("CommentBreak", P::WorkBreaks),
+    ("ResolveBreak", P::WorkBreaks),
+    ("RequestWriteOff", P::WorkBreaks),
+    ("ApproveWriteOff", P::ApproveWriteOffs),
+    ("HireEmployee", P::ManageStaff),
+    ("MoveEmployee", P::ManageStaff),
+    ("RecordLeaver", P::ManageStaff),
+    ("CreateUser", P::ManageUsers),
+    ("SetPassword", P::ManageUsers),
+    ("SetUserRoles", P::ManageUsers),
+    ("IssueApiToken", P::Authenticated),
+    ("RevokeApiToken", P::Authenticated),
+    ("ApproveRequest", P::ViewApprovals),
+    ("RejectRequest", P::ViewApprovals),
+    ("SetApprovalPolicy", P::Administer),
+    ("AddRestriction", P::ManageCompliance),
+    ("LiftRestriction", P::ManageCompliance),
+    ("SetSurveillance", P::ManageCompliance),
+    ("WorkAlert", P::ManageCompliance),
+];
+
+/// A command's name (the rows of [`COMMANDS`]); a request for approval is named by the
+/// command it carries.
+pub fn command_name(command: &crate::engine::Command) -> &'static str {
+    use crate::controls::commands::ControlCommand as K;
+    use crate::engine::Command as C;
+    match command {
+        C::DefineLegalEntity(_) => "DefineLegalEntity",
+        C::DefineCounterparty(_) => "DefineCounterparty",
+        C::DefineInstrument(_) => "DefineInstrument",
+        C::DefineBook { .. } => "DefineBook",
+        C::DefineAccount { .. } => "DefineAccount",
+        C::DefineSsi { .. } => "DefineSsi",
+        C::DefineFeeSchedule(_) => "DefineFeeSchedule",
+        C::BookTrade(_) => "BookTrade",
+        C::AmendTrade(_) => "AmendTrade",
+        C::ConfirmSettlement { .. } => "ConfirmSettlement",
+        C::RecordPrice { .. } => "RecordPrice",
+        C::RecordFxRate { .. } => "RecordFxRate",
+        C::RunEndOfDay { .. } => "RunEndOfDay",
+        C::RecordCashMovement { .. } => "RecordCashMovement",
+        C::PostCashMovement { .. } => "PostCashMovement",
+        C::VoidCashMovement { .. } => "VoidCashMovement",
+        C::ExpireCashMovements { .. } => "ExpireCashMovements",
+        C::SetOverdraftLimit { .. } => "SetOverdraftLimit",
+        C::ClosePeriod { .. } => "ClosePeriod",
+        C::ReopenPeriod { .. } => "ReopenPeriod",
+        C::CloseYear { .. } => "CloseYear",
+        C::DefineLedgerAccount { .. } => "DefineLedgerAccount",
+        C::ProposeJournalEntry { .. } => "ProposeJournalEntry",
+        C::ApproveJournalEntry { .. } => "ApproveJournalEntry",
+        C::RejectJournalEntry { .. } => "RejectJournalEntry",
+        C::CancelTrade { .. } => "CancelTrade",
+        C::AnnounceCorporateAction { .. } => "AnnounceCorporateAction",
+        C::ServiceAssets { .. } => "ServiceAssets",
+        C::DefineNettingSet { .. } => "DefineNettingSet",
+        C::InstructSettlement { .. } => "InstructSettlement",
+        C::RecordSettlementStatus { .. } => "RecordSettlementStatus",
+        C::ConfirmInstruction { .. } => "ConfirmInstruction",
+        C::ResendInstruction { .. } => "ResendInstruction",
+        C::HoldInstruction { .. } => "HoldInstruction",
+        C::SetSettlementTolerance { .. } => "SetSettlementTolerance",
+        C::RecordCentralBankRate { .. } => "RecordCentralBankRate",
+        C::AccrueSettlementPenalties { .. } => "AccrueSettlementPenalties",
+        C::ResolveSettlementException { .. } => "ResolveSettlementException",
+        C::RunReconciliation { .. } => "RunReconciliation",
+        C::SetReconTolerance { .. } => "SetReconTolerance",
+        C::AffirmTrades { .. } => "AffirmTrades",
+        C::DefineStatementMapping { .. } => "DefineStatementMapping",
+        C::SetConfirmationBlocking { .. } => "SetConfirmationBlocking",
+        C::MoveBreak { .. } => "MoveBreak",
+        C::CommentBreak { .. } => "CommentBreak",
+        C::ResolveBreak { .. } => "ResolveBreak",
+        C::RequestWriteOff { .. } => "RequestWriteOff",
+        C::ApproveWriteOff { .. } => "ApproveWriteOff",
+        C::SetPenaltyRate { .. } => "SetPenaltyRate",
+        C::Control(c) => match c {
+            K::HireEmployee(_) => "HireEmployee",
+            K::MoveEmployee { .. } => "MoveEmployee",
+            K::RecordLeaver { .. } => "RecordLeaver",
+            K::CreateUser { .. } => "CreateUser",
+            K::SetPassword { .. } => "SetPassword",
+            K::SetUserRoles { .. } => "SetUserRoles",
+            K::IssueApiToken { .. } => "IssueApiToken",
+            K::RevokeApiToken { .. } => "RevokeApiToken",
+            K::RequestApproval { command, .. } => command_name(command),
+            K::ApproveRequest { .. } => "ApproveRequest",
+            K::RejectRequest { .. } => "RejectRequest",
+            K::SetApprovalPolicy { .. } => "SetApprovalPolicy",
+            K::AddRestriction { .. } => "AddRestriction",
+            K::LiftRestriction { .. } => "LiftRestriction",
+            K::SetSurveillance(_) => "SetSurveillance",
+            K::WorkAlert { .. } => "WorkAlert",
+        },
+    }
+}
+
+/// The permission a person needs to send a command ([`COMMANDS`]); a command missing from
+/// the table needs [`Permission::Administer`], so a new one is refused until mapped.
+pub fn permission_of(command: &crate::engine::Command) -> Permission {
+    let name = command_name(command);
+    COMMANDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(Permission::Administer, |(_, p)| *p)
+}
 
 impl Permission {
     /// The permission's name in the documentation.
@@ -420,7 +596,11 @@ mod tests {
             assert!(seen.insert(*p), "{p:?} twice");
             assert!(!description.is_empty() && !roles.is_empty(), "{p:?}");
         }
-        assert_eq!(seen.len(), 32, "a new permission needs its row in GRANTS");
+        assert_eq!(seen.len(), 35, "a new permission needs its row in GRANTS");
+        let mut names = BTreeSet::new();
+        for (name, _) in COMMANDS {
+            assert!(names.insert(*name), "{name} twice");
+        }
     }
 
     #[test]

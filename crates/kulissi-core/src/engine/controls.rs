@@ -17,7 +17,7 @@ use crate::controls::commands::{ControlCommand, ControlEvent};
 use crate::controls::compliance::{
     Alert, AlertAction, AlertKind, RecentExecution, RestrictedEntry, deviates,
 };
-use crate::controls::roles::{Permission, can};
+use crate::controls::roles::can;
 use crate::controls::staff::{ApiToken, Principal, User};
 use crate::trade::{Side, TradeInput};
 
@@ -379,7 +379,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 return Err(refuse(ControlError::PersonOnly("request an approval")));
             };
             let kind = approval_kind(state, command).ok_or(refuse(ControlError::NotApprovable))?;
-            let needed = permission_to_request(kind);
+            let needed = crate::controls::roles::permission_of(command);
             if !can(&maker.roles, needed) {
                 return Err(refuse(ControlError::Forbidden {
                     username: maker.username,
@@ -527,19 +527,6 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                 action: action.clone(),
             })
         }
-    }
-}
-
-/// The permission a maker needs to request a kind.
-fn permission_to_request(kind: ApprovalKind) -> Permission {
-    match kind {
-        ApprovalKind::ReferenceData | ApprovalKind::Ssi => Permission::ChangeReferenceData,
-        ApprovalKind::TradeAfterInstruction => Permission::AmendTrades,
-        ApprovalKind::RoleChange => Permission::ManageUsers,
-        ApprovalKind::Limit => Permission::SetLimits,
-        ApprovalKind::PeriodClose => Permission::ClosePeriods,
-        ApprovalKind::ManualJournal => Permission::PostJournals,
-        ApprovalKind::WriteOff => Permission::WorkBreaks,
     }
 }
 

@@ -1,0 +1,165 @@
+//! Trades and messages over HTTP: booking exactly once, the blotter's filters, the
+//! restricted list's refusal by name, an instructed trade's amendment through approval, and
+//! a message line needing its command's own permission.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::Server;
+use serde_json::{Value, json};
+
+fn booking(server: &Server, i: u64) -> Value {
+    let envelope = server.firm.trade(3, i, 100);
+    kulissi_formats::messages::command_object(&envelope.command).unwrap()
+}
+
+#[test]
+fn a_trade_is_booked_once_found_on_the_blotter_and_amended_through_approval_once_instructed() {
+    let server = Server::start("trading");
+    let trade = booking(&server, 0);
+    let r = server.as_user("trader", "POST", "/api/v1/trades", Some(&trade));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["trade_id"].as_u64().unwrap();
+    let again = server.as_user("trader", "POST", "/api/v1/trades", Some(&trade));
+    assert_eq!(
+        (again.status, again.json()["status"].clone()),
+        (200, json!("duplicate"))
+    );
+    assert_eq!(again.json()["trade_id"], id);
+
+    let external_id = trade["external_id"].as_str().unwrap();
+    let blotter = server.as_user(
+        "auditor",
+        "GET",
+        &format!("/api/v1/trades?filter=external_id:{external_id}"),
+        None,
+    );
+    assert_eq!(blotter.json()["total"], 1, "{}", blotter.text);
+    assert_eq!(blotter.json()["items"][0]["trade_id"], id);
+
+    // A bad field is named.
+    let mut bad = trade.clone();
+    bad["quantity"] = json!("1,000");
+    bad["external_id"] = json!("BAD-1");
+    let r = server.as_user("trader", "POST", "/api/v1/trades", Some(&bad));
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["errors"][0]["field"], "$.quantity", "{}", r.text);
+
+    // Before instruction, operations amend directly; once instructed, by approval.
+    let mut amended = trade.clone();
+    let quantity: rust_decimal::Decimal = trade["quantity"].as_str().unwrap().parse().unwrap();
+    amended["quantity"] = json!((quantity + rust_decimal::Decimal::ONE).to_string());
+    let r = server.as_user(
+        "settlements",
+        "POST",
+        &format!("/api/v1/trades/{id}/amend"),
+        Some(&amended),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let date = trade["trade_date"].as_str().unwrap();
+    let r = server.as_user(
+        "settlements",
+        "POST",
+        "/api/v1/settlement/instruct",
+        Some(&json!({"date": date})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    amended["quantity"] = json!((quantity + rust_decimal::Decimal::TWO).to_string());
+    let r = server.as_user(
+        "settlements",
+        "POST",
+        &format!("/api/v1/trades/{id}/amend"),
+        Some(&amended),
+    );
+    assert_eq!(r.status, 202, "{}", r.text);
+    let request = r.json()["request_id"].as_u64().unwrap();
+    let versions = |server: &Server| {
+        server
+            .as_user("auditor", "GET", &format!("/api/v1/trades/{id}"), None)
+            .json()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(
+        versions(&server),
+        2,
+        "the pending amendment is not in force"
+    );
+    let r = server.as_user(
+        "settlements2",
+        "POST",
+        &format!("/api/v1/approvals/{request}/approve"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(versions(&server), 3);
+    let r = server.as_user(
+        "settlements2",
+        "POST",
+        &format!("/api/v1/approvals/{request}/approve"),
+        None,
+    );
+    assert_eq!(r.status, 409);
+    assert_eq!(versions(&server), 3, "once");
+}
+
+#[test]
+fn the_restricted_list_refuses_a_booking_by_name_over_http() {
+    let server = Server::start("restricted");
+    let trade = booking(&server, 1);
+    let isin = trade["isin"].as_str().unwrap();
+    let r = server.as_user(
+        "compliance_officer",
+        "POST",
+        "/api/v1/compliance/restricted",
+        Some(&json!({"isin": isin, "reason": "advisory mandate"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = server.as_user("trader", "POST", "/api/v1/trades", Some(&trade));
+    assert_eq!(r.status, 409, "{}", r.text);
+    assert!(
+        r.json()["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is on the restricted list (entry 1: advisory mandate)"),
+        "{}",
+        r.text
+    );
+    let r = server.as_user(
+        "compliance_officer",
+        "POST",
+        "/api/v1/compliance/restricted/1/lift",
+        Some(&json!({"reason": "mandate ended"})),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = server.as_user("trader", "POST", "/api/v1/trades", Some(&trade));
+    assert_eq!(r.status, 201, "{}", r.text);
+}
+
+#[test]
+fn a_message_line_needs_its_commands_own_permission() {
+    let server = Server::start("messages");
+    let isin = server.isin(0);
+    let price = json!({"type": "price", "isin": isin, "date": "2026-03-02", "price": "12.34", "source": "XHEL close"});
+    let r = server.as_user("trader", "POST", "/api/v1/messages", Some(&price));
+    assert_eq!(
+        (r.status, r.problem().as_str()),
+        (403, "forbidden"),
+        "{}",
+        r.text
+    );
+    assert!(
+        r.text.contains("record_market_data that RecordPrice needs"),
+        "{}",
+        r.text
+    );
+    let r = server.as_user("risk", "POST", "/api/v1/messages", Some(&price));
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()[0]["status"], "done");
+    let mut bad = price.clone();
+    bad["price"] = json!("12,34");
+    let r = server.as_user("risk", "POST", "/api/v1/messages", Some(&bad));
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["errors"][0]["field"], "$.price", "{}", r.text);
+}
