@@ -37,6 +37,10 @@ pub struct Config {
     pub max_page: usize,
     /// How long to wait for requests in flight on shutdown, in seconds.
     pub shutdown_grace_seconds: u32,
+    /// Log lines as `text` (for people) or `json` (one object per line, for collectors).
+    pub log_format: String,
+    /// The least severe log level written: error, warn, info, debug or trace.
+    pub log_level: String,
 }
 
 impl Default for Config {
@@ -54,6 +58,8 @@ impl Default for Config {
             business_date: String::new(),
             max_page: 1_000,
             shutdown_grace_seconds: 30,
+            log_format: "text".into(),
+            log_level: "info".into(),
         }
     }
 }

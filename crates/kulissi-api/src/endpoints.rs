@@ -388,6 +388,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     e(
         "POST",
+        "/api/v1/imports/{kind}",
+        Needs(P::Authenticated),
+        "import a file (trades, messages, settlement-status), all or nothing, exactly once: every command's own permission applies",
+    ),
+    e(
+        "POST",
         "/api/v1/messages",
         Needs(P::Authenticated),
         "send any message line (prices, cash, corporate actions, settlement, ...): the command's own permission applies",

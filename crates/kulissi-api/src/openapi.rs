@@ -6,8 +6,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    approvals, audit, compliance, ledger, messages, reference, session, settlement, staff, tokens,
-    trades,
+    approvals, audit, compliance, imports, ledger, messages, reference, session, settlement, staff,
+    tokens, trades,
 };
 
 /// The document.
@@ -34,7 +34,7 @@ use crate::routes::{
         tokens::list, tokens::issue, tokens::revoke,
         compliance::restricted, compliance::restrict, compliance::lift, compliance::alerts,
         compliance::work, compliance::surveillance,
-        messages::send,
+        messages::send, imports::import,
         audit::events, audit::verify,
     ),
     modifiers(&Security)

@@ -27,7 +27,10 @@ pub struct Problem {
 /// One wrong field of a body.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldError {
-    /// The field as a JSON path (`$.quantity`), if one is named.
+    /// The line of an uploaded file (as an editor numbers it), if the body is a file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// The field as a JSON path (`$.quantity`) or a CSV column, if one is named.
     pub field: Option<String>,
     /// What was expected.
     pub message: String,

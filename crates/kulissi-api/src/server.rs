@@ -19,8 +19,8 @@ use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::problem::ApiError;
 use crate::routes::{
-    approvals, audit, compliance, ledger, messages, reference, session, settlement, staff, tokens,
-    trades,
+    approvals, audit, compliance, imports, ledger, messages, reference, session, settlement, staff,
+    tokens, trades,
 };
 
 /// The shared state of a server over a writer and a way to open readers.
@@ -150,6 +150,10 @@ pub fn router(state: AppState) -> Router {
             put(compliance::surveillance),
         )
         .route("/api/v1/messages", post(messages::send))
+        .route(
+            "/api/v1/imports/{kind}",
+            post(imports::import).layer(axum::extract::DefaultBodyLimit::max(256 << 20)),
+        )
         .route("/api/v1/audit/events", get(audit::events))
         .route("/api/v1/audit/verify", get(audit::verify))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", ApiDoc::openapi()));

@@ -163,3 +163,63 @@ fn a_message_line_needs_its_commands_own_permission() {
     assert_eq!(r.status, 400, "{}", r.text);
     assert_eq!(r.json()["errors"][0]["field"], "$.price", "{}", r.text);
 }
+
+fn upload(server: &Server, user: &str, path: &str, body: &str) -> common::Response {
+    let headers = [
+        (
+            "Authorization".to_owned(),
+            format!("Bearer {}", server.token(user)),
+        ),
+        ("Content-Type".to_owned(), "text/plain".to_owned()),
+        ("Content-Length".to_owned(), body.len().to_string()),
+    ];
+    common::request_raw(server.address, "POST", path, &headers, body.as_bytes())
+}
+
+#[test]
+fn a_file_is_imported_all_or_nothing_and_exactly_once() {
+    let server = Server::start("imports");
+    let lines: Vec<String> = (10..13).map(|i| booking(&server, i).to_string()).collect();
+    let file = lines.join("\n") + "\n";
+    let path = "/api/v1/imports/messages?name=desk.jsonl";
+    // A line the sender may not send refuses the whole file, naming the line.
+    let isin = server.isin(0);
+    let price = json!({"type": "price", "isin": isin, "date": "2026-03-02", "price": "1.00", "source": "x"});
+    let mixed = format!("{file}{price}\n");
+    let r = upload(&server, "trader", path, &mixed);
+    assert_eq!(r.status, 403, "{}", r.text);
+    assert!(r.text.contains("desk.jsonl line 4"), "{}", r.text);
+    let count = |server: &Server| {
+        server
+            .as_user("auditor", "GET", "/api/v1/trades", None)
+            .json()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    assert_eq!(count(&server), 0, "nothing was imported");
+    // A malformed line refuses the file too.
+    let broken = format!("{}\n{{\"type\":\"trade\",\"action\":\"book\"\n", lines[0]);
+    let r = upload(&server, "trader", path, &broken);
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json()["errors"][0]["line"], 2, "{}", r.text);
+    assert_eq!(count(&server), 0);
+    // The file, twice.
+    let r = upload(&server, "trader", path, &file);
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        (
+            r.json()["applied"].clone(),
+            r.json()["already_known"].clone()
+        ),
+        (json!(3), json!(0))
+    );
+    let r = upload(&server, "trader", path, &file);
+    assert_eq!(
+        (
+            r.json()["applied"].clone(),
+            r.json()["already_known"].clone()
+        ),
+        (json!(0), json!(3))
+    );
+    assert_eq!(count(&server), 3);
+}

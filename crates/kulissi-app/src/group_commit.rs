@@ -43,6 +43,20 @@ impl Reply {
 enum Request {
     Command(CommandEnvelope, Reply),
     Query(Query),
+    Atomic(Vec<CommandEnvelope>, AtomicReply),
+}
+
+/// Where the outcome of an all-or-nothing batch goes.
+type AtomicReply = Box<dyn FnOnce(Result<AtomicOutcome, AppError>) + Send>;
+
+/// The outcome of an all-or-nothing batch: every receipt, or the first rejection and the
+/// index of its command (nothing committed).
+pub type AtomicOutcome = Result<Vec<crate::Receipt>, (usize, kulissi_core::engine::Rejection)>;
+
+/// Work the writer does between streamed batches, on committed state.
+enum Work {
+    Query(Query),
+    Atomic(Vec<CommandEnvelope>, AtomicReply),
 }
 
 /// A handle to the writer thread. Cloneable; the thread stops when every handle is dropped.
@@ -94,6 +108,23 @@ impl GroupCommit {
         });
         self.queue
             .try_send(Request::Command(command, Reply::Callback(callback)))
+            .map_err(|e| match e {
+                std::sync::mpsc::TrySendError::Full(_) => AppError::Busy,
+                std::sync::mpsc::TrySendError::Disconnected(_) => {
+                    AppError::WriterStopped("the queue is closed".into())
+                }
+            })
+    }
+
+    /// Queues commands to execute all or nothing (an import), after those queued before
+    /// them; `then` receives the outcome after the commit. Without blocking.
+    pub fn submit_atomic_then(
+        &self,
+        commands: Vec<CommandEnvelope>,
+        then: impl FnOnce(Result<AtomicOutcome, AppError>) + Send + 'static,
+    ) -> Result<(), AppError> {
+        self.queue
+            .try_send(Request::Atomic(commands, Box::new(then)))
             .map_err(|e| match e {
                 std::sync::mpsc::TrySendError::Full(_) => AppError::Busy,
                 std::sync::mpsc::TrySendError::Disconnected(_) => {
@@ -154,10 +185,12 @@ impl Ticket {
 
 fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>) -> Writer<S> {
     let mut closed = false;
-    let mut query: Option<Query> = None;
+    let mut query: Option<Work> = None;
     while !closed {
-        if let Some(q) = query.take() {
-            q(writer.state(), writer.store());
+        match query.take() {
+            Some(Work::Query(q)) => q(writer.state(), writer.store()),
+            Some(Work::Atomic(commands, reply)) => reply(writer.execute_atomic(&commands)),
+            None => {}
         }
         let batches = std::iter::from_fn(|| {
             if query.is_some() {
@@ -166,7 +199,11 @@ fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>)
             let (command, reply) = match requests.recv() {
                 Ok(Request::Command(command, reply)) => (command, reply),
                 Ok(Request::Query(q)) => {
-                    query = Some(q);
+                    query = Some(Work::Query(q));
+                    return None;
+                }
+                Ok(Request::Atomic(commands, reply)) => {
+                    query = Some(Work::Atomic(commands, reply));
                     return None;
                 }
                 Err(_) => {
@@ -186,7 +223,11 @@ fn run<S: EventStore + Send>(mut writer: Writer<S>, requests: Receiver<Request>)
                     }
                     Ok(Request::Query(q)) => {
                         // Answered once the batches before it are committed.
-                        query = Some(q);
+                        query = Some(Work::Query(q));
+                        break;
+                    }
+                    Ok(Request::Atomic(commands, reply)) => {
+                        query = Some(Work::Atomic(commands, reply));
                         break;
                     }
                     Err(_) => break,

@@ -28,7 +28,7 @@ pub mod snapshots;
 pub mod verify;
 mod writer;
 
-pub use group_commit::{GroupCommit, MAX_BATCH, Ticket};
+pub use group_commit::{AtomicOutcome, GroupCommit, MAX_BATCH, Ticket};
 pub use journal::{JournalEntryRef, read_journal};
 pub use replay::replay;
 pub use snapshots::{SnapshotPolicy, Startup};

@@ -33,6 +33,7 @@ pub async fn send(
                     .0
                     .into_iter()
                     .map(|e| FieldError {
+                        line: None,
                         field: e.field,
                         message: e.message,
                     })

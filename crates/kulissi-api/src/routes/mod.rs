@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod compliance;
+pub mod imports;
 pub mod ledger;
 pub mod messages;
 pub mod reference;
@@ -73,6 +74,7 @@ pub fn command_of(object: Map<String, Value>) -> Result<(Command, MessageId), Ap
                 .0
                 .into_iter()
                 .map(|e| FieldError {
+                    line: None,
                     field: e.field,
                     message: e.message,
                 })

@@ -91,6 +91,7 @@ fn trade_command(t: &TradeRequest, action: &'static str) -> Result<Command, ApiE
                 .0
                 .into_iter()
                 .map(|e| crate::problem::FieldError {
+                    line: None,
                     field: e.field,
                     message: e.message,
                 })

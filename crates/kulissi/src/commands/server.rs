@@ -308,11 +308,16 @@ pub(crate) fn serve(
     if let Some(listen) = listen {
         config.listen = listen;
     }
-    tracing_subscriber::fmt()
+    let level: tracing::Level = config.log_level.parse().unwrap_or(tracing::Level::INFO);
+    let logs = tracing_subscriber::fmt()
         .with_target(false)
-        .with_writer(std::io::stderr)
-        .try_init()
-        .ok();
+        .with_max_level(level)
+        .with_writer(std::io::stderr);
+    if config.log_format == "json" {
+        logs.json().try_init().ok();
+    } else {
+        logs.try_init().ok();
+    }
     let writer = ctx.writer()?;
     let (engine, thread) = kulissi_app::GroupCommit::spawn(writer)?;
     let db = ctx.db.clone();
