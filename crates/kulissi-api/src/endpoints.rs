@@ -393,6 +393,30 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "import a file (trades, messages, settlement-status), all or nothing, exactly once: every command's own permission applies",
     ),
     e(
+        "GET",
+        "/api/v1/ledger/accounts/{account}/statement",
+        Needs(P::ViewLedger),
+        "an account's entries down to the event and trade",
+    ),
+    e(
+        "GET",
+        "/api/v1/corporate-actions",
+        Needs(P::ViewPositions),
+        "corporate actions announced and their status",
+    ),
+    e(
+        "GET",
+        "/api/v1/settlement/netting",
+        Needs(P::ViewSettlement),
+        "a day's settlement obligations, net and gross",
+    ),
+    e(
+        "POST",
+        "/api/v1/settlement/exceptions/{id}/resolve",
+        Needs(P::WorkSettlement),
+        "resolve a settlement exception",
+    ),
+    e(
         "POST",
         "/api/v1/messages",
         Needs(P::Authenticated),

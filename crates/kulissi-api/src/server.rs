@@ -19,8 +19,8 @@ use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::problem::ApiError;
 use crate::routes::{
-    approvals, audit, compliance, imports, ledger, messages, reference, session, settlement, staff,
-    tokens, trades,
+    approvals, audit, compliance, drill, imports, ledger, messages, reference, session, settlement,
+    staff, tokens, trades,
 };
 
 /// The shared state of a server over a writer and a way to open readers.
@@ -148,6 +148,16 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/compliance/surveillance",
             put(compliance::surveillance),
+        )
+        .route(
+            "/api/v1/ledger/accounts/{account}/statement",
+            get(drill::statement),
+        )
+        .route("/api/v1/corporate-actions", get(drill::corporate))
+        .route("/api/v1/settlement/netting", get(drill::net))
+        .route(
+            "/api/v1/settlement/exceptions/{id}/resolve",
+            post(drill::resolve_exception),
         )
         .route("/api/v1/messages", post(messages::send))
         .route(

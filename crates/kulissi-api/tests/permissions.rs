@@ -42,6 +42,7 @@ fn concrete(path: &str) -> String {
         .replace("{reference}", "NO-SUCH-ENTRY")
         .replace("{username}", "nobody")
         .replace("{*rest}", "index.html")
+        .replace("{account}", "1100")
 }
 
 #[test]

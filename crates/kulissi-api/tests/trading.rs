@@ -223,3 +223,47 @@ fn a_file_is_imported_all_or_nothing_and_exactly_once() {
     );
     assert_eq!(count(&server), 3);
 }
+
+#[test]
+fn the_ledger_drills_down_from_a_balance_to_its_entry_event_and_trade() {
+    let server = Server::start("drill");
+    let trade = booking(&server, 20);
+    let r = server.as_user("trader", "POST", "/api/v1/trades", Some(&trade));
+    assert_eq!(r.status, 201, "{}", r.text);
+    let id = r.json()["trade_id"].as_u64().unwrap();
+    let tb = server.as_user("accountant", "GET", "/api/v1/ledger/trial-balance", None);
+    assert_eq!(tb.status, 200, "{}", tb.text);
+    let items = tb.json()["items"].as_array().unwrap().clone();
+    assert!(!items.is_empty(), "{}", tb.text);
+    let account = items[0]["account"].as_u64().unwrap();
+    let date = trade["trade_date"].as_str().unwrap();
+    let statement = server.as_user(
+        "accountant",
+        "GET",
+        &format!("/api/v1/ledger/accounts/{account}/statement?from={date}&to=2026-12-31"),
+        None,
+    );
+    assert_eq!(statement.status, 200, "{}", statement.text);
+    let entry = statement.json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["trade"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("no entry of trade {id} on {account}: {}", statement.text));
+    let seq = entry["event"].as_u64().unwrap();
+    let events = server.as_user(
+        "auditor",
+        "GET",
+        &format!("/api/v1/audit/events?trade_id={id}"),
+        None,
+    );
+    let first = &events.json()["items"][0];
+    assert_eq!(
+        (first["seq"].as_u64(), first["kind"].as_str()),
+        (Some(seq), Some("TradeBooked"))
+    );
+    assert_eq!(first["actor"], "person:trader");
+    let history = server.as_user("auditor", "GET", &format!("/api/v1/trades/{id}"), None);
+    assert_eq!(history.json()["items"][0]["seq"], seq);
+}

@@ -5,6 +5,7 @@
 pub mod approvals;
 pub mod audit;
 pub mod compliance;
+pub mod drill;
 pub mod imports;
 pub mod ledger;
 pub mod messages;
