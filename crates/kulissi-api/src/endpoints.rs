@@ -418,6 +418,12 @@ pub const ENDPOINTS: &[Endpoint] = &[
     ),
     e(
         "POST",
+        "/api/v1/reconciliation/runs",
+        Needs(P::WorkBreaks),
+        "reconcile a statement (the body) against our side",
+    ),
+    e(
+        "POST",
         "/api/v1/messages",
         Needs(P::Authenticated),
         "send any message line (prices, cash, corporate actions, settlement, ...): the command's own permission applies",

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::routes::{
-    approvals, audit, compliance, drill, imports, ledger, messages, reference, session, settlement,
-    staff, tokens, trades,
+    approvals, audit, compliance, drill, imports, ledger, messages, reconciliation, reference,
+    session, settlement, staff, tokens, trades,
 };
 
 /// The document.
@@ -34,7 +34,7 @@ use crate::routes::{
         tokens::list, tokens::issue, tokens::revoke,
         compliance::restricted, compliance::restrict, compliance::lift, compliance::alerts,
         compliance::work, compliance::surveillance,
-        messages::send, imports::import,
+        messages::send, imports::import, reconciliation::run,
         drill::statement, drill::corporate, drill::net, drill::resolve_exception,
         audit::events, audit::verify,
     ),

@@ -19,8 +19,8 @@ use crate::metrics::Metrics;
 use crate::openapi::ApiDoc;
 use crate::problem::ApiError;
 use crate::routes::{
-    approvals, audit, compliance, drill, imports, ledger, messages, reference, session, settlement,
-    staff, tokens, trades,
+    approvals, audit, compliance, drill, imports, ledger, messages, reconciliation, reference,
+    session, settlement, staff, tokens, trades,
 };
 
 /// The shared state of a server over a writer and a way to open readers.
@@ -158,6 +158,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/settlement/exceptions/{id}/resolve",
             post(drill::resolve_exception),
+        )
+        .route(
+            "/api/v1/reconciliation/runs",
+            post(reconciliation::run).layer(axum::extract::DefaultBodyLimit::max(256 << 20)),
         )
         .route("/api/v1/messages", post(messages::send))
         .route(

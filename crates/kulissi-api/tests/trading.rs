@@ -267,3 +267,85 @@ fn the_ledger_drills_down_from_a_balance_to_its_entry_event_and_trade() {
     let history = server.as_user("auditor", "GET", &format!("/api/v1/trades/{id}"), None);
     assert_eq!(history.json()["items"][0]["seq"], seq);
 }
+
+#[test]
+fn a_statement_reconciled_over_http_opens_a_break_that_people_work() {
+    let server = Server::start("recon");
+    let accounts = server.as_user(
+        "auditor",
+        "GET",
+        "/api/v1/reference-data/accounts?filter=owner:house&sort=id",
+        None,
+    );
+    let safekeeping = accounts.json()["items"][0]["safekeeping_account"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let isin = server.isin(0);
+    let statement = format!("safekeeping_account,isin,quantity\n{safekeeping},{isin},100\n");
+    let path =
+        "/api/v1/reconciliation/runs?definition=house-positions&as_of=2026-03-02&name=custody.csv";
+    let run = |user: &str| {
+        let headers = [
+            (
+                "Authorization".to_owned(),
+                format!("Bearer {}", server.token(user)),
+            ),
+            ("Content-Type".to_owned(), "text/csv".to_owned()),
+            ("Content-Length".to_owned(), statement.len().to_string()),
+        ];
+        common::request_raw(server.address, "POST", path, &headers, statement.as_bytes())
+    };
+    let r = run("settlements");
+    assert_eq!(
+        (r.status, r.problem().as_str()),
+        (403, "forbidden"),
+        "{}",
+        r.text
+    );
+    let r = run("reconciliations");
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.json()["opened"], 1, "{}", r.text);
+    let again = run("reconciliations");
+    assert_eq!(
+        again.status, 409,
+        "a statement is loaded once: {}",
+        again.text
+    );
+    let breaks = server.as_user(
+        "auditor",
+        "GET",
+        "/api/v1/reconciliation/breaks?open=true",
+        None,
+    );
+    assert_eq!(breaks.json()["total"], 1, "{}", breaks.text);
+    let id = breaks.json()["items"][0]["id"].as_u64().unwrap();
+    let work = |action: &str, body: Value| {
+        server.as_user(
+            "reconciliations",
+            "POST",
+            &format!("/api/v1/reconciliation/breaks/{id}/{action}"),
+            Some(&body),
+        )
+    };
+    assert_eq!(
+        work("assign", json!({"assignee": "reconciliations"})).status,
+        200
+    );
+    assert_eq!(
+        work("comment", json!({"text": "asked the custodian"})).status,
+        200
+    );
+    let r = work(
+        "resolve",
+        json!({"code": "custodian-error", "comment": "custodian corrected"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let open = server.as_user(
+        "auditor",
+        "GET",
+        "/api/v1/reconciliation/breaks?open=true",
+        None,
+    );
+    assert_eq!(open.json()["total"], 0, "{}", open.text);
+}

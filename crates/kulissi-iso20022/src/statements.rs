@@ -67,3 +67,94 @@ pub fn recon_lines(
         .collect();
     Ok((lines, date))
 }
+
+/// Why a statement cannot be reconciled.
+#[derive(Debug, thiserror::Error)]
+pub enum StatementError {
+    /// An ISO 20022 statement that does not read.
+    #[error("{0}")]
+    Xml(#[from] Iso20022Error),
+    /// A CSV statement with bad lines.
+    #[error("{0}")]
+    Csv(kulissi_formats::ImportErrors),
+    /// A statement of another date than the run's.
+    #[error("{file} is a statement of {dated}, not of {as_of}")]
+    WrongDate {
+        /// The file.
+        file: String,
+        /// Its date.
+        dated: jiff::civil::Date,
+        /// The run's date.
+        as_of: jiff::civil::Date,
+    },
+    /// A source without a saved mapping, or with one for another reconciliation.
+    #[error("source {name}: {what}")]
+    Mapping {
+        /// The source.
+        name: String,
+        /// What is wrong.
+        what: String,
+    },
+}
+
+/// The saved column mapping of a statement source for `definition` (none without a source).
+pub fn mapping_of(
+    book: &kulissi_core::reconciliation::breaks::ReconBook,
+    source: Option<&str>,
+    definition: ReconDefinition,
+) -> Result<Vec<(String, String)>, StatementError> {
+    let Some(source) = source else {
+        return Ok(Vec::new());
+    };
+    let (mapped, columns) = book
+        .mappings
+        .get(source)
+        .ok_or_else(|| StatementError::Mapping {
+            name: source.to_owned(),
+            what: "no mapping is saved under that name (kulissi recon mapping)".into(),
+        })?;
+    if *mapped != definition {
+        return Err(StatementError::Mapping {
+            name: source.to_owned(),
+            what: format!(
+                "its mapping is for {}, not {}",
+                mapped.name(),
+                definition.name()
+            ),
+        });
+    }
+    Ok(columns
+        .iter()
+        .map(|(o, t)| (o.to_string(), t.to_string()))
+        .collect())
+}
+
+/// A statement as its sender sent it, as the lines of `definition`: ISO 20022 (semt.002
+/// for positions, camt.053 for cash; it must be of `as_of`) when it starts with `<`, else
+/// CSV read with the source's column `mapping` (`kulissi_formats::statement`).
+pub fn statement_lines(
+    bytes: &[u8],
+    file: &str,
+    definition: ReconDefinition,
+    mapping: &[(String, String)],
+    as_of: jiff::civil::Date,
+) -> Result<Vec<ReconLine>, StatementError> {
+    let text = String::from_utf8_lossy(bytes);
+    if text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('<')
+    {
+        let (lines, dated) = recon_lines(&text, file, definition)?;
+        if dated != as_of {
+            return Err(StatementError::WrongDate {
+                file: file.to_owned(),
+                dated,
+                as_of,
+            });
+        }
+        return Ok(lines);
+    }
+    kulissi_formats::statement::read_mapped_statement_csv(bytes, file, definition, mapping)
+        .map_err(StatementError::Csv)
+}

@@ -241,7 +241,7 @@ fn a_semt_002_statement_reconciles_house_positions() {
     assert!(
         wrong_day
             .stderr
-            .contains("is a statement of 2025-07-18, not of --as-of 2025-07-17"),
+            .contains("is a statement of 2025-07-18, not of 2025-07-17"),
         "{}",
         wrong_day.stderr
     );

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::trades::answer;
-use super::{Outcome, execute_or_request};
+use super::{Outcome, execute_or_request, optional_date, optional_lei};
 use crate::app::{AppState, Caller};
 use crate::extract::{Json, Path, Query};
 use crate::paging::{ListQuery, Page, report_items};
@@ -32,16 +32,6 @@ pub struct StatementQuery {
     pub legal_entity: Option<String>,
 }
 
-fn day(field: &str, v: Option<&str>) -> Result<Option<Date>, ApiError> {
-    v.filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<Date>().map_err(|e| {
-                ApiError::bad_request(format!("{field}: expected YYYY-MM-DD, found '{v}': {e}"))
-            })
-        })
-        .transpose()
-}
-
 /// One account's entries between two dates: opening balance, each entry with its event
 /// (`/api/v1/audit/events?after=`) and trade (`/api/v1/trades/{id}`), closing balance.
 #[utoipa::path(get, path = "/api/v1/ledger/accounts/{account}/statement", tag = "ledger",
@@ -54,18 +44,10 @@ pub async fn statement(
     Query(period): Query<StatementQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
-    let to = day("to", period.to.as_deref())?.unwrap_or_else(|| app.business_date());
-    let from = day("from", period.from.as_deref())?
+    let to = optional_date("to", period.to.as_deref())?.unwrap_or_else(|| app.business_date());
+    let from = optional_date("from", period.from.as_deref())?
         .unwrap_or_else(|| Date::new(to.year(), 1, 1).unwrap_or(to));
-    let legal_entity = period
-        .legal_entity
-        .as_deref()
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse()
-                .map_err(|e| ApiError::bad_request(format!("legal_entity: {e}")))
-        })
-        .transpose()?;
+    let legal_entity = optional_lei(period.legal_entity.as_deref())?;
     let q = AccountStatementQuery {
         account,
         from,
@@ -112,7 +94,7 @@ pub async fn net(
     Query(on): Query<NettingQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
-    let date = day("date", on.date.as_deref())?.unwrap_or_else(|| app.business_date());
+    let date = optional_date("date", on.date.as_deref())?.unwrap_or_else(|| app.business_date());
     let items = app.read(move |s| report_items(&netting(s, date))).await?;
     Ok(Json(query.page(items, app.config.max_page)?))
 }

@@ -10,14 +10,14 @@ use kulissi_app::reports::{
     trial_balance,
 };
 use kulissi_core::engine::{Command, end_of_day_steps};
-use kulissi_core::identifiers::{Currency, Lei};
+use kulissi_core::identifiers::Currency;
 use kulissi_store::ReadOnly;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::trades::answer;
-use super::{Outcome, execute_or_request};
+use super::{Outcome, execute_or_request, optional_date, optional_lei};
 use crate::app::{AppState, Caller};
 use crate::paging::{ListQuery, Page, report_items};
 use crate::problem::{ApiError, Problem};
@@ -34,27 +34,6 @@ pub struct ReportQuery {
     pub legal_entity: Option<String>,
 }
 
-fn date(field: &str, value: Option<&str>) -> Result<Option<Date>, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<Date>().map_err(|e| {
-                ApiError::bad_request(format!("{field}: expected YYYY-MM-DD, found '{v}': {e}"))
-            })
-        })
-        .transpose()
-}
-
-fn lei(value: Option<&str>) -> Result<Option<Lei>, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<Lei>()
-                .map_err(|e| ApiError::bad_request(format!("legal_entity: {e}")))
-        })
-        .transpose()
-}
-
 fn report_error(e: impl std::fmt::Display) -> ApiError {
     ApiError::unprocessable(e.to_string())
 }
@@ -68,7 +47,8 @@ pub async fn positions(
     Query(report): Query<ReportQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
-    let as_of = date("as_of", report.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
+    let as_of =
+        optional_date("as_of", report.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
     let items = app
         .read_store(move |store| {
             positions_as_of(&ReadOnly(store), as_of)
@@ -101,9 +81,9 @@ pub async fn trial(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let q = TrialBalanceQuery {
-        as_of: date("as_of", report.as_of.as_deref())?,
+        as_of: optional_date("as_of", report.as_of.as_deref())?,
         basis: DateBasis::default(),
-        legal_entity: lei(report.legal_entity.as_deref())?,
+        legal_entity: optional_lei(report.legal_entity.as_deref())?,
     };
     let items = app
         .read_store(move |store| {
@@ -124,8 +104,8 @@ pub async fn balance(
     Query(report): Query<ReportQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
-    let as_of = date("as_of", report.as_of.as_deref())?;
-    let entity = lei(report.legal_entity.as_deref())?;
+    let as_of = optional_date("as_of", report.as_of.as_deref())?;
+    let entity = optional_lei(report.legal_entity.as_deref())?;
     let items = app
         .read_store(move |store| {
             balance_sheet(&ReadOnly(store), as_of, DateBasis::default(), entity)
@@ -145,10 +125,11 @@ pub async fn income(
     Query(report): Query<ReportQuery>,
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
-    let to = date("as_of", report.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
-    let from = date("from", report.from.as_deref())?
+    let to =
+        optional_date("as_of", report.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
+    let from = optional_date("from", report.from.as_deref())?
         .unwrap_or_else(|| Date::new(to.year(), 1, 1).unwrap_or(to));
-    let entity = lei(report.legal_entity.as_deref())?;
+    let entity = optional_lei(report.legal_entity.as_deref())?;
     let items = app
         .read_store(move |store| {
             income_statement(&ReadOnly(store), from, to, DateBasis::default(), entity)
@@ -194,9 +175,9 @@ pub async fn propose(
     Extension(caller): Extension<Caller>,
     Json(body): Json<JournalRequest>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
-    let legal_entity = lei(Some(&body.legal_entity))?
+    let legal_entity = optional_lei(Some(&body.legal_entity))?
         .ok_or_else(|| ApiError::bad_request("legal_entity: required"))?;
-    let effective_date = date("effective_date", Some(&body.effective_date))?
+    let effective_date = optional_date("effective_date", Some(&body.effective_date))?
         .ok_or_else(|| ApiError::bad_request("effective_date: required"))?;
     let mut lines = Vec::new();
     for (i, l) in body.lines.iter().enumerate() {
@@ -254,9 +235,9 @@ pub async fn close_period(
     Json(body): Json<PeriodCloseRequest>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     let command = Command::ClosePeriod {
-        legal_entity: lei(Some(&body.legal_entity))?
+        legal_entity: optional_lei(Some(&body.legal_entity))?
             .ok_or_else(|| ApiError::bad_request("legal_entity: required"))?,
-        through: date("through", Some(&body.through))?
+        through: optional_date("through", Some(&body.through))?
             .ok_or_else(|| ApiError::bad_request("through: required"))?,
     };
     answer(execute_or_request(&app, &caller, command).await?)
@@ -281,10 +262,10 @@ pub async fn end_of_day(
     Extension(caller): Extension<Caller>,
     Json(body): Json<EndOfDayRequest>,
 ) -> Result<Json<Vec<Outcome>>, ApiError> {
-    let entity = lei(Some(&body.legal_entity))?
+    let entity = optional_lei(Some(&body.legal_entity))?
         .ok_or_else(|| ApiError::bad_request("legal_entity: required"))?;
-    let day =
-        date("date", Some(&body.date))?.ok_or_else(|| ApiError::bad_request("date: required"))?;
+    let day = optional_date("date", Some(&body.date))?
+        .ok_or_else(|| ApiError::bad_request("date: required"))?;
     let mut outcomes = Vec::new();
     for step in end_of_day_steps(entity, day) {
         outcomes.push(execute_or_request(&app, &caller, step).await?);

@@ -9,6 +9,7 @@ pub mod drill;
 pub mod imports;
 pub mod ledger;
 pub mod messages;
+pub mod reconciliation;
 pub mod reference;
 pub mod session;
 pub mod settlement;
@@ -150,6 +151,34 @@ pub async fn request_approval(
         request_id,
         events: receipt.seqs.collect(),
     })
+}
+
+/// An optional date parameter (`YYYY-MM-DD`); empty is absent.
+pub fn optional_date(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<jiff::civil::Date>, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<jiff::civil::Date>().map_err(|e| {
+                ApiError::bad_request(format!("{field}: expected YYYY-MM-DD, found '{v}': {e}"))
+            })
+        })
+        .transpose()
+}
+
+/// An optional legal entity parameter (LEI); empty is absent.
+pub fn optional_lei(
+    value: Option<&str>,
+) -> Result<Option<kulissi_core::identifiers::Lei>, ApiError> {
+    value
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<kulissi_core::identifiers::Lei>()
+                .map_err(|e| ApiError::bad_request(format!("legal_entity: {e}")))
+        })
+        .transpose()
 }
 
 /// A JSON body as an object.

@@ -5,7 +5,6 @@ use crate::extract::Json;
 use crate::extract::{Path, Query};
 use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use jiff::civil::Date;
 use kulissi_app::reports::{
     QueueFilter, fails, recon_breaks, settlement_exceptions, settlement_queue,
 };
@@ -15,7 +14,7 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::trades::answer;
-use super::{Outcome, execute_or_request};
+use super::{Outcome, execute_or_request, optional_date};
 use crate::app::{AppState, Caller};
 use crate::paging::{ListQuery, Page, report_items};
 use crate::problem::{ApiError, Problem};
@@ -36,17 +35,6 @@ pub struct QueueQuery {
     pub as_of: Option<String>,
 }
 
-fn parse_date(field: &str, value: Option<&str>) -> Result<Option<Date>, ApiError> {
-    value
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<Date>().map_err(|e| {
-                ApiError::bad_request(format!("{field}: expected YYYY-MM-DD, found '{v}': {e}"))
-            })
-        })
-        .transpose()
-}
-
 /// The settlement queue: instructions by status, date and counterparty.
 #[utoipa::path(get, path = "/api/v1/settlement/instructions", tag = "settlement", params(QueueQuery, ListQuery),
     responses((status = 200, body = Page), (status = 400, body = Problem, content_type = "application/problem+json", description = "the request is malformed"), (status = 401, body = Problem, content_type = "application/problem+json", description = "not signed in"), (status = 403, body = Problem, content_type = "application/problem+json", description = "not allowed"), (status = 404, body = Problem, content_type = "application/problem+json", description = "not found"), (status = 405, body = Problem, content_type = "application/problem+json", description = "method not allowed"), (status = 409, body = Problem, content_type = "application/problem+json", description = "refused by the engine"), (status = 422, body = Problem, content_type = "application/problem+json", description = "not a command the engine can take"), (status = 429, body = Problem, content_type = "application/problem+json", description = "throttled"), (status = 503, body = Problem, content_type = "application/problem+json", description = "the writer is busy or stopped")),
@@ -58,7 +46,7 @@ pub async fn queue(
 ) -> Result<Json<Page>, ApiError> {
     let filter = QueueFilter {
         status: filter.status.filter(|s| !s.is_empty()),
-        date: parse_date("date", filter.date.as_deref())?,
+        date: optional_date("date", filter.date.as_deref())?,
         counterparty: filter.counterparty.filter(|s| !s.is_empty()),
     };
     let items = app
@@ -93,7 +81,7 @@ pub async fn fails_list(
     Query(query): Query<ListQuery>,
 ) -> Result<Json<Page>, ApiError> {
     let as_of =
-        parse_date("as_of", filter.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
+        optional_date("as_of", filter.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
     let items = app.read(move |s| report_items(&fails(s, as_of))).await?;
     Ok(Json(query.page(items, app.config.max_page)?))
 }
@@ -114,7 +102,7 @@ pub async fn instruct(
     Extension(caller): Extension<Caller>,
     Json(body): Json<InstructRequest>,
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
-    let date = parse_date("date", Some(&body.date))?
+    let date = optional_date("date", Some(&body.date))?
         .ok_or_else(|| ApiError::bad_request("date: required"))?;
     answer(execute_or_request(&app, &caller, Command::InstructSettlement { date }).await?)
 }
@@ -130,7 +118,7 @@ pub async fn breaks(
 ) -> Result<Json<Page>, ApiError> {
     let open = filter.open.unwrap_or(false);
     let as_of =
-        parse_date("as_of", filter.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
+        optional_date("as_of", filter.as_of.as_deref())?.unwrap_or_else(|| app.business_date());
     let items = app
         .read(move |s| report_items(&recon_breaks(s, open, as_of)))
         .await?;

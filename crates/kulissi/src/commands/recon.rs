@@ -99,53 +99,18 @@ pub(crate) fn run(
     let definition = definition_named(definition)?;
     let name = statement.display().to_string();
     let bytes = std::fs::read(statement).map_err(|e| anyhow::anyhow!("cannot open {name}: {e}"))?;
-    let text = String::from_utf8_lossy(&bytes);
     let digest = kulissi_formats::statement::statement_digest(&bytes);
     let (events, open) = ctx.execute_and(
         |state| {
-            let lines = if text
-                .trim_start_matches('\u{feff}')
-                .trim_start()
-                .starts_with('<')
-            {
-                // semt.002 for positions, camt.053 for cash.
-                let (lines, dated) =
-                    kulissi_iso20022::statements::recon_lines(&text, &name, definition)
-                        .map_err(|e| anyhow::anyhow!("{e}\nnothing was reconciled"))?;
-                if dated != as_of {
-                    anyhow::bail!(
-                        "{name} is a statement of {dated}, not of --as-of {as_of}\nnothing was reconciled"
-                    );
-                }
-                lines
-            } else {
-                // A source's saved column mapping, when one is named.
-                let mapping: Vec<(String, String)> = match source {
-                    None => Vec::new(),
-                    Some(source) => {
-                        let (mapped, columns) = state
-                            .reconciliations
-                            .mappings
-                            .get(source)
-                            .ok_or_else(|| anyhow::anyhow!("--source {source}: no mapping is saved under that name (kulissi recon mapping)"))?;
-                        if *mapped != definition {
-                            anyhow::bail!(
-                                "--source {source}: its mapping is for {}, not {}",
-                                mapped.name(),
-                                definition.name()
-                            );
-                        }
-                        columns
-                            .iter()
-                            .map(|(o, t)| (o.to_string(), t.to_string()))
-                            .collect()
-                    }
-                };
-                kulissi_formats::statement::read_mapped_statement_csv(
-                    &bytes, &name, definition, &mapping,
-                )
-                .map_err(|errors| anyhow::anyhow!("{errors}\nnothing was reconciled"))?
-            };
+            let mapping = kulissi_iso20022::statements::mapping_of(
+                &state.reconciliations,
+                source,
+                definition,
+            )?;
+            let lines = kulissi_iso20022::statements::statement_lines(
+                &bytes, &name, definition, &mapping, as_of,
+            )
+            .map_err(|e| anyhow::anyhow!("{e}\nnothing was reconciled"))?;
             Ok(Command::RunReconciliation {
                 definition,
                 legal_entity: legal_entity(state, lei)?,
