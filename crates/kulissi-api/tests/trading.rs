@@ -349,3 +349,47 @@ fn a_statement_reconciled_over_http_opens_a_break_that_people_work() {
     );
     assert_eq!(open.json()["total"], 0, "{}", open.text);
 }
+
+#[test]
+fn shutting_down_finishes_the_bookings_in_flight_and_loses_none() {
+    let mut server = Server::start("shutdown");
+    let answered = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let bodies: Vec<Value> = (100..1100).map(|i| booking(&server, i)).collect();
+    let mut senders = Vec::new();
+    for chunk in bodies.chunks(50) {
+        let (chunk, answered) = (chunk.to_vec(), answered.clone());
+        let (address, token) = (server.address, server.token("trader"));
+        senders.push(std::thread::spawn(move || {
+            for body in chunk {
+                let headers = [("Authorization".to_owned(), format!("Bearer {token}"))];
+                let r = common::try_request(address, "POST", "/api/v1/trades", &headers, Some(&body));
+                if let Some(r) = r
+                    && r.status == 201
+                {
+                    answered.lock().unwrap().push(r.json()["trade_id"].as_u64().unwrap());
+                }
+            }
+        }));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    server.shut_down();
+    for s in senders {
+        let _ = s.join();
+    }
+    let answered = answered.lock().unwrap().clone();
+    let store = kulissi_store_sqlite::SqliteStore::open(&server.path).unwrap();
+    let mut booked = std::collections::BTreeSet::new();
+    kulissi_store::EventStore::read_log(&store, 1, None, &mut |record| {
+        if record.kind == "TradeBooked" {
+            booked.insert(record.trade_id.unwrap());
+        }
+        Ok(true)
+    })
+    .unwrap();
+    assert!(!answered.is_empty(), "bookings were answered before the shutdown");
+    assert!(answered.len() < bodies.len(), "the shutdown came before the last booking");
+    for id in &answered {
+        assert!(booked.contains(id), "trade {id} was answered 201 but is not in the log");
+    }
+    assert_eq!(booked.len(), answered.len(), "nothing booked without its answer");
+}

@@ -94,7 +94,11 @@ pub struct Server {
     pub address: SocketAddr,
     pub tokens: std::collections::HashMap<String, String>,
     pub firm: DemoFirm,
-    _runtime: tokio::runtime::Runtime,
+    /// The database file.
+    pub path: PathBuf,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    served: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    runtime: tokio::runtime::Runtime,
     _scratch: Scratch,
 }
 
@@ -179,15 +183,32 @@ impl Server {
                 .unwrap();
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             let address = listener.local_addr().unwrap();
-            tokio::spawn(kulissi_api::serve(listener, state, std::future::pending()));
-            address
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let served = tokio::spawn(kulissi_api::serve(listener, state, async move {
+                let _ = stopped.await;
+            }));
+            (address, stop, served)
         });
+        let (address, stop, served) = address;
         Server {
             address,
+            path,
+            stop: Some(stop),
+            served: Some(served),
             tokens,
             firm,
-            _runtime: runtime,
+            runtime,
             _scratch: scratch,
+        }
+    }
+
+    /// Shuts the server down as Ctrl-C does, and waits until it has stopped.
+    pub fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(served) = self.served.take() {
+            self.runtime.block_on(served).unwrap().unwrap();
         }
     }
 
@@ -304,7 +325,18 @@ pub fn request(
     headers: &[(String, String)],
     body: Option<&Value>,
 ) -> Response {
-    let mut stream = TcpStream::connect(address).unwrap();
+    try_request(address, method, path, headers, body).expect("the server answers")
+}
+
+/// One HTTP/1.1 request on its own connection; `None` if the connection fails.
+pub fn try_request(
+    address: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: Option<&Value>,
+) -> Option<Response> {
+    let mut stream = TcpStream::connect(address).ok()?;
     let body = body.map(|b| b.to_string()).unwrap_or_default();
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n");
     for (name, value) in headers {
@@ -315,14 +347,15 @@ pub fn request(
         head.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).unwrap();
-    stream.write_all(body.as_bytes()).unwrap();
-    read_response(stream)
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body.as_bytes()).ok()?;
+    let response = read_response(stream);
+    (response.status != 0).then_some(response)
 }
 
 fn read_response(mut stream: TcpStream) -> Response {
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
+    let _ = stream.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let mut lines = head.lines();
