@@ -175,3 +175,47 @@ fn failed_logins_are_throttled_per_user() {
     assert_eq!(r.status, 429, "{}", r.text);
     assert!(r.header("retry-after").is_some());
 }
+
+#[test]
+fn a_token_issued_over_the_api_is_shown_once_scoped_and_stops_when_revoked() {
+    let server = Server::start("tokens");
+    // The accountant issues a read-only token for a reporting system.
+    let r = server.as_user(
+        "accountant",
+        "POST",
+        "/api/v1/tokens",
+        Some(&json!({"name": "reporting", "roles": ["accountant"], "days": 7})),
+    );
+    assert_eq!(r.status, 201, "{}", r.text);
+    let (id, token) = (
+        r.json()["id"].as_u64().unwrap(),
+        r.json()["token"].as_str().unwrap().to_owned(),
+    );
+    let list = server.as_user("accountant", "GET", "/api/v1/tokens", None);
+    assert!(
+        !list.text.contains(&token),
+        "the secret is shown once, never listed"
+    );
+    let me = server.call("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(me.json()["roles"], json!(["accountant"]));
+    // Beyond one's own roles: refused.
+    let r = server.as_user(
+        "accountant",
+        "POST",
+        "/api/v1/tokens",
+        Some(&json!({"name": "x", "roles": ["trader"]})),
+    );
+    assert_eq!(r.status, 403, "{}", r.text);
+    // Another's token: only a system administrator revokes it.
+    let r = server.as_user("auditor", "DELETE", &format!("/api/v1/tokens/{id}"), None);
+    assert_eq!(r.status, 403, "{}", r.text);
+    let r = server.as_user(
+        "accountant",
+        "DELETE",
+        &format!("/api/v1/tokens/{id}"),
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let me = server.call("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(me.status, 401, "revoked at once");
+}

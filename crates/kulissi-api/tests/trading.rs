@@ -362,11 +362,15 @@ fn shutting_down_finishes_the_bookings_in_flight_and_loses_none() {
         senders.push(std::thread::spawn(move || {
             for body in chunk {
                 let headers = [("Authorization".to_owned(), format!("Bearer {token}"))];
-                let r = common::try_request(address, "POST", "/api/v1/trades", &headers, Some(&body));
+                let r =
+                    common::try_request(address, "POST", "/api/v1/trades", &headers, Some(&body));
                 if let Some(r) = r
                     && r.status == 201
                 {
-                    answered.lock().unwrap().push(r.json()["trade_id"].as_u64().unwrap());
+                    answered
+                        .lock()
+                        .unwrap()
+                        .push(r.json()["trade_id"].as_u64().unwrap());
                 }
             }
         }));
@@ -386,10 +390,23 @@ fn shutting_down_finishes_the_bookings_in_flight_and_loses_none() {
         Ok(true)
     })
     .unwrap();
-    assert!(!answered.is_empty(), "bookings were answered before the shutdown");
-    assert!(answered.len() < bodies.len(), "the shutdown came before the last booking");
+    assert!(
+        !answered.is_empty(),
+        "bookings were answered before the shutdown"
+    );
+    assert!(
+        answered.len() < bodies.len(),
+        "the shutdown came before the last booking"
+    );
     for id in &answered {
-        assert!(booked.contains(id), "trade {id} was answered 201 but is not in the log");
+        assert!(
+            booked.contains(id),
+            "trade {id} was answered 201 but is not in the log"
+        );
     }
-    assert_eq!(booked.len(), answered.len(), "nothing booked without its answer");
+    assert_eq!(
+        booked.len(),
+        answered.len(),
+        "nothing booked without its answer"
+    );
 }

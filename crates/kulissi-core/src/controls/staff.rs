@@ -206,3 +206,98 @@ impl Directory {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn directory() -> Directory {
+        let mut d = Directory::default();
+        d.employees.insert(
+            "E1".into(),
+            Employee {
+                id: "E1".into(),
+                name: "Maija".into(),
+                department: Department::Finance,
+                title: "Accountant".into(),
+                manager: None,
+                start: date(2025, 1, 1),
+                end: None,
+            },
+        );
+        d.users.insert(
+            "maija".into(),
+            User {
+                username: "maija".into(),
+                employee: "E1".into(),
+                roles: BTreeSet::from([Role::Accountant, Role::Auditor]),
+                password_hash: "$argon2id$...".into(),
+            },
+        );
+        d.insert_token(ApiToken {
+            id: 1,
+            username: "maija".into(),
+            name: "feed".into(),
+            hash: "ab".repeat(32),
+            roles: BTreeSet::from([Role::Auditor]),
+            expires_at: Timestamp::from_second(2_000).unwrap_or(Timestamp::UNIX_EPOCH),
+            revoked: false,
+        });
+        d
+    }
+
+    #[test]
+    fn a_token_acts_within_its_scope_until_it_expires_is_revoked_or_its_user_leaves() {
+        let d = directory();
+        let before = Timestamp::from_second(1_999).unwrap_or(Timestamp::UNIX_EPOCH);
+        let at_expiry = Timestamp::from_second(2_000).unwrap_or(Timestamp::UNIX_EPOCH);
+        let p = d.principal_of_token(&"ab".repeat(32), before);
+        assert_eq!(
+            p.map(|p| (p.username, p.department, p.roles)),
+            Some((
+                "maija".into(),
+                Department::Finance,
+                BTreeSet::from([Role::Auditor])
+            )),
+            "the token's scope narrows its user's roles"
+        );
+        assert!(
+            d.principal_of_token(&"ab".repeat(32), at_expiry).is_none(),
+            "expired"
+        );
+        assert!(
+            d.principal_of_token(&"cd".repeat(32), before).is_none(),
+            "unknown"
+        );
+        let mut revoked = d.clone();
+        if let Some(t) = revoked.tokens.get_mut(&1) {
+            t.revoked = true;
+        }
+        assert!(
+            revoked
+                .principal_of_token(&"ab".repeat(32), before)
+                .is_none()
+        );
+        let mut left = d.clone();
+        if let Some(e) = left.employees.get_mut("E1") {
+            e.end = Some(date(2026, 3, 2));
+        }
+        assert!(left.principal_of_token(&"ab".repeat(32), before).is_none());
+        assert!(left.principal("maija").is_none());
+        assert_eq!(d.principal("maija").map(|p| p.roles.len()), Some(2));
+    }
+
+    #[test]
+    fn the_reporting_line_is_followed_upwards() {
+        let mut d = directory();
+        let mut boss = d.employees["E1"].clone();
+        boss.id = "E0".into();
+        d.employees.insert("E0".into(), boss);
+        if let Some(e) = d.employees.get_mut("E1") {
+            e.manager = Some("E0".into());
+        }
+        assert!(d.manages("E0", "E1"));
+        assert!(!d.manages("E1", "E0"));
+    }
+}
