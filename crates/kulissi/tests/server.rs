@@ -46,6 +46,16 @@ fn kulissi(db: &std::path::Path, env: &[(&str, &str)], args: &[&str]) -> (bool, 
     )
 }
 
+/// A child process killed when dropped, so a failing test leaves no server behind.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn get(port: u16, path: &str, token: &str) -> (u16, String) {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
@@ -130,16 +140,18 @@ fn init_creates_the_first_administrator_and_operators_manage_users_and_tokens() 
         .local_addr()
         .unwrap()
         .port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_kulissi"))
-        .arg("--db")
-        .arg(&db)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .env("KULISSI_ARGON2_MEMORY_KIB", "64")
-        .env("KULISSI_ARGON2_PASSES", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = Child(
+        Command::new(env!("CARGO_BIN_EXE_kulissi"))
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("KULISSI_ARGON2_MEMORY_KIB", "64")
+            .env("KULISSI_ARGON2_PASSES", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let mut me = (0, String::new());
     for _ in 0..100 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -154,8 +166,7 @@ fn init_creates_the_first_administrator_and_operators_manage_users_and_tokens() 
     assert_eq!(status, 200, "an auditor reads the ledger");
     let (status, _) = get(port, "/api/v1/me", "kul_not_a_token");
     assert_eq!(status, 401);
-    server.kill().unwrap();
-    let _ = server.wait();
+    drop(server);
     let (ok, out, err) = kulissi(
         &db,
         &[],
