@@ -159,7 +159,10 @@ impl Sessions {
     }
 }
 
-/// Failed logins per user and per address within a window.
+/// The most users and addresses whose failed logins are remembered at once.
+const MAX_KEYS: usize = 100_000;
+
+/// Failed logins per user and per address within a window (at most [`MAX_KEYS`] keys).
 #[derive(Debug)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
@@ -202,6 +205,28 @@ impl Throttle {
     /// Counts a failure against every key.
     pub fn fail(&self, keys: &[String]) {
         if let Ok(mut map) = self.failures.lock() {
+            if map.len() + keys.len() > MAX_KEYS {
+                // Put a limit on everything: forget failures older than the window first,
+                // then, under a flood of distinct names, the keys with the oldest last
+                // failure.
+                let now = Instant::now();
+                map.retain(|_, list| {
+                    list.back()
+                        .is_some_and(|t| now.duration_since(*t) <= self.window)
+                });
+                while map.len() + keys.len() > MAX_KEYS {
+                    let oldest = map
+                        .iter()
+                        .min_by_key(|(_, list)| list.back().copied())
+                        .map(|(k, _)| k.clone());
+                    match oldest {
+                        Some(k) => {
+                            map.remove(&k);
+                        }
+                        None => break,
+                    }
+                }
+            }
             for k in keys {
                 map.entry(k.clone()).or_default().push_back(Instant::now());
             }
@@ -248,6 +273,23 @@ mod tests {
         throttle.succeed("user:a");
         assert!(throttle.blocked(&keys[..1]).is_none());
         assert!(throttle.blocked(&keys[1..]).is_some());
+    }
+
+    #[test]
+    fn the_throttle_remembers_a_bounded_number_of_keys() {
+        let throttle = Throttle::new(3, Duration::from_secs(60));
+        for i in 0..(MAX_KEYS + 10) {
+            throttle.fail(&[format!("user:{i}")]);
+        }
+        let size = throttle.failures.lock().map(|m| m.len()).unwrap_or(0);
+        assert_eq!(size, MAX_KEYS);
+        let newest = format!("user:{}", MAX_KEYS + 9);
+        throttle.fail(std::slice::from_ref(&newest));
+        throttle.fail(std::slice::from_ref(&newest));
+        assert!(
+            throttle.blocked(&[newest]).is_some(),
+            "the newest keys are kept"
+        );
     }
 
     #[test]
