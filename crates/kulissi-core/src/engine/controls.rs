@@ -80,7 +80,10 @@ pub fn approval_kind(state: &State, command: &Command) -> Option<ApprovalKind> {
 
 /// Refuses a command a person sends directly when its kind needs a second person.
 pub(super) fn four_eyes(state: &State, envelope: &CommandEnvelope) -> Result<(), Rejection> {
-    if person(state, &envelope.actor).is_none() {
+    let Actor::Person(name) = &envelope.actor else {
+        return Ok(());
+    };
+    if state.controls.directory.active_user(name).is_none() {
         return Ok(());
     }
     match approval_kind(state, &envelope.command) {
@@ -386,20 +389,8 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
                     permission: needed.name(),
                 }));
             }
-            if let Command::Control(
-                ControlCommand::SetUserRoles { username, .. }
-                | ControlCommand::CreateUser { username, .. },
-            ) = &**command
-            {
-                no_own_roles(username)?;
-            }
             // What would be refused now is refused now, not after a checker's time.
-            let inner = CommandEnvelope::new(
-                envelope.actor.clone(),
-                envelope.wall_time,
-                envelope.business_date,
-                (**command).clone(),
-            );
+            let inner = carried(envelope, command)?;
             super::decide_command(state, &inner)?;
             if payload.trim().is_empty() {
                 return Err(Rejection::Empty { field: "payload" });
@@ -424,19 +415,7 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             if super::messages::command_digest(command) != request.digest {
                 return Err(refuse(ControlError::CommandMismatch(*id)));
             }
-            if let Command::Control(
-                ControlCommand::SetUserRoles { username, .. }
-                | ControlCommand::CreateUser { username, .. },
-            ) = &**command
-            {
-                no_own_roles(username)?;
-            }
-            let inner = CommandEnvelope::new(
-                envelope.actor.clone(),
-                envelope.wall_time,
-                envelope.business_date,
-                (**command).clone(),
-            );
+            let inner = carried(envelope, command)?;
             let mut events = vec![Event::Control(ControlEvent::RequestApproved {
                 id: *id,
                 checker: actor,
@@ -528,6 +507,28 @@ pub(super) fn decide(state: &State, envelope: &CommandEnvelope) -> Result<Vec<Ev
             })
         }
     }
+}
+
+/// The command a request carries, as the acting person's own: no one changes their own
+/// roles by a request, nor by approving one.
+fn carried(envelope: &CommandEnvelope, command: &Command) -> Result<CommandEnvelope, Rejection> {
+    if let (
+        Actor::Person(me),
+        Command::Control(
+            ControlCommand::SetUserRoles { username, .. }
+            | ControlCommand::CreateUser { username, .. },
+        ),
+    ) = (&envelope.actor, command)
+        && me == username
+    {
+        return Err(refuse(ControlError::OwnRoles(username.clone())));
+    }
+    Ok(CommandEnvelope::new(
+        envelope.actor.clone(),
+        envelope.wall_time,
+        envelope.business_date,
+        command.clone(),
+    ))
 }
 
 fn pending<'a>(
