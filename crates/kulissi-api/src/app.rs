@@ -179,12 +179,14 @@ impl AppState {
         self.directory.read().map(|d| d.clone()).unwrap_or_default()
     }
 
-    fn idle(&self) -> Duration {
+    /// How long an unused session lives.
+    pub fn idle(&self) -> Duration {
         Duration::from_secs(u64::from(self.config.session_idle_minutes) * 60)
     }
 
-    /// Authenticates a request: a bearer token, else the session cookie.
-    fn authenticate(&self, request: &Request) -> Result<Option<Caller>, ApiError> {
+    /// Authenticates a request: a bearer token, else the session cookie (whose CSRF token
+    /// a state-changing request must echo).
+    pub fn authenticate(&self, request: &Request) -> Result<Option<Caller>, ApiError> {
         let headers = request.headers();
         if let Some(value) = headers.get(header::AUTHORIZATION) {
             let token = value

@@ -23,4 +23,4 @@ pub mod server;
 
 pub use app::AppState;
 pub use config::Config;
-pub use server::{app_state, router, serve};
+pub use server::{app_state, router, serve, serve_router};

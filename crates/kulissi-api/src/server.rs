@@ -177,14 +177,26 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves; requests in flight finish (within the grace period).
+/// Serves the API until `shutdown` resolves; requests in flight finish (within the grace
+/// period).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let grace = Duration::from_secs(u64::from(state.config.shutdown_grace_seconds));
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    serve_router(listener, router(state), grace, shutdown).await
+}
+
+/// Serves `app` (the API, and the workbench merged with it) until `shutdown` resolves;
+/// requests in flight finish within `grace`.
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    grace: Duration,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let (stopped_tx, stopped_rx) = tokio::sync::oneshot::channel::<()>();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;

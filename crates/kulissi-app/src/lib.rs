@@ -29,7 +29,7 @@ pub mod verify;
 mod writer;
 
 pub use group_commit::{AtomicOutcome, GroupCommit, MAX_BATCH, Ticket};
-pub use journal::{JournalEntryRef, read_journal};
+pub use journal::{JournalEntryRef, JournalReader, read_journal};
 pub use replay::replay;
 pub use snapshots::{SnapshotPolicy, Startup};
 pub use writer::{Answer, Receipt, Timings, Writer};

@@ -59,6 +59,12 @@ pub(crate) enum Command {
         /// Trades to book.
         #[arg(long, default_value_t = 10_000)]
         trades: u64,
+        /// Print the summary and stop, without serving the workbench.
+        #[arg(long)]
+        no_serve: bool,
+        /// Where the workbench listens.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
     },
     /// Create the database, or bring its schema up to date.
     Init,

@@ -45,7 +45,8 @@ pub struct Approval {
     pub command: Value,
 }
 
-fn approval(r: &ApprovalRequest, now: Timestamp) -> Approval {
+/// A request as the inbox shows it.
+pub fn approval(r: &ApprovalRequest, now: Timestamp) -> Approval {
     let (checker, decided_at, reason) = match &r.status {
         RequestStatus::Pending => (None, None, None),
         RequestStatus::Approved { checker, at } => {
@@ -130,7 +131,17 @@ pub async fn approve(
     Extension(caller): Extension<Caller>,
     Path(id): Path<u64>,
 ) -> Result<Json<Outcome>, ApiError> {
-    let r = request(&app, id).await?;
+    approve_request(&app, &caller, id).await.map(Json)
+}
+
+/// Approves request `id` as `caller`: its command, read back from the request, runs now.
+/// The API's approval and the workbench's both come here.
+pub async fn approve_request(
+    app: &AppState,
+    caller: &Caller,
+    id: u64,
+) -> Result<Outcome, ApiError> {
+    let r = request(app, id).await?;
     let payload: Value = serde_json::from_str(&r.payload).map_err(|e| {
         ApiError::unprocessable(format!("request {id}'s command cannot be read: {e}"))
     })?;
@@ -140,16 +151,16 @@ pub async fn approve(
         command: Box::new(command),
     });
     let receipt = app
-        .submit(app.envelope(&caller, approval))
+        .submit(app.envelope(caller, approval))
         .await?
         .map_err(ApiError::from)?;
     app.refresh_directory().await?;
-    Ok(Json(Outcome {
+    Ok(Outcome {
         status: "done".into(),
         trade_id: receipt.trade_id.map(|t| t.0),
         request_id: Some(id),
         events: receipt.seqs.collect(),
-    }))
+    })
 }
 
 /// A rejection's reason.

@@ -117,8 +117,22 @@ pub async fn import(
         .name
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| format!("{kind} upload"));
+    import_file(&app, &caller, &kind, name, &body)
+        .await
+        .map(Json)
+}
+
+/// Imports a file as `caller`: every command under its own permission, all of it or none.
+/// The API's import and the workbench's background imports both come here.
+pub async fn import_file(
+    app: &AppState,
+    caller: &Caller,
+    kind: &str,
+    name: String,
+    body: &[u8],
+) -> Result<ImportOutcome, ApiError> {
     let business_date = app.business_date();
-    let items = read(&kind, &name, &body, business_date)?;
+    let items = read(kind, &name, body, business_date)?;
     for item in &items {
         let permission = permission_of(&item.item);
         if !caller.can(permission) {
@@ -134,7 +148,7 @@ pub async fn import(
     let lines: Vec<u64> = items.iter().map(|l| l.line).collect();
     let envelopes = items
         .into_iter()
-        .map(|l| app.envelope(&caller, l.item).with_message_id(l.message_id))
+        .map(|l| app.envelope(caller, l.item).with_message_id(l.message_id))
         .collect();
     let exceptions_before = app.read(|s| s.settlement.exceptions.len()).await?;
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -168,12 +182,12 @@ pub async fn import(
         .await?;
     let mut distinct = lines;
     distinct.dedup();
-    Ok(Json(ImportOutcome {
+    Ok(ImportOutcome {
         file: name,
         lines: distinct.len() as u64,
         applied: receipts.len() as u64 - duplicates,
         already_known: duplicates,
         events,
         exceptions,
-    }))
+    })
 }

@@ -61,6 +61,18 @@ pub async fn run(
     Query(q): Query<RunQuery>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<RunOutcome>), ApiError> {
+    let outcome = run_statement(&app, &caller, q, body).await?;
+    Ok((StatusCode::OK, Json(outcome)))
+}
+
+/// Reconciles a statement as `caller`. The API's run and the workbench's background runs
+/// both come here.
+pub async fn run_statement(
+    app: &AppState,
+    caller: &Caller,
+    q: RunQuery,
+    body: Bytes,
+) -> Result<RunOutcome, ApiError> {
     let definition = ReconDefinition::parse(&q.definition).ok_or_else(|| {
         let names: Vec<&str> = ReconDefinition::ALL.iter().map(|d| d.name()).collect();
         ApiError::bad_request(format!(
@@ -124,7 +136,7 @@ pub async fn run(
             })
         })
         .await??;
-    let receipt = app.execute(app.envelope(&caller, command)).await?;
+    let receipt = app.execute(app.envelope(caller, command)).await?;
     let seqs = receipt.seqs.clone();
     let outcome = app
         .read_store(move |store| {
@@ -159,5 +171,5 @@ pub async fn run(
             found.ok_or_else(|| ApiError::unavailable("the run's event was not found"))
         })
         .await?;
-    Ok((StatusCode::OK, Json(outcome)))
+    Ok(outcome)
 }

@@ -24,7 +24,8 @@ pub const KINDS: [&str; 6] = [
     "ssis",
 ];
 
-fn items(state: &EngineState, kind: &str) -> Option<Vec<Value>> {
+/// The reference data of a kind (one of [`KINDS`]) as JSON objects.
+pub fn items(state: &EngineState, kind: &str) -> Option<Vec<Value>> {
     let r = &state.refdata;
     let lei_of = |id| {
         r.legal_entities

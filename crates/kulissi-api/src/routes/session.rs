@@ -58,48 +58,7 @@ pub async fn login(
         || "unknown".to_owned(),
         |Extension(ConnectInfo(a))| a.ip().to_string(),
     );
-    let user_key = format!("user:{}", body.username);
-    let keys = [user_key.clone(), format!("addr:{address}")];
-    if let Some(wait) = app.throttle.blocked(&keys) {
-        tracing::warn!(user = %body.username, %address, "login throttled");
-        return Err(ApiError::throttled(wait));
-    }
-    let hash = app
-        .directory()
-        .active_user(&body.username)
-        .map(|(u, _)| u.password_hash.clone());
-    let passwords = app.passwords.clone();
-    let password = body.password;
-    // A missing user costs the same as a wrong password: hash against a dummy.
-    let ok = tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => passwords.verify(&password, &hash),
-        None => {
-            let _ = passwords.verify(&password, DUMMY);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false);
-    if !ok {
-        app.throttle.fail(&keys);
-        tracing::warn!(user = %body.username, %address, "login failed");
-        return Err(ApiError::bad_credentials());
-    }
-    app.throttle.succeed(&user_key);
-    let (cookie, csrf) = app
-        .sessions
-        .open(&body.username)
-        .map_err(|e| ApiError::unavailable(e.to_string()))?;
-    tracing::info!(user = %body.username, %address, "signed in");
-    let secure = if app.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let set_cookie = format!(
-        "{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}",
-        u64::from(app.config.session_idle_minutes) * 60
-    );
+    let (set_cookie, csrf) = sign_in(&app, &body.username, body.password, &address).await?;
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&set_cookie) {
         headers.insert(header::SET_COOKIE, v);
@@ -113,6 +72,59 @@ pub async fn login(
         }),
     )
         .into_response())
+}
+
+/// Checks a user's password (throttled per user and address; an unknown user costs the same
+/// as a wrong password) and opens a session: the `Set-Cookie` value and the CSRF token.
+/// The API's login and the workbench's sign-in page both come here.
+pub async fn sign_in(
+    app: &AppState,
+    username: &str,
+    password: String,
+    address: &str,
+) -> Result<(String, String), ApiError> {
+    let user_key = format!("user:{username}");
+    let keys = [user_key.clone(), format!("addr:{address}")];
+    if let Some(wait) = app.throttle.blocked(&keys) {
+        tracing::warn!(user = %username, %address, "login throttled");
+        return Err(ApiError::throttled(wait));
+    }
+    let hash = app
+        .directory()
+        .active_user(username)
+        .map(|(u, _)| u.password_hash.clone());
+    let passwords = app.passwords.clone();
+    // A missing user costs the same as a wrong password: hash against a dummy.
+    let ok = tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => passwords.verify(&password, &hash),
+        None => {
+            let _ = passwords.verify(&password, DUMMY);
+            false
+        }
+    })
+    .await
+    .unwrap_or(false);
+    if !ok {
+        app.throttle.fail(&keys);
+        tracing::warn!(user = %username, %address, "login failed");
+        return Err(ApiError::bad_credentials());
+    }
+    app.throttle.succeed(&user_key);
+    let (cookie, csrf) = app
+        .sessions
+        .open(username)
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    tracing::info!(user = %username, %address, "signed in");
+    let secure = if app.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let set_cookie = format!(
+        "{SESSION_COOKIE}={cookie}; HttpOnly; SameSite=Strict; Path=/{secure}; Max-Age={}",
+        u64::from(app.config.session_idle_minutes) * 60
+    );
+    Ok((set_cookie, csrf))
 }
 
 /// An Argon2id hash of nothing anyone knows, so that an unknown user costs one verification.

@@ -80,7 +80,7 @@ pub use positions::{
     positions_as_of,
 };
 pub use reconciliation::{BreakLine, BreaksReport, recon_breaks};
-pub use render::{Cell, Format, Report, render};
+pub use render::{Cell, Format, Report, render, write_csv};
 pub use settlement_queue::{
     QueueFilter, QueueLine, SettlementExceptions, SettlementQueue, settlement_exceptions,
     settlement_queue,

@@ -121,7 +121,7 @@ impl<T: Into<Cell>> From<Option<T>> for Cell {
 
 impl Cell {
     /// The value as CSV writes it (before quoting) and as a table shows it.
-    fn text(&self) -> String {
+    pub fn text(&self) -> String {
         match self {
             Cell::Text(s) => s.clone(),
             Cell::Integer(n) => n.to_string(),
@@ -158,7 +158,8 @@ pub fn render<R: Report + ?Sized>(
     }
 }
 
-fn write_csv(columns: &[&str], rows: &[Vec<Cell>], out: &mut dyn Write) -> io::Result<()> {
+/// Writes rows as CSV under a header line of `columns` (RFC 4180 quoting).
+pub fn write_csv(columns: &[&str], rows: &[Vec<Cell>], out: &mut dyn Write) -> io::Result<()> {
     let line = |fields: &mut dyn Iterator<Item = String>| -> String {
         let mut text = String::new();
         for (i, field) in fields.enumerate() {

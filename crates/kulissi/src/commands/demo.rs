@@ -89,10 +89,13 @@ const TRADES: [DemoTrade; 6] = [
 /// with its back office (capital, client deposits, confirmations, weekly ends of day with
 /// income and corporate actions), its first trades, its trial balance, its settlement
 /// instructions by status, the settlement fails at the last end of day (aged, with their
-/// CSDR penalties), and a full verification.
+/// CSDR penalties), its people (one user per role, with passwords printed once) and the
+/// requests waiting for their approval, and a full verification. Then, when `serve` says
+/// where, the workbench serves it until Ctrl-C.
 pub(crate) fn run(
     ctx: &super::context::Context,
     trades: u64,
+    serve: Option<std::net::SocketAddr>,
     out: &mut impl Write,
 ) -> anyhow::Result<u8> {
     walkthrough(out)?;
@@ -172,8 +175,49 @@ pub(crate) fn run(
             )?;
         }
     }
+    let people = super::demo_people::people(ctx)?;
+    let pending = super::demo_people::requests(ctx)?;
+    writeln!(
+        out,
+        "\nThe firm's people: {} users, one per role (and a second settlements person to check the first); {pending} requests wait for approval",
+        people.len()
+    )?;
     writeln!(out, "\nkulissi verify:")?;
-    super::database::verify_command(ctx, out)
+    let verified = super::database::verify_command(ctx, out)?;
+    let Some(listen) = serve else {
+        return Ok(verified);
+    };
+    let business_date = {
+        let writer = ctx.writer()?;
+        let state = writer.state();
+        state.valuations.last_end_of_day.values().max().copied()
+    };
+    let mut config = kulissi_api::Config::load(None)?;
+    config.listen = listen;
+    config.secure_cookies = false;
+    if let Some(date) = business_date {
+        config.business_date = date.to_string();
+    }
+    super::server::serve_with(ctx, config, out, |bound, out| {
+        writeln!(
+            out,
+            "\nThe workbench is at http://{bound}/ (Ctrl-C stops it). Sign in as:"
+        )?;
+        writeln!(
+            out,
+            "  {:<10} {:<26} {:<22} {}",
+            "user", "password", "role", "name"
+        )?;
+        for p in &people {
+            writeln!(
+                out,
+                "  {:<10} {:<26} {:<22} {}",
+                p.username, p.password, p.role, p.name
+            )?;
+        }
+        out.flush()?;
+        Ok(())
+    })
 }
 
 fn walkthrough(out: &mut impl Write) -> anyhow::Result<()> {

@@ -8,6 +8,7 @@ mod cash;
 mod context;
 mod database;
 mod demo;
+mod demo_people;
 mod id;
 mod ledger;
 mod recon;
@@ -37,12 +38,16 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
         })
     };
     match cli.command {
-        Command::Demo { trades } => {
+        Command::Demo {
+            trades,
+            no_serve,
+            listen,
+        } => {
             let mut ctx = ctx()?;
             if cli.db == std::path::Path::new("kulissi.db") {
                 ctx.db = "kulissi-demo.db".into();
             }
-            demo::run(&ctx, trades, out)
+            demo::run(&ctx, trades, (!no_serve).then_some(listen), out)
         }
         Command::Init => {
             let ctx = ctx()?;

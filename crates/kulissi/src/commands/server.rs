@@ -296,8 +296,9 @@ pub(crate) fn docs(command: DocsCommand, out: &mut impl Write) -> anyhow::Result
     Ok(0)
 }
 
-/// `kulissi serve`: the writer on its thread, the API on a Tokio runtime, until Ctrl-C or
-/// SIGTERM; then requests in flight finish, the writer commits what it was given and stops.
+/// `kulissi serve`: the writer on its thread, the API and the workbench on a Tokio runtime,
+/// until Ctrl-C or SIGTERM; then requests in flight finish, the writer commits what it was
+/// given and stops.
 pub(crate) fn serve(
     ctx: &Context,
     listen: Option<std::net::SocketAddr>,
@@ -308,6 +309,17 @@ pub(crate) fn serve(
     if let Some(listen) = listen {
         config.listen = listen;
     }
+    serve_with(ctx, config, out, |_, _| Ok(()))
+}
+
+/// Serves the database of `ctx` with `config`; `on_bound` is told the address once the
+/// server listens (the demo prints its users there).
+pub(crate) fn serve_with<W: Write>(
+    ctx: &Context,
+    config: kulissi_api::Config,
+    out: &mut W,
+    on_bound: impl FnOnce(std::net::SocketAddr, &mut W) -> anyhow::Result<()>,
+) -> anyhow::Result<u8> {
     let level: tracing::Level = config.log_level.parse().unwrap_or(tracing::Level::INFO);
     let logs = tracing_subscriber::fmt()
         .with_target(false)
@@ -328,12 +340,16 @@ pub(crate) fn serve(
         .enable_all()
         .build()?;
     let listen = config.listen;
+    let printer = &mut *out;
     let result = runtime.block_on(async move {
         let state = kulissi_api::app_state(engine, readers, config).await?;
         let listener = tokio::net::TcpListener::bind(listen).await?;
         let bound = listener.local_addr()?;
         tracing::info!(address = %bound, "serving");
-        kulissi_api::serve(listener, state, shutdown_signal()).await?;
+        on_bound(bound, printer)?;
+        let grace = std::time::Duration::from_secs(u64::from(state.config.shutdown_grace_seconds));
+        kulissi_api::serve_router(listener, kulissi_ui::app(state), grace, shutdown_signal())
+            .await?;
         anyhow::Ok(bound)
     });
     runtime.shutdown_timeout(std::time::Duration::from_secs(5));
