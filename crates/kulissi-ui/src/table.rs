@@ -188,7 +188,7 @@ pub fn badge(column: &str, text: &str) -> Option<&'static str> {
     }
     Some(match text.to_ascii_lowercase().as_str() {
         "settled" | "matched" | "done" | "resolved" | "approved" | "closed" | "booked" | "new"
-        | "active" => "ok",
+        | "active" | "live" => "ok",
         "failing" | "unmatched" | "rejected" | "open" | "true" | "cancelled" | "failed" => "bad",
         "pending" | "instructed" | "partially_settled" | "partial" | "on_hold" | "assigned"
         | "amended" | "in_progress" => "warn",

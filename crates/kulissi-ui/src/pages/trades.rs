@@ -71,6 +71,36 @@ pub struct Choice {
     pub value: String,
     /// What it says.
     pub label: String,
+    /// Chosen at first.
+    pub selected: bool,
+}
+
+/// The last trade's terms, which the booking form starts from: legal entity, book,
+/// counterparty, account, instrument (their natural keys), currency and venue.
+#[derive(Debug, Clone, Default)]
+pub struct Defaults {
+    entity: String,
+    book: String,
+    counterparty: String,
+    account: String,
+    isin: String,
+    currency: String,
+    venue: String,
+}
+
+fn last_terms(s: &kulissi_core::engine::State) -> Option<Defaults> {
+    let last = s.trades.next_trade_id().0.checked_sub(1)?;
+    let t = &s.trades.get(kulissi_core::ids::TradeId(last))?.record.terms;
+    let r = &s.refdata;
+    Some(Defaults {
+        entity: r.legal_entities.get(t.legal_entity)?.lei.to_string(),
+        book: r.books.get(t.book)?.code.clone(),
+        counterparty: r.counterparties.get(t.counterparty)?.lei.to_string(),
+        account: r.accounts.get(t.account)?.code.clone(),
+        isin: r.instruments.get(t.instrument)?.isin.to_string(),
+        currency: t.currency.to_string(),
+        venue: t.venue.to_string(),
+    })
 }
 
 /// The booking form.
@@ -91,13 +121,17 @@ pub struct NewTrade {
     pub instruments: Vec<Choice>,
     /// A fresh external id.
     pub external_id: String,
+    /// The currency the form starts with.
+    pub currency: String,
+    /// The venue the form starts with.
+    pub venue: String,
     /// The business date.
     pub trade_date: String,
     /// Now.
     pub trade_time: String,
 }
 
-fn choices(items: &[Value], value: &str, label: &[&str]) -> Vec<Choice> {
+fn choices(items: &[Value], value: &str, label: &[&str], chosen: &str) -> Vec<Choice> {
     items
         .iter()
         .filter_map(|i| {
@@ -108,6 +142,7 @@ fn choices(items: &[Value], value: &str, label: &[&str]) -> Vec<Choice> {
                 .collect();
             Some(Choice {
                 label: format!("{v} {}", l.join(" · ")).trim().to_owned(),
+                selected: v == chosen,
                 value: v,
             })
         })
@@ -119,7 +154,7 @@ pub async fn new_trade(
     State(ui): State<Ui>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Response, UiError> {
-    let (e, b, c, a, i) = ui
+    let (e, b, c, a, i, d) = ui
         .app
         .read(|s| {
             use kulissi_api::routes::reference::items;
@@ -129,17 +164,28 @@ pub async fn new_trade(
                 items(s, "counterparties").unwrap_or_default(),
                 items(s, "accounts").unwrap_or_default(),
                 items(s, "instruments").unwrap_or_default(),
+                last_terms(s).unwrap_or_default(),
             )
         })
         .await?;
     let now = Timestamp::now();
     Ok(render(&NewTrade {
         layout: Layout::new(&ui, &caller, "/trades/new", "Book a trade"),
-        entities: choices(&e, "lei", &["name"]),
-        books: choices(&b, "code", &["desk", "trader"]),
-        counterparties: choices(&c, "lei", &["name"]),
-        accounts: choices(&a, "code", &["owner"]),
-        instruments: choices(&i, "isin", &["name", "currency", "market"]),
+        entities: choices(&e, "lei", &["name"], &d.entity),
+        books: choices(&b, "code", &["desk", "trader"], &d.book),
+        counterparties: choices(&c, "lei", &["name"], &d.counterparty),
+        accounts: choices(&a, "code", &["owner"], &d.account),
+        instruments: choices(&i, "isin", &["name", "currency", "market"], &d.isin),
+        currency: if d.currency.is_empty() {
+            "EUR".to_owned()
+        } else {
+            d.currency
+        },
+        venue: if d.venue.is_empty() {
+            "XHEL".to_owned()
+        } else {
+            d.venue
+        },
         external_id: format!("UI-{}", now.as_millisecond()),
         trade_date: ui.app.business_date().to_string(),
         trade_time: now.round(jiff::Unit::Second).unwrap_or(now).to_string(),
