@@ -61,6 +61,19 @@ impl Request {
     }
 }
 
+impl Request {
+    /// A GET in a browser session (its cookie), as the workbench's pages are asked for.
+    pub fn with_cookie(path: &str, cookie: &str) -> Request {
+        let head = format!(
+            "GET {path} HTTP/1.1\r\nHost: kulissi\r\nCookie: {}={cookie}\r\nContent-Length: 0\r\n\r\n",
+            crate::app::SESSION_COOKIE
+        );
+        Request {
+            bytes: head.into_bytes(),
+        }
+    }
+}
+
 /// Reads one response; returns its status.
 async fn read_response(
     stream: &mut TcpStream,

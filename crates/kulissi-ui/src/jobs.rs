@@ -68,11 +68,9 @@ pub struct Job {
 impl Job {
     /// Progress in percent.
     pub fn percent(&self) -> u64 {
-        if self.total == 0 {
-            0
-        } else {
-            self.done.min(self.total) * 100 / self.total
-        }
+        (self.done.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(0)
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use jiff::civil::Date;
 use kulissi_api::problem::ApiError;
+use kulissi_app::reports::{JournalBook, LoggedEntry};
 use kulissi_app::{AppError, JournalReader};
 use kulissi_core::identifiers::Currency;
 use kulissi_store::{EventStore, ReadOnly};
@@ -39,6 +40,7 @@ pub struct PostedLine {
 #[derive(Debug, Default)]
 struct Index {
     reader: JournalReader,
+    entry_list: Vec<LoggedEntry>,
     lines: Vec<PostedLine>,
     entries: u64,
     by_account: HashMap<u16, Vec<usize>>,
@@ -71,38 +73,7 @@ impl Journal {
             .lock()
             .map_err(|_| ApiError::unavailable("the journal's lock was poisoned"))?;
         let index = &mut *index;
-        let mut added = Vec::new();
-        let mut entries = index.entries;
-        index
-            .reader
-            .read::<_, AppError>(&ReadOnly(store), None, |e| {
-                entries += 1;
-                for (account, currency, amount) in e.lines {
-                    added.push(PostedLine {
-                        entry: entries,
-                        seq: e.seq,
-                        kind: format!("{:?}", e.header.kind),
-                        effective: e.header.effective_date,
-                        posted: e.header.posting_date,
-                        trade: e.header.trade_id.map(|t| t.0),
-                        account: *account,
-                        currency: *currency,
-                        amount: *amount,
-                    });
-                }
-                Ok(())
-            })
-            .map_err(|e| ApiError::unavailable(e.to_string()))?;
-        index.entries = entries;
-        for line in added {
-            let i = index.lines.len();
-            index.by_account.entry(line.account).or_default().push(i);
-            if let Some(t) = line.trade {
-                index.by_trade.entry(t).or_default().push(i);
-            }
-            index.by_seq.entry(line.seq).or_default().push(i);
-            index.lines.push(line);
-        }
+        read_on(index, store)?;
         let found = match which {
             Lines::Account(a) => index.by_account.get(&a),
             Lines::Trade(t) => index.by_trade.get(&t),
@@ -112,4 +83,62 @@ impl Journal {
             .map(|ids| ids.iter().map(|i| index.lines[*i].clone()).collect())
             .unwrap_or_default())
     }
+
+    /// Calls `f` with the whole journal (the state it leads to and every entry), after
+    /// reading the events appended since: the ledger reports are made from it.
+    pub fn with_book<R>(
+        &self,
+        store: &dyn EventStore,
+        f: impl FnOnce(JournalBook<'_>) -> R,
+    ) -> Result<R, ApiError> {
+        let mut index = self
+            .index
+            .lock()
+            .map_err(|_| ApiError::unavailable("the journal's lock was poisoned"))?;
+        let index = &mut *index;
+        read_on(index, store)?;
+        Ok(f(JournalBook {
+            state: index.reader.state(),
+            entries: &index.entry_list,
+        }))
+    }
+}
+
+/// Reads the events appended since the last read into the index.
+fn read_on(index: &mut Index, store: &dyn EventStore) -> Result<(), ApiError> {
+    let mut added = Vec::new();
+    let mut entries = index.entries;
+    let entry_list = &mut index.entry_list;
+    index
+        .reader
+        .read::<_, AppError>(&ReadOnly(store), None, |e| {
+            entries += 1;
+            entry_list.push((*e.header, e.lines.to_vec()));
+            for (account, currency, amount) in e.lines {
+                added.push(PostedLine {
+                    entry: entries,
+                    seq: e.seq,
+                    kind: format!("{:?}", e.header.kind),
+                    effective: e.header.effective_date,
+                    posted: e.header.posting_date,
+                    trade: e.header.trade_id.map(|t| t.0),
+                    account: *account,
+                    currency: *currency,
+                    amount: *amount,
+                });
+            }
+            Ok(())
+        })
+        .map_err(|e| ApiError::unavailable(e.to_string()))?;
+    index.entries = entries;
+    for line in added {
+        let i = index.lines.len();
+        index.by_account.entry(line.account).or_default().push(i);
+        if let Some(t) = line.trade {
+            index.by_trade.entry(t).or_default().push(i);
+        }
+        index.by_seq.entry(line.seq).or_default().push(i);
+        index.lines.push(line);
+    }
+    Ok(())
 }

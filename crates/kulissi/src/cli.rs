@@ -612,6 +612,23 @@ pub(crate) enum BenchCommand {
         #[arg(long)]
         dir: Option<std::path::PathBuf>,
     },
+    /// Every page of the workbench on the demo firm (built in a scratch database, served on
+    /// loopback): the server's time per page as one browser session sees it, p50, p99 and
+    /// max over ROUNDS requests each, beside `/health` in the same run.
+    Pages {
+        /// Trades of the demo firm.
+        #[arg(long, default_value_t = 10_000)]
+        trades: u64,
+        /// Requests per page.
+        #[arg(long, default_value_t = 100)]
+        rounds: usize,
+        /// The p99 each page should stay under, in milliseconds.
+        #[arg(long, default_value_t = 200)]
+        target_ms: u64,
+        /// Directory for the scratch database (default: the system temp directory).
+        #[arg(long)]
+        dir: Option<std::path::PathBuf>,
+    },
     /// Start-up on the database as it is: replay from the first event, write a snapshot,
     /// open from it (medians of RUNS).
     Startup {

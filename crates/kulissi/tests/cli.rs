@@ -283,7 +283,14 @@ fn demo_books_the_demo_firm_and_verifies() {
     let dir = std::env::temp_dir().join(format!("kulissi-cli-demo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("demo.db");
-    let out = kulissi(&["--db", db.to_str().unwrap(), "demo", "--trades", "2000"]);
+    let out = kulissi(&[
+        "--db",
+        db.to_str().unwrap(),
+        "demo",
+        "--trades",
+        "2000",
+        "--no-serve",
+    ]);
     assert_eq!(out.status, 0, "{}", out.stderr);
     // The enrichment walk-through shows the 2027 double settlement day ...
     let both: Vec<&str> = out
@@ -296,7 +303,14 @@ fn demo_books_the_demo_firm_and_verifies() {
     assert!(out.stdout.contains("2000 trades booked"), "{}", out.stdout);
     assert!(out.stdout.contains("verified "), "{}", out.stdout);
     // Running it again books nothing twice.
-    let again = kulissi(&["--db", db.to_str().unwrap(), "demo", "--trades", "2000"]);
+    let again = kulissi(&[
+        "--db",
+        db.to_str().unwrap(),
+        "demo",
+        "--trades",
+        "2000",
+        "--no-serve",
+    ]);
     assert!(
         again
             .stdout

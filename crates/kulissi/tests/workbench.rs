@@ -123,9 +123,7 @@ struct Browser {
 
 impl Browser {
     async fn start(base: &str) -> Option<Browser> {
-        let Some(driver) = chromedriver() else {
-            return None;
-        };
+        let driver = chromedriver()?;
         let port = free_port();
         let driver = Child(
             Command::new(driver)

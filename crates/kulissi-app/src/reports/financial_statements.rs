@@ -12,13 +12,13 @@ use std::io::{self, Write};
 use jiff::civil::Date;
 use kulissi_core::identifiers::{Currency, Lei};
 use kulissi_core::ledger::{
-    EntryHeader, EntryToTranslate, Statement, TranslationError, balance_sheets,
-    balances_at_closing_rates, income_statements, translate,
+    EntryToTranslate, Statement, TranslationError, balance_sheets, balances_at_closing_rates,
+    income_statements, translate,
 };
 use kulissi_store::EventStore;
 use rust_decimal::Decimal;
 
-use super::{Cell, DateBasis, JournalSums, Report, ReportError};
+use super::{Cell, DateBasis, JournalBook, JournalSums, Report, ReportError, read_all};
 
 /// Which statement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -111,11 +111,70 @@ fn statements(
     basis: DateBasis,
     legal_entity: Option<Lei>,
 ) -> Result<FinancialStatements, ReportError> {
+    let (state, entries) = read_all(store)?;
+    let book = JournalBook {
+        state: &state,
+        entries: &entries,
+    };
+    statements_of(book, kind, title, from, to, basis, legal_entity)
+}
+
+/// The balance sheet of a journal already read, as [`balance_sheet`] makes it from the log.
+pub fn balance_sheet_of(
+    book: JournalBook<'_>,
+    as_of: Option<Date>,
+    basis: DateBasis,
+    legal_entity: Option<Lei>,
+) -> Result<FinancialStatements, ReportError> {
+    let title = match as_of {
+        None => "Balance sheet".to_owned(),
+        Some(to) => format!("Balance sheet as of {to}"),
+    };
+    statements_of(
+        book,
+        StatementKind::BalanceSheet,
+        title,
+        None,
+        as_of,
+        basis,
+        legal_entity,
+    )
+}
+
+/// The income statement of a journal already read, as [`income_statement`] makes it from
+/// the log.
+pub fn income_statement_of(
+    book: JournalBook<'_>,
+    from: Date,
+    to: Date,
+    basis: DateBasis,
+    legal_entity: Option<Lei>,
+) -> Result<FinancialStatements, ReportError> {
+    statements_of(
+        book,
+        StatementKind::IncomeStatement,
+        format!("Income statement, {from} to {to}"),
+        Some(from),
+        Some(to),
+        basis,
+        legal_entity,
+    )
+}
+
+fn statements_of(
+    book: JournalBook<'_>,
+    kind: StatementKind,
+    title: String,
+    from: Option<Date>,
+    to: Option<Date>,
+    basis: DateBasis,
+    legal_entity: Option<Lei>,
+) -> Result<FinancialStatements, ReportError> {
     let title = match basis {
         DateBasis::Effective => title,
         DateBasis::Posting => format!("{title} (by posting date)"),
     };
-    let journal = JournalSums::read(store, from, to, basis, legal_entity)?;
+    let journal = JournalSums::of(book, from, to, basis, legal_entity)?;
     let balances: Vec<(u16, Currency, Decimal)> = journal
         .sums
         .iter()
@@ -126,7 +185,7 @@ fn statements(
         StatementKind::IncomeStatement => income_statements(&journal.chart, balances),
     };
     let per_currency = make(&balances);
-    let state = &journal.state;
+    let state = journal.state;
     let entities: Vec<_> = match journal.entity {
         Some(id) => vec![id],
         None => state
@@ -264,13 +323,13 @@ fn write_statement(out: &mut dyn Write, title: &str, statement: &Statement) -> i
 /// The reporting currency and the translated balances by account of `entities` (which
 /// must share a reporting currency), for the entries dated (on `basis`) in `from..=to`.
 fn translated_balances(
-    journal: &JournalSums,
+    journal: &JournalSums<'_>,
     entities: &[kulissi_core::ids::LegalEntityId],
     from: Option<Date>,
     to: Option<Date>,
     basis: DateBasis,
 ) -> Result<(Currency, std::collections::BTreeMap<u16, Decimal>), ConversionError> {
-    let state = &journal.state;
+    let state = journal.state;
     let mut reporting: Option<Currency> = None;
     let mut total: std::collections::BTreeMap<u16, Decimal> = Default::default();
     for entity in entities {
@@ -319,6 +378,3 @@ fn translated_balances(
     let reporting = reporting.ok_or(ConversionError::NoLegalEntity)?;
     Ok((reporting, total))
 }
-
-/// The entries of the whole journal in log order, with their headers.
-pub(super) type LoggedEntries = Vec<(EntryHeader, Vec<(u16, Currency, Decimal)>)>;

@@ -72,7 +72,8 @@ pub use fails::{
     FailLine, FailTotals, FailsReport, PenaltiesReport, PenaltyLine, fails, penalties,
 };
 pub use financial_statements::{
-    ConversionError, FinancialStatements, StatementKind, balance_sheet, income_statement,
+    ConversionError, FinancialStatements, StatementKind, balance_sheet, balance_sheet_of,
+    income_statement, income_statement_of,
 };
 pub use netting::{NettingLine, NettingReport, netting};
 pub use positions::{
@@ -205,9 +206,9 @@ fn account_name(chart: &ChartOfAccounts, account: u16) -> String {
 
 /// The journal summed by account and currency over the entries dated (on `basis`) within
 /// `from..=to`, in one legal entity's books or in all.
-struct JournalSums {
+struct JournalSums<'a> {
     /// The state the log replays to.
-    state: State,
+    state: &'a State,
     /// The legal entity asked for (its id).
     entity: Option<kulissi_core::ids::LegalEntityId>,
     /// The chart of that entity, or the default chart.
@@ -215,37 +216,59 @@ struct JournalSums {
     /// Debit-positive sums by (currency code, account).
     sums: BTreeMap<(&'static str, u16), (Currency, Decimal)>,
     /// Every entry of the journal in log order (for translation, which needs them all).
-    entries: financial_statements::LoggedEntries,
+    entries: &'a [LoggedEntry],
 }
 
-impl JournalSums {
-    fn read(
-        store: &impl EventStore,
+/// One journal entry with its lines (account, currency, debit-positive amount).
+pub type LoggedEntry = (EntryHeader, Vec<(u16, Currency, Decimal)>);
+
+/// The journal read back: the state the log replays to and every entry in log order. A
+/// reader that keeps one (the workbench's journal) makes the ledger reports from it
+/// without replaying the log again ([`balance_sheet_of`], [`income_statement_of`]).
+#[derive(Debug, Clone, Copy)]
+pub struct JournalBook<'a> {
+    /// The state the entries lead to.
+    pub state: &'a State,
+    /// Every entry, in log order.
+    pub entries: &'a [LoggedEntry],
+}
+
+/// Replays the log: the state reached and every journal entry.
+fn read_all(store: &impl EventStore) -> Result<(State, Vec<LoggedEntry>), ReportError> {
+    let mut entries = Vec::new();
+    let state = read_journal::<_, ReportError>(store, None, |entry| {
+        entries.push((*entry.header, entry.lines.to_vec()));
+        Ok(())
+    })?;
+    Ok((state, entries))
+}
+
+impl<'a> JournalSums<'a> {
+    fn of(
+        book: JournalBook<'a>,
         from: Option<Date>,
         to: Option<Date>,
         basis: DateBasis,
         legal_entity: Option<Lei>,
-    ) -> Result<JournalSums, ReportError> {
+    ) -> Result<JournalSums<'a>, ReportError> {
         let mut per_entity: BTreeMap<
             (kulissi_core::ids::LegalEntityId, &'static str, u16),
             (Currency, Decimal),
         > = BTreeMap::new();
-        let mut entries = Vec::new();
-        let state = read_journal::<_, ReportError>(store, None, |entry| {
-            entries.push((*entry.header, entry.lines.to_vec()));
-            let date = basis.date_of(entry.header);
+        for (header, lines) in book.entries {
+            let date = basis.date_of(header);
             if from.is_some_and(|f| date < f) || to.is_some_and(|t| date > t) {
-                return Ok(());
+                continue;
             }
-            for (account, currency, amount) in entry.lines {
+            for (account, currency, amount) in lines {
                 per_entity
-                    .entry((entry.header.legal_entity, currency.code(), *account))
+                    .entry((header.legal_entity, currency.code(), *account))
                     .or_insert((*currency, Decimal::ZERO))
                     .1 += *amount;
             }
-            Ok(())
-        })?;
-        let entity = legal_entity.map(|lei| entity_id(&state, lei)).transpose()?;
+        }
+        let state = book.state;
+        let entity = legal_entity.map(|lei| entity_id(state, lei)).transpose()?;
         let chart = match entity {
             Some(id) => state.chart_of(id),
             None => ChartOfAccounts::broker_dealer(),
@@ -263,7 +286,7 @@ impl JournalSums {
             entity,
             chart,
             sums,
-            entries,
+            entries: book.entries,
         })
     }
 }

@@ -15,7 +15,9 @@ use kulissi_core::ledger::{ChartOfAccounts, TrialBalance, TrialBalanceRow};
 use kulissi_store::EventStore;
 use rust_decimal::Decimal;
 
-use super::{Cell, DateBasis, JournalSums, Report, ReportError, account_name};
+use super::{
+    Cell, DateBasis, JournalBook, JournalSums, Report, ReportError, account_name, read_all,
+};
 
 /// What trial balance to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,7 +88,12 @@ pub fn trial_balance(
             (ChartOfAccounts::broker_dealer(), balances)
         }
         (as_of, legal_entity) => {
-            let journal = JournalSums::read(store, None, as_of, query.basis, legal_entity)?;
+            let (state, entries) = read_all(store)?;
+            let book = JournalBook {
+                state: &state,
+                entries: &entries,
+            };
+            let journal = JournalSums::of(book, None, as_of, query.basis, legal_entity)?;
             let balances = journal
                 .sums
                 .into_iter()

@@ -10,8 +10,8 @@ use jiff::civil::Date;
 use kulissi_api::app::Caller;
 use kulissi_api::problem::ApiError;
 use kulissi_app::reports::{
-    Cell, DateBasis, TrialBalanceQuery, balance_sheet as balance_sheet_report,
-    income_statement as income_statement_report, trial_balance as trial_balance_report,
+    Cell, DateBasis, TrialBalanceQuery, balance_sheet_of, income_statement_of,
+    trial_balance as trial_balance_report,
 };
 use kulissi_core::engine::codec;
 use kulissi_store::ReadOnly;
@@ -94,10 +94,14 @@ pub async fn balance_sheet(
     Extension(caller): Extension<Caller>,
     Query(params): Query<Params>,
 ) -> Result<Response, UiError> {
+    let journal = ui.journal.clone();
     let report = ui
         .app
-        .read_store(|store| {
-            balance_sheet_report(&ReadOnly(store), None, DateBasis::default(), None)
+        .read_store(move |store| {
+            journal
+                .with_book(store, |book| {
+                    balance_sheet_of(book, None, DateBasis::default(), None)
+                })?
                 .map_err(report_error)
         })
         .await?;
@@ -128,10 +132,14 @@ pub async fn income_statement(
 ) -> Result<Response, UiError> {
     let to = ui.app.business_date();
     let from = Date::new(to.year(), 1, 1).unwrap_or(to);
+    let journal = ui.journal.clone();
     let report = ui
         .app
         .read_store(move |store| {
-            income_statement_report(&ReadOnly(store), from, to, DateBasis::default(), None)
+            journal
+                .with_book(store, |book| {
+                    income_statement_of(book, from, to, DateBasis::default(), None)
+                })?
                 .map_err(report_error)
         })
         .await?;

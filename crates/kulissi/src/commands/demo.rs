@@ -205,8 +205,8 @@ pub(crate) fn run(
         )?;
         writeln!(
             out,
-            "  {:<10} {:<26} {:<22} {}",
-            "user", "password", "role", "name"
+            "  {:<10} {:<26} {:<22} name",
+            "user", "password", "role"
         )?;
         for p in &people {
             writeln!(

@@ -96,24 +96,48 @@ const PEOPLE: [(&str, &str, Department, &str, Role); 10] = [
     ),
 ];
 
-/// Hires the demo people and gives each a user with a new password (shown once).
+/// Hires the demo people and gives each a user with a new password (shown once). Run again
+/// on the same database, it hires no one twice and gives each user a new password.
 pub(crate) fn people(ctx: &Context) -> anyhow::Result<Vec<DemoUser>> {
     let config = kulissi_api::Config::load(None)?;
     let passwords = Passwords::new(config.argon2_memory_kib, config.argon2_passes)?;
+    let (employees, existing): (BTreeSet<String>, BTreeSet<String>) = {
+        let writer = ctx.writer()?;
+        let d = &writer.state().controls.directory;
+        (
+            d.employees.keys().cloned().collect(),
+            d.users.keys().cloned().collect(),
+        )
+    };
     let mut users = Vec::new();
     let mut commands = Vec::new();
     let start = ctx.business_date;
     for (username, name, department, title, role) in PEOPLE {
         let password = format!("demo-{}", random_hex(8)?);
-        commands.push(Command::Control(ControlCommand::HireEmployee(Employee {
-            id: username.to_uppercase(),
-            name: name.to_owned(),
-            department,
-            title: title.to_owned(),
-            manager: None,
-            start,
-            end: None,
-        })));
+        if existing.contains(username) {
+            commands.push(Command::Control(ControlCommand::SetPassword {
+                username: username.to_owned(),
+                password_hash: passwords.hash(&password)?,
+            }));
+            users.push(DemoUser {
+                username,
+                password,
+                role: role.name(),
+                name,
+            });
+            continue;
+        }
+        if !employees.contains(&username.to_uppercase()) {
+            commands.push(Command::Control(ControlCommand::HireEmployee(Employee {
+                id: username.to_uppercase(),
+                name: name.to_owned(),
+                department,
+                title: title.to_owned(),
+                manager: None,
+                start,
+                end: None,
+            })));
+        }
         commands.push(Command::Control(ControlCommand::CreateUser {
             username: username.to_owned(),
             employee: username.to_uppercase(),
@@ -137,8 +161,24 @@ pub(crate) fn people(ctx: &Context) -> anyhow::Result<Vec<DemoUser>> {
 
 /// Files the requests that wait for a checker when the workbench opens: a counterparty's
 /// new cash account for its SSI (made by sanna, for olli to check) and a role for reijo
-/// (made by helmi, for ilkka to check). Returns how many.
+/// (made by helmi, for ilkka to check). Run again, it files them only when nothing waits.
+/// Returns how many wait.
 pub(crate) fn requests(ctx: &Context) -> anyhow::Result<usize> {
+    let waiting = {
+        let writer = ctx.writer()?;
+        let now = Timestamp::now();
+        writer
+            .state()
+            .controls
+            .approvals
+            .requests
+            .values()
+            .filter(|r| r.status_name(now) == "pending")
+            .count()
+    };
+    if waiting > 0 {
+        return Ok(waiting);
+    }
     let expires_at = Timestamp::now()
         .checked_add(SignedDuration::from_hours(24 * 30))
         .map_err(|e| anyhow::anyhow!("{e}"))?;

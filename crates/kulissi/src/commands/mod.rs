@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_http;
+mod bench_pages;
 mod calendar;
 mod cash;
 mod context;
@@ -346,6 +347,12 @@ pub(crate) fn run(cli: Cli, out: &mut impl Write) -> anyhow::Result<u8> {
             seed,
             dir,
         }) => bench_http::http(trades, connections, seconds, seed, dir.as_deref(), out),
+        Command::Bench(crate::cli::BenchCommand::Pages {
+            trades,
+            rounds,
+            target_ms,
+            dir,
+        }) => bench_pages::pages(&ctx()?, trades, rounds, target_ms, dir.as_deref(), out),
         Command::Bench(crate::cli::BenchCommand::Booking { trades, seed, dir }) => {
             bench::booking(trades, seed, dir.as_deref(), &cli.db, out)
         }
