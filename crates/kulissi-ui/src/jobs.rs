@@ -66,6 +66,14 @@ pub struct Job {
 }
 
 impl Job {
+    /// When it started, to the second.
+    pub fn started(&self) -> String {
+        self.started_at
+            .round(jiff::Unit::Second)
+            .unwrap_or(self.started_at)
+            .to_string()
+    }
+
     /// Progress in percent.
     pub fn percent(&self) -> u64 {
         (self.done.min(self.total) * 100)

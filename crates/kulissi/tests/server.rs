@@ -182,3 +182,105 @@ fn init_creates_the_first_administrator_and_operators_manage_users_and_tokens() 
     let (ok, out, err) = kulissi(&db, &[], &["verify"]);
     assert!(ok, "{out}{err}");
 }
+
+fn raw(port: u16, request: &str) -> String {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    text
+}
+
+#[test]
+fn the_workbench_signs_in_by_form_refuses_other_sites_and_hardens_its_answers() {
+    let dir = scratch("workbench");
+    let db = dir.0.join("k.db");
+    let password = "correct horse battery";
+    let (ok, _, err) = kulissi(&db, &[("KULISSI_ADMIN_PASSWORD", password)], &["init"]);
+    assert!(ok, "{err}");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _server = Child(
+        Command::new(env!("CARGO_BIN_EXE_kulissi"))
+            .arg("--db")
+            .arg(&db)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .env("KULISSI_SECURE_COOKIES", "false")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let host = format!("127.0.0.1:{port}");
+    // A page without a session goes to the sign-in page, which says where to come back.
+    let answer = raw(
+        port,
+        &format!("GET /trades?q=x HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    assert!(
+        answer.contains("location: /login?next=%2Ftrades%3Fq%3Dx"),
+        "{answer}"
+    );
+    // The sign-in page may not be framed and runs only this server's scripts.
+    let page = raw(
+        port,
+        &format!("GET /login HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(page.contains("x-frame-options: DENY"), "{page}");
+    assert!(
+        page.contains("content-security-policy: default-src 'self'; script-src 'self'"),
+        "{page}"
+    );
+    assert!(page.contains("<label for=\"password\">"), "{page}");
+    let form = format!("username=admin&password={}", password.replace(' ', "+"));
+    let post = |origin: &str| {
+        raw(
+            port,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{form}",
+                form.len()
+            ),
+        )
+    };
+    // Signing in from another site is refused; from this one it opens a session.
+    let refused = post("http://evil.example");
+    assert!(refused.starts_with("HTTP/1.1 403"), "{refused}");
+    assert!(!refused.contains("set-cookie"), "{refused}");
+    let signed_in = post(&format!("http://{host}"));
+    assert!(signed_in.starts_with("HTTP/1.1 303"), "{signed_in}");
+    let cookie = signed_in
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        signed_in.contains("HttpOnly; SameSite=Strict"),
+        "{signed_in}"
+    );
+    let dashboard = raw(
+        port,
+        &format!("GET / HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(dashboard.starts_with("HTTP/1.1 200"), "{dashboard}");
+    assert!(dashboard.contains("<h1>Dashboard</h1>"), "{dashboard}");
+    // A change without the session's CSRF token is refused.
+    let logout = raw(
+        port,
+        &format!(
+            "POST /logout HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert!(logout.starts_with("HTTP/1.1 403"), "{logout}");
+}

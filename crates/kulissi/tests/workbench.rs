@@ -283,10 +283,38 @@ async fn the_workbench_in_a_real_browser() {
     an_ssi_change_is_made_by_one_person_and_approved_by_another(&browser, &demo).await;
     a_reconciliation_break_is_resolved(&browser, &demo).await;
     the_trial_balance_drills_down_to_a_trade(&browser, &demo).await;
+    a_file_is_imported_in_the_background(&browser, &demo).await;
     browser.client.clone().close().await.unwrap();
 }
 
+/// What a script can tell of a page's accessibility: the language is declared, there is
+/// one `h1`, the first thing the keyboard reaches is the skip link to the content, every
+/// form control has a label, every image-like chart a text alternative, and sortable
+/// headings say how they sort.
+async fn accessible(browser: &Browser, path: &str) {
+    let script = r#"
+        const problems = [];
+        if (!document.documentElement.lang) problems.push('no lang');
+        if (document.querySelectorAll('h1').length !== 1) problems.push('h1 count ' + document.querySelectorAll('h1').length);
+        const first = document.querySelector('a[href], button, input:not([type=hidden]), select, textarea');
+        if (!first || !first.classList.contains('skip-link')) problems.push('first focusable is not the skip link');
+        for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+            if (!(e.labels && e.labels.length) && !e.getAttribute('aria-label')) problems.push('unlabelled ' + (e.id || e.name));
+        }
+        for (const c of document.querySelectorAll('.chart')) {
+            if (c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')) problems.push('chart without alternative');
+        }
+        for (const th of document.querySelectorAll('th a.sort')) {
+            if (!th.parentElement.hasAttribute('aria-sort')) problems.push('sortable heading without aria-sort');
+        }
+        return problems;
+    "#;
+    let problems = browser.client.execute(script, vec![]).await.unwrap();
+    assert_eq!(problems, serde_json::json!([]), "{path}");
+}
+
 async fn every_role_sees_only_what_it_may(browser: &Browser, demo: &Demo) {
+    let mut checked: BTreeSet<&str> = BTreeSet::new();
     for (user, role) in &demo.roles {
         browser.sign_in(demo, user).await;
         let expected: BTreeSet<String> = kulissi_ui::routes::ROUTES
@@ -319,6 +347,25 @@ async fn every_role_sees_only_what_it_may(browser: &Browser, demo: &Demo) {
                 "{user} opening {}",
                 route.path
             );
+        }
+        // Every page the role opens is accessible in the ways a script can tell.
+        for route in kulissi_ui::routes::ROUTES
+            .iter()
+            .filter(|r| r.nav.is_some())
+        {
+            if checked.insert(route.path)
+                && route
+                    .permission
+                    .is_none_or(|p| can(&BTreeSet::from([*role]), p))
+            {
+                browser.goto(route.path).await;
+                accessible(browser, route.path).await;
+            } else if route
+                .permission
+                .is_some_and(|p| !can(&BTreeSet::from([*role]), p))
+            {
+                checked.remove(route.path);
+            }
         }
         // The dashboard's charts are drawn (canvas in each chart) for the roles that have them.
         browser.goto("/").await;
@@ -651,4 +698,131 @@ async fn the_trial_balance_drills_down_to_a_trade(browser: &Browser, demo: &Demo
         return;
     }
     panic!("no account of the trial balance led to a trade");
+}
+
+async fn a_file_is_imported_in_the_background(browser: &Browser, demo: &Demo) {
+    browser.sign_in(demo, "tuomas").await;
+    // Two trades on the terms the booking form starts from, then a file with a bad price.
+    browser.goto("/trades/new").await;
+    let mut terms = BTreeMap::new();
+    for field in [
+        "legal_entity",
+        "book",
+        "counterparty",
+        "account",
+        "isin",
+        "currency",
+        "venue",
+        "trade_date",
+    ] {
+        let value = browser
+            .client
+            .find(Locator::Id(field))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap();
+        terms.insert(field, value);
+    }
+    let header = "source,external_id,legal_entity,book,trader,counterparty,account,isin,side,quantity,price,currency,trade_date,trade_time,venue";
+    let line = |id: &str, price: &str| {
+        format!(
+            "E2E,{id},{},{},tuomas,{},{},{},B,100,{price},{},{},{}T10:00:00Z,{}",
+            terms["legal_entity"],
+            terms["book"],
+            terms["counterparty"],
+            terms["account"],
+            terms["isin"],
+            terms["currency"],
+            terms["trade_date"],
+            terms["trade_date"],
+            terms["venue"]
+        )
+    };
+    let dir = std::env::temp_dir().join(format!("kulissi-e2e-files-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good-trades.csv");
+    std::fs::write(
+        &good,
+        format!(
+            "{header}\n{}\n{}\n",
+            line("F-1", "10.50"),
+            line("F-2", "10.75")
+        ),
+    )
+    .unwrap();
+    let bad = dir.join("bad-trades.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}\n{}\n{}\n",
+            line("F-3", "10.50"),
+            line("F-4", "ten")
+        ),
+    )
+    .unwrap();
+    for (file, expect) in [(&good, "done"), (&bad, "failed")] {
+        browser.goto("/jobs").await;
+        browser
+            .client
+            .find(Locator::Css("#import-kind option[value=trades]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        browser
+            .client
+            .find(Locator::Id("import-file"))
+            .await
+            .unwrap()
+            .send_keys(file.to_str().unwrap())
+            .await
+            .unwrap();
+        browser.click("#import-form button").await;
+        let name = file.file_name().unwrap().to_str().unwrap();
+        let started = Instant::now();
+        let job = loop {
+            if let Ok(job) = browser
+                .client
+                .find(Locator::XPath(&format!(
+                    "//div[contains(@class,'job')][contains(., '{name}')]"
+                )))
+                .await
+            {
+                let status = job.attr("data-status").await.unwrap().unwrap_or_default();
+                if status != "running" {
+                    break (status, job.text().await.unwrap());
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the job did not finish"
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        assert_eq!(job.0, expect, "{}", job.1);
+        if expect == "done" {
+            assert!(job.1.contains("2 applied"), "{}", job.1);
+        } else {
+            assert!(
+                job.1.contains("line 3") && job.1.contains("price"),
+                "{}",
+                job.1
+            );
+        }
+        browser.shot(&format!("job-{expect}")).await;
+    }
+    // The good file's trades are on the blotter; nothing of the bad file is.
+    browser.goto("/trades?q=E2E").await;
+    let rows = browser
+        .client
+        .find_all(Locator::Css("table.data tbody tr"))
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(rows, 2, "F-1 and F-2 only");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

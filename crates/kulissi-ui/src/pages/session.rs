@@ -8,7 +8,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::connect_info::ConnectInfo;
 use axum::extract::{Extension, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kulissi_api::app::Caller;
 use serde::Deserialize;
@@ -64,12 +64,38 @@ pub async fn login_page(Query(q): Query<Next>) -> Response {
     })
 }
 
-/// Signs in: the session cookie, then the page asked for.
+/// Whether a form was posted from another site: its `Origin` names a host other than the
+/// one it was sent to (no `Origin`, as from older clients, is let through; the session
+/// cookie is SameSite=Strict anyway).
+fn cross_site(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    match headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        None => false,
+        Some(origin) => {
+            let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            Some(origin_host) != host
+        }
+    }
+}
+
+/// Signs in: the session cookie, then the page asked for. A sign-in posted from another
+/// site is refused (login CSRF).
 pub async fn login(
     State(ui): State<Ui>,
     peer: Option<Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
+    if cross_site(&headers) {
+        let mut response = render(&LoginPage {
+            next: "/".to_owned(),
+            error: Some("A sign-in from another site is refused.".to_owned()),
+            username: String::new(),
+            version: crate::assets::VERSION,
+        });
+        *response.status_mut() = StatusCode::FORBIDDEN;
+        return response;
+    }
     let address = peer.map_or_else(
         || "unknown".to_owned(),
         |Extension(ConnectInfo(a))| a.ip().to_string(),
