@@ -8,8 +8,8 @@ use kulissi_core::controls::roles::Permission;
 
 use crate::Ui;
 use crate::pages::{
-    approvals, audit, breaks, compliance, dashboard, jobs, ledger, reference, session, settlement,
-    staff, trades,
+    approvals, audit, breaks, compliance, corporate_actions, dashboard, jobs, ledger, messages,
+    reference, session, settlement, staff, trades,
 };
 
 /// A route of the workbench.
@@ -110,6 +110,18 @@ pub const ROUTES: &[UiRoute] = &[
         "Fails and penalties",
     ),
     page(
+        "/settlement/exceptions",
+        P::ViewSettlement,
+        "Settlement",
+        "Exceptions",
+    ),
+    page(
+        "/settlement/netting",
+        P::ViewSettlement,
+        "Settlement",
+        "Netting",
+    ),
+    page(
         "/breaks",
         P::ViewReconciliation,
         "Reconciliation",
@@ -160,6 +172,19 @@ pub const ROUTES: &[UiRoute] = &[
         "Reference data",
     ),
     post_("/reference", P::ChangeReferenceData),
+    page(
+        "/corporate-actions",
+        P::ViewPositions,
+        "Operations",
+        "Corporate actions",
+    ),
+    page(
+        "/messages",
+        P::Authenticated,
+        "Operations",
+        "Send a message",
+    ),
+    post_("/messages", P::Authenticated),
     page("/jobs", P::Authenticated, "Operations", "Jobs and uploads"),
     get_("/jobs/list", P::Authenticated),
     post_("/jobs/{kind}", P::Authenticated),
@@ -183,6 +208,10 @@ pub(crate) fn routes() -> Router<Ui> {
         .route("/positions", get(trades::positions))
         .route("/settlement", get(settlement::queue))
         .route("/settlement/fails", get(settlement::fails))
+        .route("/settlement/exceptions", get(settlement::exceptions))
+        .route("/settlement/netting", get(settlement::netting))
+        .route("/corporate-actions", get(corporate_actions::list_page))
+        .route("/messages", get(messages::page).post(messages::send))
         .route("/breaks", get(breaks::workbench).post(breaks::act))
         .route("/ledger/trial-balance", get(ledger::trial_balance))
         .route("/ledger/balance-sheet", get(ledger::balance_sheet))

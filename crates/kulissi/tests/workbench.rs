@@ -284,6 +284,7 @@ async fn the_workbench_in_a_real_browser() {
     a_reconciliation_break_is_resolved(&browser, &demo).await;
     the_trial_balance_drills_down_to_a_trade(&browser, &demo).await;
     a_file_is_imported_in_the_background(&browser, &demo).await;
+    a_message_line_goes_under_its_own_permission(&browser, &demo).await;
     browser.client.clone().close().await.unwrap();
 }
 
@@ -825,4 +826,30 @@ async fn a_file_is_imported_in_the_background(browser: &Browser, demo: &Demo) {
         .len();
     assert_eq!(rows, 2, "F-1 and F-2 only");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+async fn a_message_line_goes_under_its_own_permission(browser: &Browser, demo: &Demo) {
+    // Risk records market data; an auditor may not.
+    browser.sign_in(demo, "riikka").await;
+    browser.goto("/reference?kind=instruments").await;
+    let isin = browser.text("table.data tbody tr td:nth-child(2)").await;
+    let price = format!(
+        r#"{{"type":"price","isin":"{isin}","date":"2026-11-10","price":"4.3150","source":"E2E close"}}"#
+    );
+    let price = price.as_str();
+    browser.goto("/messages").await;
+    browser.fill("#line", price).await;
+    browser.click("#message-form button").await;
+    let said = browser.flash().await;
+    assert!(said.starts_with("Done"), "{said}");
+    browser.sign_in(demo, "auli").await;
+    browser.goto("/messages").await;
+    browser.fill("#line", price).await;
+    browser.click("#message-form button").await;
+    let refused = browser.flash().await;
+    assert!(
+        refused.contains("lacks the permission record_market_data"),
+        "{refused}"
+    );
+    browser.shot("message-refused").await;
 }

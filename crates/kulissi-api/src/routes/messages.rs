@@ -23,7 +23,18 @@ pub async fn send(
     Extension(caller): Extension<Caller>,
     Json(body): Json<Value>,
 ) -> Result<Json<Vec<Outcome>>, ApiError> {
-    let line = serde_json::to_string(&Value::Object(object(body)?))
+    send_line(&app, &caller, object(body)?).await.map(Json)
+}
+
+/// Sends one message line as `caller`, under its command's permission; a kind that needs a
+/// second person becomes an approval request. The API's `POST /api/v1/messages` and the
+/// workbench's message form both come here.
+pub async fn send_line(
+    app: &AppState,
+    caller: &Caller,
+    line: serde_json::Map<String, Value>,
+) -> Result<Vec<Outcome>, ApiError> {
+    let line = serde_json::to_string(&Value::Object(line))
         .map_err(|e| ApiError::bad_request(e.to_string()))?;
     let items =
         kulissi_formats::read_refdata_jsonl(line.as_bytes(), "request body").map_err(|errors| {
@@ -53,7 +64,7 @@ pub async fn send(
     }
     let mut outcomes = Vec::new();
     for item in items {
-        outcomes.push(execute_or_request(&app, &caller, item.item).await?);
+        outcomes.push(execute_or_request(app, caller, item.item).await?);
     }
-    Ok(Json(outcomes))
+    Ok(outcomes)
 }

@@ -1,10 +1,14 @@
-//! Settlement: the instruction queue by status, date and counterparty, and the fails with
-//! their age and CSDR penalties, with the month's penalties per counterparty.
+//! Settlement: the instruction queue by status, date and counterparty, the exceptions, a
+//! day's netting, and the fails with their age and CSDR penalties, with the month's
+//! penalties per counterparty.
 
 use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use kulissi_api::app::Caller;
-use kulissi_app::reports::{QueueFilter, fails as fails_report, penalties, settlement_queue};
+use kulissi_app::reports::{
+    QueueFilter, fails as fails_report, netting as netting_report, penalties,
+    settlement_exceptions, settlement_queue,
+};
 
 use super::{list, rows_of};
 use crate::Ui;
@@ -81,6 +85,66 @@ pub async fn fails(
             filters: &[("bucket", true), ("counterparty", true), ("currency", true)],
             linker: common_links,
             keep: &[],
+        },
+        &params,
+    ))
+}
+
+/// The exception queue: what the engine could not fit (a status for an unknown instruction,
+/// a confirmation that does not match), open or resolved.
+pub async fn exceptions(
+    State(ui): State<Ui>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<Params>,
+) -> Result<Response, UiError> {
+    let report = ui.app.read(|s| settlement_exceptions(s, false)).await?;
+    let (columns, rows) = rows_of(&report);
+    Ok(list(
+        Layout::new(
+            &ui,
+            &caller,
+            "/settlement/exceptions",
+            "Settlement exceptions",
+        ),
+        "What the custodians sent that did not fit an instruction, with how each was resolved.",
+        Source {
+            path: "/settlement/exceptions",
+            columns,
+            rows,
+            filters: &[],
+            linker: common_links,
+            keep: &[],
+        },
+        &params,
+    ))
+}
+
+/// A settlement date's net obligations per counterparty, instrument and account.
+pub async fn netting(
+    State(ui): State<Ui>,
+    Extension(caller): Extension<Caller>,
+    Query(params): Query<Params>,
+) -> Result<Response, UiError> {
+    let date = match params.get("date").filter(|d| !d.is_empty()) {
+        Some(d) => d.parse().map_err(|e| {
+            UiError::bad_request(format!("date: expected YYYY-MM-DD, found '{d}': {e}"))
+        })?,
+        None => ui.app.business_date(),
+    };
+    let report = ui.app.read(move |s| netting_report(s, date)).await?;
+    let (columns, rows) = rows_of(&report);
+    Ok(list(
+        Layout::new(&ui, &caller, "/settlement/netting", "Netting"),
+        format!(
+            "The obligations settling on {date}, net and gross (add ?date=YYYY-MM-DD for another day)."
+        ),
+        Source {
+            path: "/settlement/netting",
+            columns,
+            rows,
+            filters: &[("counterparty", true), ("currency", true)],
+            linker: common_links,
+            keep: &["date"],
         },
         &params,
     ))
