@@ -164,6 +164,11 @@ impl UiError {
         &self.detail
     }
 
+    /// The fields that were wrong, each with its line where a file was read.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
     /// With a line naming a field that was wrong.
     pub fn with_field(mut self, field: impl Into<String>) -> UiError {
         self.fields.push(field.into());

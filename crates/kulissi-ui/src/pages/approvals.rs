@@ -13,7 +13,6 @@ use kulissi_api::routes::approvals::{Approval, approval, approve_request};
 use kulissi_core::controls::commands::ControlCommand;
 use kulissi_core::engine::Command;
 
-use super::describe;
 use crate::Ui;
 use crate::table::Params;
 use crate::views::{Layout, UiError, done, render};
@@ -71,8 +70,7 @@ pub async fn decide(
 ) -> Result<Response, UiError> {
     match decision.as_str() {
         "approve" => {
-            let outcome = approve_request(&ui.app, &caller, id).await?;
-            let _ = describe(&outcome);
+            approve_request(&ui.app, &caller, id).await?;
             Ok(done(
                 "/approvals",
                 &format!("Request {id} approved: its command has run."),

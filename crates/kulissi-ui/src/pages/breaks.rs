@@ -12,10 +12,10 @@ use kulissi_app::reports::recon_breaks;
 use kulissi_core::engine::Command;
 use kulissi_core::reconciliation::breaks::BreakStatus;
 
-use super::{csv_response, field, optional, rows_of, send};
+use super::{bulk_outcome, field, optional, rows_of, selected, send, table_or_csv};
 use crate::Ui;
-use crate::table::{self, Params, Source, Table, common_links};
-use crate::views::{Layout, UiError, done, render};
+use crate::table::{Params, Source, Table, common_links};
+use crate::views::{Layout, UiError, render};
 
 /// Resolution codes offered (the engine takes any non-empty code).
 pub const RESOLUTION_CODES: [&str; 6] = [
@@ -67,16 +67,14 @@ pub async fn workbench(
         linker: common_links,
         keep: &["show"],
     };
-    if params.get("format").map(String::as_str) == Some("csv") {
-        return Ok(csv_response(
-            "breaks",
-            table::csv(source.columns, source.rows, &params),
-        ));
-    }
+    let table = match table_or_csv(source, &params) {
+        Ok(table) => table,
+        Err(csv) => return Ok(csv),
+    };
     Ok(render(&Workbench {
         layout: Layout::new(&ui, &caller, "/breaks", "Break workbench")
             .with_flash(params.get("done")),
-        table: table::build(source, &params),
+        table,
         all,
         can_work: caller.can(kulissi_core::controls::roles::Permission::WorkBreaks),
         codes: &RESOLUTION_CODES,
@@ -89,14 +87,7 @@ pub async fn act(
     Extension(caller): Extension<Caller>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
-    let ids: Vec<u64> = form
-        .iter()
-        .filter(|(k, _)| k == "selected")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    if ids.is_empty() {
-        return Err(UiError::bad_request("select at least one break"));
-    }
+    let ids = selected(&form, "break")?;
     let action = field(&form, "action")?;
     let mut done_ids = Vec::new();
     let mut refused = Vec::new();
@@ -135,28 +126,11 @@ pub async fn act(
             Err(e) => refused.push(format!("{id} ({})", e.detail())),
         }
     }
-    let mut message = String::new();
-    if !done_ids.is_empty() {
-        message.push_str(&format!(
-            "{} break(s) {}: {}.",
-            done_ids.len(),
-            match action {
-                "assign" => "assigned",
-                "comment" => "commented",
-                "resolve" => "resolved",
-                _ => "sent for write-off approval",
-            },
-            done_ids.join(", ")
-        ));
-    }
-    if !refused.is_empty() {
-        if done_ids.is_empty() {
-            return Err(UiError::new(
-                axum::http::StatusCode::CONFLICT,
-                format!("Refused: {}", refused.join("; ")),
-            ));
-        }
-        message.push_str(&format!(" Refused: {}.", refused.join("; ")));
-    }
-    Ok(done("/breaks", &message))
+    let verb = match action {
+        "assign" => "assigned",
+        "comment" => "commented",
+        "resolve" => "resolved",
+        _ => "sent for write-off approval",
+    };
+    bulk_outcome("/breaks", "break", verb, &done_ids, &refused)
 }

@@ -13,10 +13,10 @@ use kulissi_core::controls::compliance::AlertAction;
 use kulissi_core::controls::roles::Permission;
 use kulissi_core::engine::Command;
 
-use super::{csv_response, field, send};
+use super::{bulk_outcome, field, selected, send, table_or_csv};
 use crate::Ui;
 use crate::table::{self, Params, Source, Table};
-use crate::views::{Layout, UiError, done, render};
+use crate::views::{Layout, UiError, render};
 
 const COLUMNS: &[&str] = &[
     "id",
@@ -96,16 +96,14 @@ pub async fn alerts(
         linker: links,
         keep: &[],
     };
-    if params.get("format").map(String::as_str) == Some("csv") {
-        return Ok(csv_response(
-            "alerts",
-            table::csv(COLUMNS, source.rows, &params),
-        ));
-    }
+    let table = match table_or_csv(source, &params) {
+        Ok(table) => table,
+        Err(csv) => return Ok(csv),
+    };
     Ok(render(&AlertsPage {
         layout: Layout::new(&ui, &caller, "/alerts", "Compliance alerts")
             .with_flash(params.get("done")),
-        table: table::build(source, &params),
+        table,
         can_work: caller.can(Permission::ManageCompliance),
     }))
 }
@@ -116,14 +114,7 @@ pub async fn work(
     Extension(caller): Extension<Caller>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, UiError> {
-    let ids: Vec<u64> = form
-        .iter()
-        .filter(|(k, _)| k == "selected")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    if ids.is_empty() {
-        return Err(UiError::bad_request("select at least one alert"));
-    }
+    let ids = selected(&form, "alert")?;
     let action = field(&form, "action")?.to_owned();
     let text = field(&form, "text")?.to_owned();
     let mut worked = Vec::new();
@@ -145,15 +136,10 @@ pub async fn work(
             Err(e) => refused.push(format!("{id} ({})", e.detail())),
         }
     }
-    if worked.is_empty() {
-        return Err(UiError::new(
-            axum::http::StatusCode::CONFLICT,
-            format!("Refused: {}", refused.join("; ")),
-        ));
-    }
-    let mut message = format!("Alerts {}: {action}.", worked.join(", "));
-    if !refused.is_empty() {
-        message.push_str(&format!(" Refused: {}.", refused.join("; ")));
-    }
-    Ok(done("/alerts", &message))
+    let verb = match action.as_str() {
+        "assign" => "assigned",
+        "comment" => "commented",
+        _ => "closed",
+    };
+    bulk_outcome("/alerts", "alert", verb, &worked, &refused)
 }

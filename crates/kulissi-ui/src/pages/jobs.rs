@@ -126,22 +126,8 @@ async fn upload(mut form: Multipart) -> Result<Upload, UiError> {
 }
 
 fn failure(e: ApiError) -> (String, Vec<String>) {
-    let problem = e.problem();
-    (
-        problem.detail,
-        problem
-            .errors
-            .into_iter()
-            .map(|f| match f.line {
-                Some(line) => format!(
-                    "line {line}, {}: {}",
-                    f.field.unwrap_or_default(),
-                    f.message
-                ),
-                None => format!("{}: {}", f.field.unwrap_or_default(), f.message),
-            })
-            .collect(),
-    )
+    let e = UiError::from(e);
+    (e.detail().to_owned(), e.fields().to_vec())
 }
 
 /// Starts a job: `import` (a file of trades, messages or settlement statuses),

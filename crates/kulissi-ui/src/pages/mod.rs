@@ -28,7 +28,7 @@ use serde_json::Value;
 
 use crate::Ui;
 use crate::table::{self, Params, Source, Table};
-use crate::views::{Layout, UiError, render};
+use crate::views::{Layout, UiError, done, render};
 
 /// A list page: a heading, a line of explanation, an action, and the table.
 #[derive(Debug, Template)]
@@ -111,18 +111,70 @@ pub fn list_with(
     source: Source<'_>,
     params: &Params,
 ) -> Response {
-    if params.get("format").map(String::as_str) == Some("csv") {
-        let name = source.path.trim_start_matches('/').replace('/', "-");
-        return csv_response(&name, table::csv(source.columns, source.rows, params));
-    }
+    let table = match table_or_csv(source, params) {
+        Ok(table) => table,
+        Err(csv) => return csv,
+    };
     let page = ListPage {
         layout: layout.with_flash(params.get("done")),
         lead: lead.into(),
         action,
-        table: table::build(source, params),
+        table,
         selectable,
     };
     render(&page)
+}
+
+/// The table `params` ask for, or (as the error, to answer at once) the CSV download of
+/// the same selection when they ask `format=csv`.
+pub fn table_or_csv(source: Source<'_>, params: &Params) -> Result<Table, Response> {
+    if params.get("format").map(String::as_str) == Some("csv") {
+        let name = source.path.trim_start_matches('/').replace('/', "-");
+        return Err(csv_response(
+            &name,
+            table::csv(source.columns, source.rows, params),
+        ));
+    }
+    Ok(table::build(source, params))
+}
+
+/// The row ids ticked in a bulk form (`selected`): at least one.
+pub fn selected(form: &[(String, String)], what: &str) -> Result<Vec<u64>, UiError> {
+    let ids: Vec<u64> = form
+        .iter()
+        .filter(|(k, _)| k == "selected")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if ids.is_empty() {
+        return Err(UiError::bad_request(format!("select at least one {what}")));
+    }
+    Ok(ids)
+}
+
+/// After a bulk action: back to `location` saying what was done to which rows and which
+/// were refused and why; an error when every one was refused.
+pub fn bulk_outcome(
+    location: &str,
+    noun: &str,
+    verb: &str,
+    done_ids: &[String],
+    refused: &[String],
+) -> Result<Response, UiError> {
+    if done_ids.is_empty() {
+        return Err(UiError::new(
+            axum::http::StatusCode::CONFLICT,
+            format!("Refused: {}", refused.join("; ")),
+        ));
+    }
+    let mut message = format!(
+        "{} {noun}(s) {verb}: {}.",
+        done_ids.len(),
+        done_ids.join(", ")
+    );
+    if !refused.is_empty() {
+        message.push_str(&format!(" Refused: {}.", refused.join("; ")));
+    }
+    Ok(done(location, &message))
 }
 
 /// Sends a command as the caller (an approval request if its kind needs a second person)

@@ -12,9 +12,9 @@ use kulissi_api::routes::reference::{KINDS, items};
 use kulissi_core::controls::roles::Permission;
 use serde_json::{Map, Value};
 
-use super::{csv_response, json_rows, send};
+use super::{json_rows, send, table_or_csv};
 use crate::Ui;
-use crate::table::{self, Params, Source, Table, no_links};
+use crate::table::{Params, Source, Table, no_links};
 use crate::views::{Layout, UiError, done, render};
 
 fn columns(kind: &str) -> &'static [&'static str] {
@@ -103,13 +103,14 @@ pub async fn page(
         linker: no_links,
         keep: &["kind"],
     };
-    if params.get("format").map(String::as_str) == Some("csv") {
-        return Ok(csv_response(&kind, table::csv(cols, source.rows, &params)));
-    }
+    let table = match table_or_csv(source, &params) {
+        Ok(table) => table,
+        Err(csv) => return Ok(csv),
+    };
     Ok(render(&ReferencePage {
         layout: Layout::new(&ui, &caller, "/reference", "Reference data")
             .with_flash(params.get("done")),
-        table: table::build(source, &params),
+        table,
         kind,
         kinds: &KINDS,
         can_change: caller.can(Permission::ChangeReferenceData),
