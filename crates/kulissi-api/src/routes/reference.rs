@@ -14,6 +14,19 @@ use crate::problem::{ApiError, Problem};
 use kulissi_core::engine::State as EngineState;
 use kulissi_core::refdata::InstrumentKind;
 
+/// The message-line types a reference-data change may have.
+pub const CHANGES: [&str; 9] = [
+    "legal_entity",
+    "counterparty",
+    "instrument",
+    "book",
+    "account",
+    "ssi",
+    "fee_schedule",
+    "ledger_account",
+    "netting_set",
+];
+
 /// The kinds of reference data.
 pub const KINDS: [&str; 6] = [
     "legal-entities",
@@ -118,17 +131,6 @@ pub async fn change(
 ) -> Result<(StatusCode, Json<Outcome>), ApiError> {
     let body = object(body)?;
     let kind = body.get("type").and_then(Value::as_str).unwrap_or("");
-    const CHANGES: [&str; 9] = [
-        "legal_entity",
-        "counterparty",
-        "instrument",
-        "book",
-        "account",
-        "ssi",
-        "fee_schedule",
-        "ledger_account",
-        "netting_set",
-    ];
     if !CHANGES.contains(&kind) {
         return Err(ApiError::bad_request(format!(
             "$.type: expected one of {}, found '{kind}'",

@@ -67,19 +67,12 @@ pub fn balance_sheet(
     basis: DateBasis,
     legal_entity: Option<Lei>,
 ) -> Result<FinancialStatements, ReportError> {
-    let title = match as_of {
-        None => "Balance sheet".to_owned(),
-        Some(to) => format!("Balance sheet as of {to}"),
+    let (state, entries) = read_all(store)?;
+    let book = JournalBook {
+        state: &state,
+        entries: &entries,
     };
-    statements(
-        store,
-        StatementKind::BalanceSheet,
-        title,
-        None,
-        as_of,
-        basis,
-        legal_entity,
-    )
+    balance_sheet_of(book, as_of, basis, legal_entity)
 }
 
 /// The income statement of the entries dated (on `basis`) from `from` to `to`, in one legal
@@ -91,32 +84,12 @@ pub fn income_statement(
     basis: DateBasis,
     legal_entity: Option<Lei>,
 ) -> Result<FinancialStatements, ReportError> {
-    statements(
-        store,
-        StatementKind::IncomeStatement,
-        format!("Income statement, {from} to {to}"),
-        Some(from),
-        Some(to),
-        basis,
-        legal_entity,
-    )
-}
-
-fn statements(
-    store: &impl EventStore,
-    kind: StatementKind,
-    title: String,
-    from: Option<Date>,
-    to: Option<Date>,
-    basis: DateBasis,
-    legal_entity: Option<Lei>,
-) -> Result<FinancialStatements, ReportError> {
     let (state, entries) = read_all(store)?;
     let book = JournalBook {
         state: &state,
         entries: &entries,
     };
-    statements_of(book, kind, title, from, to, basis, legal_entity)
+    income_statement_of(book, from, to, basis, legal_entity)
 }
 
 /// The balance sheet of a journal already read, as [`balance_sheet`] makes it from the log.

@@ -5,11 +5,9 @@
 use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::response::Response;
-use jiff::Timestamp;
 use kulissi_api::app::Caller;
 use kulissi_api::problem::ApiError;
 use kulissi_app::reports::Cell;
-use kulissi_core::engine::codec;
 
 use crate::Ui;
 use crate::table::{self, Params, Source, Table, common_links};
@@ -99,17 +97,10 @@ pub async fn log(
                         && trade_id.is_none_or(|t| record.trade_id == Some(t))
                         && (d.is_empty() || record.business_date.to_string() == d);
                     if keep {
-                        let event = codec::decode(&record.payload).map_or_else(
-                            |e| format!("(undecodable: {e})"),
-                            |e| kulissi_api::routes::audit::describe(&e),
-                        );
+                        let event = super::event_text(&record);
                         rows.push(vec![
                             Cell::Integer(record.seq),
-                            Cell::Text(
-                                Timestamp::from_microsecond(record.wall_time_us)
-                                    .map(|t| t.to_string())
-                                    .unwrap_or_default(),
-                            ),
+                            Cell::Text(super::recorded_at(&record)),
                             Cell::Date(record.business_date),
                             Cell::Text(record.actor.to_string()),
                             Cell::Text(record.kind.to_string()),

@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Extension, Path, Query, State};
 use axum::response::Response;
-use jiff::Timestamp;
 use jiff::civil::Date;
 use kulissi_api::app::Caller;
 use kulissi_api::problem::ApiError;
@@ -13,7 +12,6 @@ use kulissi_app::reports::{
     Cell, DateBasis, TrialBalanceQuery, balance_sheet_of, income_statement_of,
     trial_balance as trial_balance_report,
 };
-use kulissi_core::engine::codec;
 use kulissi_store::ReadOnly;
 use rust_decimal::Decimal;
 
@@ -272,20 +270,12 @@ pub async fn event(
             Ok((record, lines))
         })
         .await?;
-    let text = codec::decode(&record.payload).map_or_else(
-        |e| format!("(undecodable: {e})"),
-        |e| kulissi_api::routes::audit::describe(&e),
-    );
+    let text = super::event_text(&record);
     let hash: String = record.hash.iter().map(|b| format!("{b:02x}")).collect();
     let facts = vec![
         ("Kind".to_owned(), record.kind.to_string()),
         ("Actor".to_owned(), record.actor.to_string()),
-        (
-            "Recorded at".to_owned(),
-            Timestamp::from_microsecond(record.wall_time_us)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-        ),
+        ("Recorded at".to_owned(), super::recorded_at(&record)),
         ("Business date".to_owned(), record.business_date.to_string()),
         ("Hash".to_owned(), hash),
     ];

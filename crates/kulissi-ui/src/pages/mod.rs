@@ -216,3 +216,18 @@ pub fn optional<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str>
         .map(|(_, v)| v.trim())
         .filter(|v| !v.is_empty())
 }
+
+/// What a logged event says, for people (secrets redacted, as the API's audit log shows it).
+pub fn event_text(record: &kulissi_store::LogRecord) -> String {
+    kulissi_core::engine::codec::decode(&record.payload).map_or_else(
+        |e| format!("(undecodable: {e})"),
+        |e| kulissi_api::routes::audit::describe(&e),
+    )
+}
+
+/// When an event was recorded (RFC 3339).
+pub fn recorded_at(record: &kulissi_store::LogRecord) -> String {
+    jiff::Timestamp::from_microsecond(record.wall_time_us)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}

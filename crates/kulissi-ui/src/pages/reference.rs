@@ -8,7 +8,7 @@ use axum::extract::{Extension, Query, State};
 use axum::response::Response;
 use kulissi_api::app::Caller;
 use kulissi_api::routes::command_of;
-use kulissi_api::routes::reference::{KINDS, items};
+use kulissi_api::routes::reference::{CHANGES, KINDS, items};
 use kulissi_core::controls::roles::Permission;
 use serde_json::{Map, Value};
 
@@ -153,17 +153,6 @@ pub async fn change(
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_owned();
-    const CHANGES: [&str; 9] = [
-        "legal_entity",
-        "counterparty",
-        "instrument",
-        "book",
-        "account",
-        "ssi",
-        "fee_schedule",
-        "ledger_account",
-        "netting_set",
-    ];
     if !CHANGES.contains(&kind.as_str()) {
         return Err(UiError::bad_request(format!(
             "type: expected one of {}, found '{kind}'",

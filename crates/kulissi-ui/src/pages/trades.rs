@@ -12,7 +12,6 @@ use kulissi_api::problem::ApiError;
 use kulissi_app::reports::{
     Cell, QueueFilter, TradeRef, positions_as_of, settlement_queue, trade_history, trade_list,
 };
-use kulissi_core::engine::codec;
 use kulissi_store::ReadOnly;
 use serde_json::Value;
 
@@ -261,17 +260,10 @@ pub fn trade_events(
     store
         .read_log(1, None, &mut |record| {
             if record.trade_id == Some(id) {
-                let text = codec::decode(&record.payload).map_or_else(
-                    |e| format!("(undecodable: {e})"),
-                    |e| kulissi_api::routes::audit::describe(&e),
-                );
+                let text = super::event_text(&record);
                 rows.push(vec![
                     Cell::Integer(record.seq),
-                    Cell::Text(
-                        Timestamp::from_microsecond(record.wall_time_us)
-                            .map(|t| t.to_string())
-                            .unwrap_or_default(),
-                    ),
+                    Cell::Text(super::recorded_at(&record)),
                     Cell::Text(record.actor.to_string()),
                     Cell::Text(record.kind.to_string()),
                     Cell::Text(text),
